@@ -1,0 +1,187 @@
+package dev.weft;
+
+import dev.weft.internal.Engine;
+import dev.weft.internal.FlowSpec;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A flow: plain Java code whose task calls Weft tracks as one flow run. Define flows once, typically as
+ * constants, and call them:
+ *
+ * {@snippet :
+ * static final Flow<Void> helloWorld = Flow.of("hello-flow", () -> {
+ *     TaskFuture<String> future = sayHello.submit("Marvin");
+ *     printResult.submit(future);
+ * });
+ *
+ * public static void main(String[] args) {
+ *     helloWorld.call();
+ * }
+ * }
+ *
+ * <p>Each call is a flow run with a fresh task runner: a copy of the one given to {@link
+ * #withTaskRunner(TaskRunner)}, or a {@link ConcurrentTaskRunner} by default. The run starts the runner,
+ * runs the body on the calling thread, waits until every task run it submitted is final, shuts the runner
+ * down and ends in a state that covers all of them. A flow called inside a flow is a subflow run with a
+ * runner of its own.
+ *
+ * <p>Flows are immutable and thread-safe; one flow may be called from many threads at once.
+ *
+ * @param <R> the type of the flow's value
+ */
+public final class Flow<R> {
+    private final String name;
+    private final Body<R> body;
+    private final Supplier<? extends TaskRunner> runners;
+    private final FlowSpec<R> spec;
+
+    private Flow(String name, Body<R> body, Supplier<? extends TaskRunner> runners) {
+        this.name = name;
+        this.body = body;
+        this.runners = runners;
+        this.spec = new FlowSpec<>(name, body::run, runners);
+    }
+
+    /**
+     * Makes a flow whose body returns a value.
+     *
+     * @param name the flow's name, such as {@code hello-flow}
+     * @param body its code
+     * @param <R> the value type
+     * @return the flow, with the default {@link ConcurrentTaskRunner}
+     */
+    public static <R> Flow<R> of(String name, Body<R> body) {
+        return new Flow<>(name, Objects.requireNonNull(body, "body"), ConcurrentTaskRunner::new);
+    }
+
+    /**
+     * Makes a flow whose body returns nothing.
+     *
+     * @param name the flow's name
+     * @param body its code
+     * @return the flow, with the default {@link ConcurrentTaskRunner}
+     */
+    public static Flow<Void> of(String name, Action body) {
+        Objects.requireNonNull(body, "body");
+        return new Flow<>(
+                name,
+                () -> {
+                    body.run();
+                    return null;
+                },
+                ConcurrentTaskRunner::new);
+    }
+
+    /**
+     * Returns this flow with another task runner. Each flow run uses its own {@link TaskRunner#duplicate()
+     * copy} of {@code runner}; {@code runner} itself is never started.
+     *
+     * @param runner the runner to copy for each run
+     * @return a copy of this flow
+     */
+    public Flow<R> withTaskRunner(TaskRunner runner) {
+        Objects.requireNonNull(runner, "runner");
+        return new Flow<>(name, body, runner::duplicate);
+    }
+
+    /**
+     * Returns this flow with a task runner of the given type, created with its default settings (through
+     * its public no-argument constructor) for each flow run.
+     *
+     * @param type the runner's class
+     * @return a copy of this flow
+     * @throws IllegalArgumentException if the type has no public no-argument constructor
+     */
+    public Flow<R> withTaskRunner(Class<? extends TaskRunner> type) {
+        Objects.requireNonNull(type, "type");
+        Constructor<? extends TaskRunner> constructor;
+        try {
+            constructor = type.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException(type.getName()
+                    + " has no public no-argument constructor; pass a configured instance instead", e);
+        }
+        if (Modifier.isAbstract(type.getModifiers())) {
+            throw new IllegalArgumentException(type.getName() + " is abstract; pass a concrete runner type");
+        }
+        return new Flow<>(name, body, () -> newRunner(constructor));
+    }
+
+    private static TaskRunner newRunner(Constructor<? extends TaskRunner> constructor) {
+        try {
+            return constructor.newInstance();
+        } catch (InvocationTargetException e) {
+            throw new WeftException(
+                    "Could not create " + constructor.getDeclaringClass().getName() + ": " + e.getCause(),
+                    e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new WeftException("Could not create " + constructor.getDeclaringClass().getName(), e);
+        }
+    }
+
+    /**
+     * Returns the flow's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Runs the flow on the calling thread and returns its value. Blocks until the flow run has ended.
+     *
+     * @return the body's value
+     * @throws RunFailedException if the flow run did not complete: its body threw (the cause), or one of
+     *     its task runs or subflow runs did not complete (the cause is the first one's exception)
+     */
+    public R call() {
+        return Engine.runFlow(spec).result();
+    }
+
+    /**
+     * Runs the flow on the calling thread and returns its final state instead of throwing (Prefect's
+     * {@code return_state=True}).
+     *
+     * @return the flow run's final state
+     */
+    public State<R> callForState() {
+        return Engine.runFlow(spec);
+    }
+
+    @Override
+    public String toString() {
+        return "Flow '" + name + "'";
+    }
+
+    /**
+     * A flow's code, returning a value.
+     *
+     * @param <R> the value type
+     */
+    @FunctionalInterface
+    public interface Body<R> {
+        /**
+         * Runs the code.
+         *
+         * @return the value
+         * @throws Exception whatever the code throws; the flow run then fails
+         */
+        R run() throws Exception;
+    }
+
+    /** A flow's code, returning nothing. */
+    @FunctionalInterface
+    public interface Action {
+        /**
+         * Runs the code.
+         *
+         * @throws Exception whatever the code throws; the flow run then fails
+         */
+        void run() throws Exception;
+    }
+}

@@ -1,0 +1,449 @@
+package dev.weft;
+
+import dev.weft.internal.Engine;
+import dev.weft.internal.Node;
+import dev.weft.internal.TaskSpec;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A task: a named function whose calls Weft tracks as task runs, with states and logs. Define tasks once,
+ * typically as constants, and use them inside flows:
+ *
+ * {@snippet :
+ * static final Task1<String, String> sayHello = Task.of("say_hello", (String name) -> "Hello " + name + "!");
+ * static final Task1<String, Void> printResult = Task.of("print_result", (String r) -> System.out.println(r));
+ * }
+ *
+ * <p>Calling a task ({@code call}) runs it in place and returns its value. Submitting it ({@code submit})
+ * hands it to the flow's task runner and returns a {@link TaskFuture} at once. Outside a flow, {@code
+ * call} runs the function as a plain function (no run, no logs, its exceptions unchanged) and {@code
+ * submit} throws {@link IllegalStateException}.
+ *
+ * <p>A body that returns nothing makes a task whose value is {@code Void}. Java picks between the two
+ * kinds of body the way {@code ExecutorService.submit} picks between {@code Callable} and {@code
+ * Runnable}: a lambda whose body is a method call that returns a value, such as {@code () -> list.add(x)},
+ * is a value-returning body (a {@code Task0<Boolean>}); write {@code () -> { list.add(x); }} for a
+ * {@code Void} task. With an implicitly typed parameter ({@code r -> ...}) the compiler cannot choose at
+ * all, so give parameters their types ({@code (String r) -> ...}). A body may throw checked exceptions.
+ *
+ * <p>Tasks are immutable and thread-safe.
+ */
+public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
+    private static final Node<?>[] NO_UPSTREAM = new Node<?>[0];
+
+    final TaskSpec spec;
+    private final Node<?>[] waitFor;
+
+    Task(TaskSpec spec, Node<?>[] waitFor) {
+        this.spec = spec;
+        this.waitFor = waitFor;
+    }
+
+    /**
+     * Returns the task's name.
+     *
+     * @return the name, such as {@code say_hello}
+     */
+    public final String name() {
+        return spec.name();
+    }
+
+    /**
+     * Returns the task's key: 8 hex digits derived from its name that appear in its runs' names.
+     *
+     * @return the key
+     */
+    public final String key() {
+        return spec.key();
+    }
+
+    final <R> TaskFuture<R> submitWith(Object... args) {
+        return Engine.submit(spec, waitFor, args);
+    }
+
+    final <R> R callWith(Object... args) {
+        return Engine.call(spec, waitFor, args);
+    }
+
+    final Node<?>[] plusWaitFor(TaskFuture<?>[] upstream) {
+        Node<?>[] all = Arrays.copyOf(waitFor, waitFor.length + upstream.length);
+        for (int i = 0; i < upstream.length; i++) {
+            TaskFuture<?> future = Objects.requireNonNull(upstream[i], "waitFor future");
+            if (!(future instanceof Node<?> node)) {
+                throw new IllegalArgumentException("Not a Weft future: " + future);
+            }
+            all[waitFor.length + i] = node;
+        }
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return "Task '" + spec.name() + "'";
+    }
+
+    // ---- factories --------------------------------------------------------------------------------
+
+    /**
+     * Makes a task of no arguments.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <R> the value type
+     * @return the task
+     */
+    public static <R> Task0<R> of(String name, Fn0<R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task0<>(TaskSpec.of(name, args -> fn.apply(), false), NO_UPSTREAM);
+    }
+
+    /**
+     * Makes a task of no arguments and no value.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @return the task
+     */
+    public static Task0<Void> of(String name, Action0 fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task0<>(
+                TaskSpec.of(
+                        name,
+                        args -> {
+                            fn.run();
+                            return null;
+                        },
+                        false),
+                NO_UPSTREAM);
+    }
+
+    /**
+     * Makes a task of one argument.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the argument type
+     * @param <R> the value type
+     * @return the task
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, R> Task1<A, R> of(String name, Fn1<A, R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task1<>(TaskSpec.of(name, args -> fn.apply((A) args[0]), false), NO_UPSTREAM);
+    }
+
+    /**
+     * Makes a task of one argument and no value.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the argument type
+     * @return the task
+     */
+    @SuppressWarnings({"unchecked", "overloads"}) // see the class comment on implicitly typed lambdas
+    public static <A> Task1<A, Void> of(String name, Action1<A> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task1<>(
+                TaskSpec.of(
+                        name,
+                        args -> {
+                            fn.run((A) args[0]);
+                            return null;
+                        },
+                        false),
+                NO_UPSTREAM);
+    }
+
+    /**
+     * Makes a task of two arguments.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the value type
+     * @return the task
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, R> Task2<A, B, R> of(String name, Fn2<A, B, R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task2<>(TaskSpec.of(name, args -> fn.apply((A) args[0], (B) args[1]), false), NO_UPSTREAM);
+    }
+
+    /**
+     * Makes a task of two arguments and no value.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @return the task
+     */
+    @SuppressWarnings({"unchecked", "overloads"}) // see the class comment on implicitly typed lambdas
+    public static <A, B> Task2<A, B, Void> of(String name, Action2<A, B> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task2<>(
+                TaskSpec.of(
+                        name,
+                        args -> {
+                            fn.run((A) args[0], (B) args[1]);
+                            return null;
+                        },
+                        false),
+                NO_UPSTREAM);
+    }
+
+    /**
+     * Makes a task of three arguments.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <C> the third argument's type
+     * @param <R> the value type
+     * @return the task
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, R> Task3<A, B, C, R> of(String name, Fn3<A, B, C, R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task3<>(
+                TaskSpec.of(name, args -> fn.apply((A) args[0], (B) args[1], (C) args[2]), false), NO_UPSTREAM);
+    }
+
+    /**
+     * Makes a task of three arguments and no value.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <C> the third argument's type
+     * @return the task
+     */
+    @SuppressWarnings({"unchecked", "overloads"}) // see the class comment on implicitly typed lambdas
+    public static <A, B, C> Task3<A, B, C, Void> of(String name, Action3<A, B, C> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task3<>(
+                TaskSpec.of(
+                        name,
+                        args -> {
+                            fn.run((A) args[0], (B) args[1], (C) args[2]);
+                            return null;
+                        },
+                        false),
+                NO_UPSTREAM);
+    }
+
+    /**
+     * Makes an asynchronous task of no arguments: its body returns a {@link CompletionStage}, and the run
+     * ends when the stage does, without holding a thread while it waits.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <R> the value type
+     * @return the task
+     */
+    public static <R> Task0<R> async(String name, Fn0<? extends CompletionStage<R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task0<>(TaskSpec.of(name, args -> fn.apply(), true), NO_UPSTREAM);
+    }
+
+    /**
+     * Makes an asynchronous task of one argument.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the argument type
+     * @param <R> the value type
+     * @return the task
+     * @see #async(String, Fn0)
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, R> Task1<A, R> async(String name, Fn1<A, ? extends CompletionStage<R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task1<>(TaskSpec.of(name, args -> fn.apply((A) args[0]), true), NO_UPSTREAM);
+    }
+
+    /**
+     * Makes an asynchronous task of two arguments.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the value type
+     * @return the task
+     * @see #async(String, Fn0)
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, R> Task2<A, B, R> async(String name, Fn2<A, B, ? extends CompletionStage<R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task2<>(TaskSpec.of(name, args -> fn.apply((A) args[0], (B) args[1]), true), NO_UPSTREAM);
+    }
+
+    /**
+     * Makes an asynchronous task of three arguments.
+     *
+     * @param name the task's name
+     * @param fn its body
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <C> the third argument's type
+     * @param <R> the value type
+     * @return the task
+     * @see #async(String, Fn0)
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, R> Task3<A, B, C, R> async(
+            String name, Fn3<A, B, C, ? extends CompletionStage<R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Task3<>(
+                TaskSpec.of(name, args -> fn.apply((A) args[0], (B) args[1], (C) args[2]), true), NO_UPSTREAM);
+    }
+
+    // ---- bodies -----------------------------------------------------------------------------------
+
+    /**
+     * The body of a task of no arguments.
+     *
+     * @param <R> the value type
+     */
+    @FunctionalInterface
+    public interface Fn0<R> {
+        /**
+         * Runs the body.
+         *
+         * @return the value
+         * @throws Exception whatever the body throws; the run then fails
+         */
+        R apply() throws Exception;
+    }
+
+    /**
+     * The body of a task of one argument.
+     *
+     * @param <A> the argument type
+     * @param <R> the value type
+     */
+    @FunctionalInterface
+    public interface Fn1<A, R> {
+        /**
+         * Runs the body.
+         *
+         * @param a the argument
+         * @return the value
+         * @throws Exception whatever the body throws; the run then fails
+         */
+        R apply(A a) throws Exception;
+    }
+
+    /**
+     * The body of a task of two arguments.
+     *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the value type
+     */
+    @FunctionalInterface
+    public interface Fn2<A, B, R> {
+        /**
+         * Runs the body.
+         *
+         * @param a the first argument
+         * @param b the second argument
+         * @return the value
+         * @throws Exception whatever the body throws; the run then fails
+         */
+        R apply(A a, B b) throws Exception;
+    }
+
+    /**
+     * The body of a task of three arguments.
+     *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <C> the third argument's type
+     * @param <R> the value type
+     */
+    @FunctionalInterface
+    public interface Fn3<A, B, C, R> {
+        /**
+         * Runs the body.
+         *
+         * @param a the first argument
+         * @param b the second argument
+         * @param c the third argument
+         * @return the value
+         * @throws Exception whatever the body throws; the run then fails
+         */
+        R apply(A a, B b, C c) throws Exception;
+    }
+
+    /** The body of a task of no arguments and no value. */
+    @FunctionalInterface
+    public interface Action0 {
+        /**
+         * Runs the body.
+         *
+         * @throws Exception whatever the body throws; the run then fails
+         */
+        void run() throws Exception;
+    }
+
+    /**
+     * The body of a task of one argument and no value.
+     *
+     * @param <A> the argument type
+     */
+    @FunctionalInterface
+    public interface Action1<A> {
+        /**
+         * Runs the body.
+         *
+         * @param a the argument
+         * @throws Exception whatever the body throws; the run then fails
+         */
+        void run(A a) throws Exception;
+    }
+
+    /**
+     * The body of a task of two arguments and no value.
+     *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     */
+    @FunctionalInterface
+    public interface Action2<A, B> {
+        /**
+         * Runs the body.
+         *
+         * @param a the first argument
+         * @param b the second argument
+         * @throws Exception whatever the body throws; the run then fails
+         */
+        void run(A a, B b) throws Exception;
+    }
+
+    /**
+     * The body of a task of three arguments and no value.
+     *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <C> the third argument's type
+     */
+    @FunctionalInterface
+    public interface Action3<A, B, C> {
+        /**
+         * Runs the body.
+         *
+         * @param a the first argument
+         * @param b the second argument
+         * @param c the third argument
+         * @throws Exception whatever the body throws; the run then fails
+         */
+        void run(A a, B b, C c) throws Exception;
+    }
+}

@@ -1,0 +1,266 @@
+package dev.weft;
+
+import dev.weft.internal.Node;
+import dev.weft.internal.TaskSpec;
+
+/**
+ * A task of three arguments. Make one with {@code Task.of} or {@code Task.async}.
+ *
+ * <p>Each argument may be given as a value or as a {@link TaskFuture} of one; a future reaches the task's
+ * code as its value, and the run starts only once it has completed. Instances are immutable and
+ * thread-safe; {@link #waitFor} returns a copy carrying the extra ordering.
+ *
+ * @param <A> the type of the first argument
+ * @param <B> the type of the second argument
+ * @param <C> the type of the third argument
+ * @param <R> the type of the value
+ */
+public final class Task3<A, B, C, R> extends Task {
+
+    Task3(TaskSpec spec, Node<?>[] waitFor) {
+        super(spec, waitFor);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's task runner and returns its future at once;
+     * the runner starts it once every future among the arguments has completed.
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public TaskFuture<R> submit(A a, B b, C c) {
+        return submitWith(a, b, c);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's task runner and returns its future at once;
+     * the runner starts it once every future among the arguments has completed.
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument, as a future
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public TaskFuture<R> submit(A a, B b, TaskFuture<? extends C> c) {
+        return submitWith(a, b, c);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's task runner and returns its future at once;
+     * the runner starts it once every future among the arguments has completed.
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future
+     * @param c the third argument
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public TaskFuture<R> submit(A a, TaskFuture<? extends B> b, C c) {
+        return submitWith(a, b, c);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's task runner and returns its future at once;
+     * the runner starts it once every future among the arguments has completed.
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future
+     * @param c the third argument, as a future
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public TaskFuture<R> submit(A a, TaskFuture<? extends B> b, TaskFuture<? extends C> c) {
+        return submitWith(a, b, c);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's task runner and returns its future at once;
+     * the runner starts it once every future among the arguments has completed.
+     *
+     * @param a the first argument, as a future
+     * @param b the second argument
+     * @param c the third argument
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, B b, C c) {
+        return submitWith(a, b, c);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's task runner and returns its future at once;
+     * the runner starts it once every future among the arguments has completed.
+     *
+     * @param a the first argument, as a future
+     * @param b the second argument
+     * @param c the third argument, as a future
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, B b, TaskFuture<? extends C> c) {
+        return submitWith(a, b, c);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's task runner and returns its future at once;
+     * the runner starts it once every future among the arguments has completed.
+     *
+     * @param a the first argument, as a future
+     * @param b the second argument, as a future
+     * @param c the third argument
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, TaskFuture<? extends B> b, C c) {
+        return submitWith(a, b, c);
+    }
+
+    /**
+     * Submits a run of this task to the current flow run's task runner and returns its future at once;
+     * the runner starts it once every future among the arguments has completed.
+     *
+     * @param a the first argument, as a future
+     * @param b the second argument, as a future
+     * @param c the third argument, as a future
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public TaskFuture<R> submit(TaskFuture<? extends A> a, TaskFuture<? extends B> b, TaskFuture<? extends C> c) {
+        return submitWith(a, b, c);
+    }
+
+    /**
+     * Calls this task in place: inside a flow, as a task run on the calling thread, after waiting for
+     * any futures among the arguments; outside a flow, as a plain function.
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument
+     * @return the task's value
+     * @throws RunFailedException inside a flow, if the run did not complete; its cause is the task's
+     *     exception
+     */
+    public R call(A a, B b, C c) {
+        return callWith(a, b, c);
+    }
+
+    /**
+     * Calls this task in place: inside a flow, as a task run on the calling thread, after waiting for
+     * any futures among the arguments; outside a flow, as a plain function.
+     *
+     * @param a the first argument
+     * @param b the second argument
+     * @param c the third argument, as a future
+     * @return the task's value
+     * @throws RunFailedException inside a flow, if the run did not complete; its cause is the task's
+     *     exception
+     */
+    public R call(A a, B b, TaskFuture<? extends C> c) {
+        return callWith(a, b, c);
+    }
+
+    /**
+     * Calls this task in place: inside a flow, as a task run on the calling thread, after waiting for
+     * any futures among the arguments; outside a flow, as a plain function.
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future
+     * @param c the third argument
+     * @return the task's value
+     * @throws RunFailedException inside a flow, if the run did not complete; its cause is the task's
+     *     exception
+     */
+    public R call(A a, TaskFuture<? extends B> b, C c) {
+        return callWith(a, b, c);
+    }
+
+    /**
+     * Calls this task in place: inside a flow, as a task run on the calling thread, after waiting for
+     * any futures among the arguments; outside a flow, as a plain function.
+     *
+     * @param a the first argument
+     * @param b the second argument, as a future
+     * @param c the third argument, as a future
+     * @return the task's value
+     * @throws RunFailedException inside a flow, if the run did not complete; its cause is the task's
+     *     exception
+     */
+    public R call(A a, TaskFuture<? extends B> b, TaskFuture<? extends C> c) {
+        return callWith(a, b, c);
+    }
+
+    /**
+     * Calls this task in place: inside a flow, as a task run on the calling thread, after waiting for
+     * any futures among the arguments; outside a flow, as a plain function.
+     *
+     * @param a the first argument, as a future
+     * @param b the second argument
+     * @param c the third argument
+     * @return the task's value
+     * @throws RunFailedException inside a flow, if the run did not complete; its cause is the task's
+     *     exception
+     */
+    public R call(TaskFuture<? extends A> a, B b, C c) {
+        return callWith(a, b, c);
+    }
+
+    /**
+     * Calls this task in place: inside a flow, as a task run on the calling thread, after waiting for
+     * any futures among the arguments; outside a flow, as a plain function.
+     *
+     * @param a the first argument, as a future
+     * @param b the second argument
+     * @param c the third argument, as a future
+     * @return the task's value
+     * @throws RunFailedException inside a flow, if the run did not complete; its cause is the task's
+     *     exception
+     */
+    public R call(TaskFuture<? extends A> a, B b, TaskFuture<? extends C> c) {
+        return callWith(a, b, c);
+    }
+
+    /**
+     * Calls this task in place: inside a flow, as a task run on the calling thread, after waiting for
+     * any futures among the arguments; outside a flow, as a plain function.
+     *
+     * @param a the first argument, as a future
+     * @param b the second argument, as a future
+     * @param c the third argument
+     * @return the task's value
+     * @throws RunFailedException inside a flow, if the run did not complete; its cause is the task's
+     *     exception
+     */
+    public R call(TaskFuture<? extends A> a, TaskFuture<? extends B> b, C c) {
+        return callWith(a, b, c);
+    }
+
+    /**
+     * Calls this task in place: inside a flow, as a task run on the calling thread, after waiting for
+     * any futures among the arguments; outside a flow, as a plain function.
+     *
+     * @param a the first argument, as a future
+     * @param b the second argument, as a future
+     * @param c the third argument, as a future
+     * @return the task's value
+     * @throws RunFailedException inside a flow, if the run did not complete; its cause is the task's
+     *     exception
+     */
+    public R call(TaskFuture<? extends A> a, TaskFuture<? extends B> b, TaskFuture<? extends C> c) {
+        return callWith(a, b, c);
+    }
+
+    /**
+     * Returns this task with runs that its calls must wait for, although they pass it no data (Prefect's
+     * {@code wait_for=[...]}). If one of them does not complete, the call does not run.
+     *
+     * @param upstream the futures to wait for
+     * @return a copy of this task carrying the ordering
+     */
+    public Task3<A, B, C, R> waitFor(TaskFuture<?>... upstream) {
+        return new Task3<>(spec, plusWaitFor(upstream));
+    }
+}

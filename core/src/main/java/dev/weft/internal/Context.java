@@ -1,0 +1,35 @@
+package dev.weft.internal;
+
+/**
+ * What the calling thread is running: a flow run's body, or a task run. It follows work into every
+ * runner, so that a task that submits tasks submits into its own flow run.
+ */
+final class Context {
+    private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
+
+    private Context() {}
+
+    /** Returns the flow run the calling thread works for, or null outside any flow. */
+    static FlowRun flowRun() {
+        Object current = CURRENT.get();
+        if (current instanceof TaskRun<?> run) {
+            return run.flow;
+        }
+        return (FlowRun) current;
+    }
+
+    /** Makes {@code runOrFlow} current and returns what was current before. */
+    static Object enter(Object runOrFlow) {
+        Object previous = CURRENT.get();
+        CURRENT.set(runOrFlow);
+        return previous;
+    }
+
+    static void restore(Object previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.weft.internal;
+
+import dev.weft.State;
+import dev.weft.TaskFuture;
+import dev.weft.TaskRunner;
+import dev.weft.WeftException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/** The entry points the public API calls: submit a task, call it in place, run a flow. */
+public final class Engine {
+    private static final Recorder RECORDER = Recorder.global();
+
+    private Engine() {}
+
+    /**
+     * Submits a call of a task to the current flow run's runner. Never blocks.
+     *
+     * @param spec the task
+     * @param waitFor runs that must end first
+     * @param args the arguments, possibly holding futures
+     * @param <T> the value type
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public static <T> TaskFuture<T> submit(TaskSpec spec, Node<?>[] waitFor, Object[] args) {
+        FlowRun flow = Context.flowRun();
+        if (flow == null) {
+            throw new IllegalStateException("Task '" + spec.name() + "' was submitted outside of a flow run."
+                    + " Submit tasks from inside a flow; outside one, call() runs a task as a plain function.");
+        }
+        Node<?>[] upstream = Inputs.collect(args, waitFor);
+        flow.runStarted();
+        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args);
+        RECORDER.record(Event.Kind.TASK_SUBMITTED, run, null);
+        run.submit(upstream);
+        return run;
+    }
+
+    /**
+     * Calls a task in place: inside a flow run, as a task run on the calling thread; outside one, as a
+     * plain function.
+     *
+     * @param spec the task
+     * @param waitFor runs that must end first
+     * @param args the arguments, possibly holding futures
+     * @param <T> the value type
+     * @return the task's value
+     * @throws dev.weft.RunFailedException inside a flow run, if the run did not complete
+     */
+    public static <T> T call(TaskSpec spec, Node<?>[] waitFor, Object[] args) {
+        FlowRun flow = Context.flowRun();
+        Node<?>[] upstream = Inputs.collect(args, waitFor);
+        if (flow == null) {
+            return callPlain(spec, upstream, args);
+        }
+        flow.runStarted();
+        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args);
+        RECORDER.record(Event.Kind.TASK_IN_PLACE, run, null);
+        run.runInPlace(upstream);
+        return run.finalState().result();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T callPlain(TaskSpec spec, Node<?>[] upstream, Object[] args) {
+        for (Node<?> node : upstream) {
+            node.await().result();
+        }
+        Object value;
+        try {
+            value = spec.body().invoke(Inputs.resolve(args));
+            if (spec.async()) {
+                value = ((CompletionStage<?>) value).toCompletableFuture().join();
+            }
+        } catch (CompletionException e) {
+            throw rethrow(spec, e.getCause() == null ? e : e.getCause());
+        } catch (Exception e) {
+            throw rethrow(spec, e);
+        }
+        return (T) value;
+    }
+
+    private static RuntimeException rethrow(TaskSpec spec, Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new WeftException("Task '" + spec.name() + "' threw " + t, t);
+    }
+
+    /**
+     * Runs a flow on the calling thread: as a subflow when called inside another flow run.
+     *
+     * @param spec the flow
+     * @param <R> the value type
+     * @return the flow run's final state
+     */
+    public static <R> State<R> runFlow(FlowSpec<R> spec) {
+        FlowRun parent = Context.flowRun();
+        if (parent != null) {
+            parent.runStarted();
+        }
+        FlowRun run = new FlowRun(spec.name(), Names.flowRunName(), parent);
+        RECORDER.record(Event.Kind.FLOW_BEGIN, run, null);
+        State<R> state;
+        TaskRunner runner = null;
+        try {
+            runner = spec.runners().get();
+            RECORDER.record(Event.Kind.RUNNER_STARTING, run, runner.name());
+            runner.start();
+        } catch (RuntimeException | Error e) {
+            String what = runner == null ? "could not be created" : "`" + runner.name() + "` failed to start";
+            state = State.<R>crashed("Flow run crashed: its task runner " + what + ": " + e, e)
+                    .forRun(run.label());
+            return end(run, parent, state);
+        }
+        run.useRunner(runner);
+        R value = null;
+        Throwable bodyError = null;
+        Object previous = Context.enter(run);
+        try {
+            value = spec.body().run();
+        } catch (Throwable t) {
+            bodyError = t;
+        } finally {
+            Context.restore(previous);
+        }
+        run.bodyFinished();
+        run.awaitRuns();
+        RECORDER.record(Event.Kind.RUNNER_SHUTTING_DOWN, run, runner.name());
+        try {
+            runner.shutdown();
+        } catch (RuntimeException e) {
+            if (bodyError == null) {
+                bodyError = e;
+            }
+        }
+        return end(run, parent, run.finalState(value, bodyError));
+    }
+
+    private static <R> State<R> end(FlowRun run, FlowRun parent, State<R> state) {
+        if (parent != null) {
+            parent.runFinished(state);
+        }
+        RECORDER.record(Event.Kind.FLOW_END, run, state);
+        RECORDER.flush();
+        return state;
+    }
+}

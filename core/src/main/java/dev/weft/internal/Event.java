@@ -1,0 +1,31 @@
+package dev.weft.internal;
+
+/**
+ * Something that happened to a flow run or a task run, on its way from the hot path to the recorder's
+ * sinks.
+ *
+ * @param kind what happened
+ * @param subject the {@link FlowRun} or {@link TaskRun} it happened to
+ * @param detail for {@link Kind#TASK_STATE}, the new {@code StateType}, or the final {@code State};
+ *     for flow and runner events, the runner's name or the flow's final state; else null
+ */
+public record Event(Kind kind, Object subject, Object detail) {
+
+    /** The kinds of events. */
+    public enum Kind {
+        /** A flow run or subflow run began. */
+        FLOW_BEGIN,
+        /** A flow run is starting its task runner. */
+        RUNNER_STARTING,
+        /** A flow run is shutting its task runner down. */
+        RUNNER_SHUTTING_DOWN,
+        /** A flow run ended; the detail is its final state. */
+        FLOW_END,
+        /** A task run was submitted to the flow's task runner. */
+        TASK_SUBMITTED,
+        /** A task was called in place; its run executes on the calling thread. */
+        TASK_IN_PLACE,
+        /** A task run changed state. */
+        TASK_STATE
+    }
+}

@@ -1,0 +1,155 @@
+package dev.weft.internal;
+
+import dev.weft.TaskFuture;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Finds the futures among a call's arguments (directly, or inside a {@code Collection}, {@code Map} or
+ * object array, to any depth up to {@link #MAX_DEPTH}) and, once they have completed, replaces them with
+ * their values. A container that holds futures is rebuilt as a new one of the same kind (a list, an
+ * insertion-ordered set or map, a sorted set or map with the same comparator, an array); one that holds
+ * none is passed through untouched.
+ */
+final class Inputs {
+    static final int MAX_DEPTH = 32;
+    static final Node<?>[] NONE = new Node<?>[0];
+
+    private Inputs() {}
+
+    /** Casts a future to Weft's own implementation, rejecting others with a clear message. */
+    static Node<?> node(Object future) {
+        if (future instanceof Node<?> node) {
+            return node;
+        }
+        throw new IllegalArgumentException("Not a Weft future: " + future
+                + " (" + future.getClass().getName() + "); only futures returned by Weft can be passed to tasks");
+    }
+
+    /** Returns the futures among {@code args} and {@code waitFor}, in order. */
+    static Node<?>[] collect(Object[] args, Node<?>[] waitFor) {
+        Acc acc = null;
+        for (Object arg : args) {
+            acc = visit(arg, acc, 0);
+        }
+        if (waitFor.length > 0) {
+            acc = acc == null ? new Acc() : acc;
+            for (Node<?> upstream : waitFor) {
+                acc.add(upstream);
+            }
+        }
+        return acc == null ? NONE : acc.toArray();
+    }
+
+    private static Acc visit(Object value, Acc acc, int depth) {
+        if (value instanceof TaskFuture<?> future) {
+            (acc = acc == null ? new Acc() : acc).add(node(future));
+        } else if (depth < MAX_DEPTH) {
+            if (value instanceof Collection<?> collection) {
+                for (Object element : collection) {
+                    acc = visit(element, acc, depth + 1);
+                }
+            } else if (value instanceof Map<?, ?> map) {
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    acc = visit(e.getValue(), visit(e.getKey(), acc, depth + 1), depth + 1);
+                }
+            } else if (value instanceof Object[] array) {
+                for (Object element : array) {
+                    acc = visit(element, acc, depth + 1);
+                }
+            }
+        }
+        return acc;
+    }
+
+    /** Replaces, in place, every future in {@code args} by its value. All of them must have completed. */
+    static Object[] resolve(Object[] args) {
+        for (int i = 0; i < args.length; i++) {
+            args[i] = resolve(args[i], 0);
+        }
+        return args;
+    }
+
+    private static Object resolve(Object value, int depth) {
+        if (value instanceof Node<?> node) {
+            return node.finalState().result();
+        }
+        if (depth >= MAX_DEPTH || !holdsFuture(value, depth)) {
+            return value;
+        }
+        int next = depth + 1;
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy =
+                    map instanceof SortedMap<?, ?> sorted ? new TreeMap<>(comparator(sorted)) : new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                copy.put(resolve(e.getKey(), next), resolve(e.getValue(), next));
+            }
+            return copy;
+        }
+        if (value instanceof Object[] array) {
+            Class<?> component = array.getClass().getComponentType();
+            Object[] copy = TaskFuture.class.isAssignableFrom(component)
+                    ? new Object[array.length]
+                    : (Object[]) Array.newInstance(component, array.length);
+            for (int i = 0; i < array.length; i++) {
+                copy[i] = resolve(array[i], next);
+            }
+            return copy;
+        }
+        Collection<?> collection = (Collection<?>) value;
+        Collection<Object> copy;
+        if (collection instanceof SortedSet<?> sorted) {
+            copy = new TreeSet<>(comparator(sorted));
+        } else if (collection instanceof Set<?>) {
+            copy = new LinkedHashSet<>();
+        } else {
+            copy = new ArrayList<>(collection.size());
+        }
+        for (Object element : collection) {
+            copy.add(resolve(element, next));
+        }
+        return copy instanceof List<?> || copy instanceof Set<?> ? copy : List.copyOf(copy);
+    }
+
+    private static boolean holdsFuture(Object value, int depth) {
+        return (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Object[])
+                && visit(value, null, depth) != null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Comparator<Object> comparator(SortedSet<?> set) {
+        return (java.util.Comparator<Object>) set.comparator();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Comparator<Object> comparator(SortedMap<?, ?> map) {
+        return (java.util.Comparator<Object>) map.comparator();
+    }
+
+    /** A small growable array of futures, made only when a call has one. */
+    private static final class Acc {
+        private Node<?>[] items = new Node<?>[4];
+        private int size;
+
+        void add(Node<?> node) {
+            if (size == items.length) {
+                items = java.util.Arrays.copyOf(items, size * 2);
+            }
+            items[size++] = node;
+        }
+
+        Node<?>[] toArray() {
+            return size == items.length ? items : java.util.Arrays.copyOf(items, size);
+        }
+    }
+}

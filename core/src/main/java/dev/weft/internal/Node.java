@@ -1,0 +1,424 @@
+package dev.weft.internal;
+
+import dev.weft.IllegalTransitionException;
+import dev.weft.State;
+import dev.weft.StateType;
+import dev.weft.TaskFuture;
+import dev.weft.WeftException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Something with a state that ends once and that others can wait for: a task run or a gathered future.
+ *
+ * <p>Design notes. Three fields carry all the concurrency, each changed only by CAS:
+ *
+ * <ul>
+ *   <li>{@code bits} packs the state history, four bits a state, the current one lowest; a transition is
+ *       one CAS that both checks the table and appends to the history, so an illegal move can report the
+ *       run's exact story.
+ *   <li>{@code outcome} is the final state. Ending is two steps: claim {@code outcome} (the one winner
+ *       among racing completions, such as a result against a cancel), then publish the final type in
+ *       {@code bits}. Readers that see a final type in {@code bits} therefore always find {@code outcome}.
+ *   <li>{@code waiters} is a Treiber stack of dependents and parked threads. Ending swaps in the {@code
+ *       DONE} sentinel; a registration that finds it knows the node has ended. So a dependent is told
+ *       exactly once, whichever side wins the race.
+ * </ul>
+ *
+ * @param <T> the value type
+ */
+public abstract class Node<T> implements TaskFuture<T> {
+    private static final VarHandle BITS;
+    private static final VarHandle OUTCOME;
+    private static final VarHandle WAITERS;
+    private static final StateType[] TYPES = StateType.values();
+    private static final int HISTORY_LENGTH = 16;
+
+    /** Marks the waiter stack of a node that has ended. */
+    static final Link DONE = new Link(null);
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            BITS = lookup.findVarHandle(Node.class, "bits", long.class);
+            OUTCOME = lookup.findVarHandle(Node.class, "outcome", State.class);
+            WAITERS = lookup.findVarHandle(Node.class, "waiters", Link.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile long bits;
+    private volatile State<T> outcome;
+    private volatile Link waiters;
+
+    /**
+     * Creates a node in its first state.
+     *
+     * @param initial the first state
+     */
+    protected Node(StateType initial) {
+        BITS.set(this, (long) code(initial));
+    }
+
+    /**
+     * Names the node in messages, with a capital: {@code Task run 'x-1a2b3c4d-0'}.
+     *
+     * @return the label
+     */
+    protected abstract String label();
+
+    /**
+     * Called after every transition, by the thread that made it.
+     *
+     * @param to the new type
+     * @param finalState the final state when {@code to} is final, else null
+     */
+    protected void transitioned(StateType to, State<T> finalState) {}
+
+    /** Called once, after the node's waiters were told it ended. */
+    protected void afterFinal() {}
+
+    /**
+     * Describes a live (non-final) state; the default has no message.
+     *
+     * @param type the current type
+     * @return the state
+     */
+    protected State<T> liveState(StateType type) {
+        return State.of(type);
+    }
+
+    // ---- state ------------------------------------------------------------------------------------
+
+    /**
+     * Returns the current state type.
+     *
+     * @return the type
+     */
+    public final StateType type() {
+        return decode((long) BITS.getAcquire(this));
+    }
+
+    @Override
+    public final boolean isDone() {
+        return type().isFinal();
+    }
+
+    @Override
+    public final State<T> state() {
+        StateType type = type();
+        return type.isFinal() ? outcome : liveState(type);
+    }
+
+    /** Returns the final state; only valid once {@link #isDone()}. */
+    final State<T> finalState() {
+        return outcome;
+    }
+
+    /**
+     * Moves to a live state.
+     *
+     * @param to the target, not final
+     * @return true if moved; false if the node had already ended (a race lost to a cancel or a crash)
+     * @throws IllegalTransitionException if the table does not allow the move
+     */
+    protected final boolean transition(StateType to) {
+        for (; ; ) {
+            long b = (long) BITS.getVolatile(this);
+            StateType from = decode(b);
+            if (from.isFinal()) {
+                return false;
+            }
+            if (!Transitions.allowed(from, to)) {
+                throw illegal(from, to, b);
+            }
+            if (BITS.compareAndSet(this, b, push(b, to))) {
+                transitioned(to, null);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Ends the node in {@code state} and tells its waiters. Returns false, changing nothing, if the node
+     * had already ended.
+     *
+     * @param state a final state
+     * @return whether this call ended the node
+     * @throws IllegalTransitionException if the table does not allow the move
+     */
+    protected final boolean finish(State<T> state) {
+        if (!complete(state)) {
+            return false;
+        }
+        propagate(this);
+        return true;
+    }
+
+    /**
+     * Claims and publishes the final state without telling waiters; the caller then passes the node to
+     * {@link #propagate}, directly or by returning it from {@link Dependent#upstreamFinished}.
+     */
+    final boolean complete(State<T> state) {
+        StateType to = state.type();
+        long b = (long) BITS.getVolatile(this);
+        StateType from = decode(b);
+        if (from.isFinal() || outcome != null) {
+            return false;
+        }
+        if (!Transitions.allowed(from, to)) {
+            throw illegal(from, to, b);
+        }
+        if (!OUTCOME.compareAndSet(this, null, state)) {
+            return false;
+        }
+        // Only the claimer writes a final type, so this loop only races live transitions, from which
+        // every final type the claimer can choose stays reachable.
+        do {
+            b = (long) BITS.getVolatile(this);
+        } while (!BITS.compareAndSet(this, b, push(b, to)));
+        transitioned(to, state);
+        return true;
+    }
+
+    /**
+     * Tells the waiters of {@code first}, which has just ended, and those of every node that ends as a
+     * consequence, in a loop, so that a long chain of dependents never deepens the stack.
+     */
+    static void propagate(Node<?> first) {
+        ArrayDeque<Node<?>> cascade = null;
+        for (Node<?> node = first; node != null; node = cascade == null ? null : cascade.poll()) {
+            Link head = (Link) WAITERS.getAndSet(node, DONE);
+            if (head != null && head != DONE) {
+                if (head.next == null) {
+                    Node<?> ended = tell(node, head);
+                    if (ended != null) {
+                        (cascade = cascade == null ? new ArrayDeque<>() : cascade).add(ended);
+                    }
+                } else {
+                    cascade = tellAll(node, head, cascade);
+                }
+            }
+            node.afterFinal();
+        }
+    }
+
+    /** Tells a stack of waiters in registration order (the stack holds them newest first). */
+    private static ArrayDeque<Node<?>> tellAll(Node<?> node, Link head, ArrayDeque<Node<?>> cascade) {
+        int n = 0;
+        for (Link l = head; l != null; l = l.next) {
+            n++;
+        }
+        Link[] inOrder = new Link[n];
+        for (Link l = head; l != null && n > 0; l = l.next) {
+            inOrder[--n] = l;
+        }
+        for (Link l : inOrder) {
+            if (l == null) {
+                continue;
+            }
+            Node<?> ended = tell(node, l);
+            if (ended != null) {
+                (cascade = cascade == null ? new ArrayDeque<>() : cascade).add(ended);
+            }
+        }
+        return cascade;
+    }
+
+    private static Node<?> tell(Node<?> node, Link link) {
+        Object item = link.item;
+        if (item instanceof Thread thread) {
+            LockSupport.unpark(thread);
+        } else if (item != null) {
+            return ((Dependent) item).upstreamFinished(node);
+        }
+        return null;
+    }
+
+    // ---- waiting ----------------------------------------------------------------------------------
+
+    /**
+     * Registers a dependent to be told when this node ends.
+     *
+     * @return false if the node has already ended (the dependent is then not registered)
+     */
+    final boolean addDependent(Dependent dependent) {
+        return push(new Link(dependent));
+    }
+
+    private boolean push(Link link) {
+        for (; ; ) {
+            Link head = waiters;
+            if (head == DONE) {
+                return false;
+            }
+            link.next = head;
+            if (WAITERS.compareAndSet(this, head, link)) {
+                return true;
+            }
+        }
+    }
+
+    /** Unlinks waiters whose thread gave up; the same scheme as {@code FutureTask.removeWaiter}. */
+    private void removeWaiter(Link link) {
+        link.item = null;
+        retry:
+        for (; ; ) {
+            Link pred = null;
+            Link q = waiters;
+            if (q == DONE) {
+                return;
+            }
+            while (q != null) {
+                Link s = q.next;
+                if (q.item != null) {
+                    pred = q;
+                } else if (pred != null) {
+                    pred.next = s;
+                    if (pred.item == null) {
+                        continue retry;
+                    }
+                } else if (!WAITERS.compareAndSet(this, q, s)) {
+                    continue retry;
+                }
+                q = s;
+            }
+            return;
+        }
+    }
+
+    @Override
+    public final State<T> await() {
+        if (!isDone()) {
+            awaitDone(false, 0L);
+        }
+        return outcome;
+    }
+
+    @Override
+    public final Optional<State<T>> await(Duration timeout) {
+        if (isDone()) {
+            return Optional.of(outcome);
+        }
+        long nanos = saturatedNanos(timeout);
+        if (nanos <= 0 || !awaitDone(true, System.nanoTime() + nanos)) {
+            return Optional.empty();
+        }
+        return Optional.of(outcome);
+    }
+
+    @Override
+    public final T result() {
+        return await().result();
+    }
+
+    @Override
+    public final Object resultOrException() {
+        return await().resultOrException();
+    }
+
+    /** Parks (or helps the current runner) until this node ends or the deadline passes. */
+    private boolean awaitDone(boolean timed, long deadline) {
+        Thread me = Thread.currentThread();
+        Link link = new Link(me);
+        if (!push(link)) {
+            return true;
+        }
+        try {
+            Helper helper = Helper.current();
+            if (helper != null) {
+                return helper.helpUntil(this::isDone, timed, deadline);
+            }
+            while (!isDone()) {
+                if (timed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, left);
+                } else {
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    me.interrupt();
+                    throw new WeftException("Interrupted while waiting for " + label());
+                }
+            }
+            return true;
+        } finally {
+            if (!isDone()) {
+                removeWaiter(link);
+            }
+        }
+    }
+
+    private static long saturatedNanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException overflow) {
+            return timeout.isNegative() ? 0 : Long.MAX_VALUE / 2;
+        }
+    }
+
+    // ---- history ----------------------------------------------------------------------------------
+
+    private static int code(StateType type) {
+        return type.ordinal() + 1;
+    }
+
+    private static StateType decode(long bits) {
+        return TYPES[(int) (bits & 0xF) - 1];
+    }
+
+    private static long push(long bits, StateType next) {
+        return (bits << 4) | code(next);
+    }
+
+    /**
+     * Returns the states this node went through, oldest first, such as {@code Pending -> Running}.
+     *
+     * @return the history (at most the last 16 states)
+     */
+    public final String history() {
+        return history((long) BITS.getVolatile(this));
+    }
+
+    private static String history(long bits) {
+        StringBuilder b = new StringBuilder();
+        for (int shift = (HISTORY_LENGTH - 1) * 4; shift >= 0; shift -= 4) {
+            int code = (int) ((bits >>> shift) & 0xF);
+            if (code != 0) {
+                if (!b.isEmpty()) {
+                    b.append(" -> ");
+                }
+                b.append(TYPES[code - 1].displayName());
+            }
+        }
+        return b.toString();
+    }
+
+    private IllegalTransitionException illegal(StateType from, StateType to, long bits) {
+        return new IllegalTransitionException(label() + " cannot move from " + from.displayName() + " to "
+                + to.displayName() + "; its states so far: " + history(bits));
+    }
+
+    @Override
+    public String toString() {
+        return label() + " " + state();
+    }
+
+    /** A node of the waiter stack: a dependent, or a parked thread (null once it gave up). */
+    static final class Link {
+        volatile Object item;
+        volatile Link next;
+
+        Link(Object item) {
+            this.item = item;
+        }
+    }
+}

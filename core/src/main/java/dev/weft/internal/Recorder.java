@@ -1,0 +1,125 @@
+package dev.weft.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes state changes off the hot path. A transition only appends an event to a lock-free MPSC queue;
+ * the events are drained in order, in batches, by one consumer at a time, which feeds the sinks (the
+ * logger, and later the store and metrics).
+ *
+ * <p>The consumer is whichever producer finds no drain in progress: it claims the drain flag with one
+ * CAS and empties the queue, while producers that lose the CAS return at once. So no thread ever waits
+ * for another here, and an uncontended producer sees its own event logged before it goes on, which keeps
+ * a sequential flow's log in the order the seed pages print it. After releasing the flag the drainer
+ * looks once more, so an event whose producer lost the CAS to it is never stranded.
+ */
+public final class Recorder {
+    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    private static final VarHandle DRAINING;
+    private static final Recorder GLOBAL = new Recorder(List.of(new LogSink()));
+
+    static {
+        try {
+            DRAINING = MethodHandles.lookup().findVarHandle(Recorder.class, "draining", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MpscQueue<Event> queue = new MpscQueue<>(1024);
+    private final CopyOnWriteArrayList<EventSink> sinks;
+
+    @SuppressWarnings("unused") // accessed through DRAINING
+    private volatile int draining;
+
+    /**
+     * Creates a recorder feeding the given sinks.
+     *
+     * @param sinks the first sinks
+     */
+    public Recorder(List<EventSink> sinks) {
+        this.sinks = new CopyOnWriteArrayList<>(sinks);
+    }
+
+    /**
+     * Returns the recorder every flow run reports to.
+     *
+     * @return the process-wide recorder
+     */
+    public static Recorder global() {
+        return GLOBAL;
+    }
+
+    /**
+     * Adds a sink; it sees the events recorded from then on.
+     *
+     * @param sink the sink
+     */
+    public void addSink(EventSink sink) {
+        sinks.add(sink);
+    }
+
+    /**
+     * Removes a sink.
+     *
+     * @param sink the sink
+     */
+    public void removeSink(EventSink sink) {
+        sinks.remove(sink);
+    }
+
+    /**
+     * Records an event. Lock-free; never blocks on another thread.
+     *
+     * @param kind what happened
+     * @param subject to what
+     * @param detail see {@link Event#detail()}
+     */
+    public void record(Event.Kind kind, Object subject, Object detail) {
+        queue.offer(new Event(kind, subject, detail));
+        drain();
+    }
+
+    /** Drains the queue unless another thread is draining it. */
+    void drain() {
+        while (!queue.isEmpty() && DRAINING.compareAndSet(this, 0, 1)) {
+            try {
+                Event event;
+                while ((event = queue.poll()) != null) {
+                    dispatch(event);
+                }
+            } finally {
+                DRAINING.setRelease(this, 0);
+            }
+        }
+    }
+
+    /**
+     * Returns once every event recorded before the call has reached the sinks. It may wait for another
+     * thread's drain to finish; used where a flow run ends, so that its last line is out when it returns.
+     */
+    public void flush() {
+        for (; ; ) {
+            drain();
+            if ((int) DRAINING.getVolatile(this) == 0 && queue.isEmpty()) {
+                return;
+            }
+            Thread.yield();
+        }
+    }
+
+    private void dispatch(Event event) {
+        for (EventSink sink : sinks) {
+            try {
+                sink.accept(event);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("Event sink {} failed on {}; the event is skipped for it", sink, event.kind(), e);
+            }
+        }
+    }
+}

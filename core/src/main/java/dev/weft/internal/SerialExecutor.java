@@ -1,0 +1,159 @@
+package dev.weft.internal;
+
+import dev.weft.TaskRunner;
+import dev.weft.WeftException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs calls one at a time, in the order they became ready, on the threads that hand them in: the
+ * engine of {@code SequentialTaskRunner}.
+ *
+ * <p>Calls go to a lock-free MPSC queue. A one-bit lock says whether someone is running them: the thread
+ * that takes it drains the queue, the others return at once. So a call submitted from an idle flow runs
+ * on the flow's own thread before {@code submit} returns, as Prefect's sequential runner does. While an
+ * asynchronous call is in flight the lock stays taken, and the thread that ends the call drains on.
+ *
+ * <p>A call that waits for another one queued behind it would deadlock a plain serial executor. Here the
+ * waiting thread helps: it runs the queued calls itself, one at a time, until what it waits for is done.
+ */
+public final class SerialExecutor implements Helper {
+    private static final VarHandle LOCK;
+
+    static {
+        try {
+            LOCK = MethodHandles.lookup().findVarHandle(SerialExecutor.class, "lock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MpscQueue<TaskRunner.Call> queue = new MpscQueue<>(64);
+    private final Runnable resume = this::drainLocked;
+
+    @SuppressWarnings("unused") // accessed through LOCK
+    private volatile int lock;
+
+    private volatile Thread helper;
+
+    /**
+     * Queues a call and, unless another thread or an in-flight asynchronous call holds the lock, runs the
+     * queue on the calling thread.
+     *
+     * @param call a ready call
+     */
+    public void execute(TaskRunner.Call call) {
+        queue.offer(call);
+        if (LOCK.compareAndSet(this, 0, 1)) {
+            drainLocked();
+        } else {
+            Thread h = helper;
+            if (h != null) {
+                LockSupport.unpark(h);
+            }
+        }
+    }
+
+    /** Runs queued calls while holding the lock; releases it when the queue is empty. */
+    private void drainLocked() {
+        for (; ; ) {
+            TaskRunner.Call call;
+            while ((call = queue.poll()) != null) {
+                if (!runOne(call, resume)) {
+                    return; // the in-flight call keeps the lock; its end calls resume
+                }
+            }
+            LOCK.setRelease(this, 0);
+            if (queue.isEmpty() || !LOCK.compareAndSet(this, 0, 1)) {
+                return;
+            }
+        }
+    }
+
+    private boolean runOne(TaskRunner.Call call, Runnable whenFinal) {
+        Helper previous = Helper.enter(this);
+        try {
+            return call.run(whenFinal);
+        } finally {
+            Helper.restore(previous);
+        }
+    }
+
+    /** Only ever called on the thread holding the lock, from inside one of its calls. */
+    @Override
+    public boolean helpUntil(BooleanSupplier done, boolean timed, long deadline) {
+        Thread me = Thread.currentThread();
+        Thread outer = helper;
+        helper = me;
+        try {
+            while (!done.getAsBoolean()) {
+                TaskRunner.Call call = queue.poll();
+                if (call != null) {
+                    runToEnd(call);
+                    continue;
+                }
+                if (timed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, left);
+                } else {
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    me.interrupt();
+                    throw new WeftException("Interrupted while waiting inside a sequential task run");
+                }
+            }
+            return true;
+        } finally {
+            helper = outer;
+        }
+    }
+
+    /** Runs a call inside a wait; an asynchronous one is waited for, so that calls stay one at a time. */
+    private void runToEnd(TaskRunner.Call call) {
+        Ending ending = new Ending(Thread.currentThread());
+        if (runOne(call, ending)) {
+            return;
+        }
+        while (!ending.done) {
+            LockSupport.park(this);
+        }
+    }
+
+    /** Crashes the calls still queued, if no call is running; used when the runner shuts down. */
+    public void crashQueued(String runner) {
+        if (!LOCK.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        try {
+            TaskRunner.Call call;
+            while ((call = queue.poll()) != null) {
+                call.crash(new RejectedExecutionException(runner + " was shut down before the call ran"));
+            }
+        } finally {
+            LOCK.setRelease(this, 0);
+        }
+    }
+
+    /** Wakes a helping thread when the asynchronous call it ran has ended. */
+    private static final class Ending implements Runnable {
+        private final Thread waiter;
+        private volatile boolean done;
+
+        Ending(Thread waiter) {
+            this.waiter = waiter;
+        }
+
+        @Override
+        public void run() {
+            done = true;
+            LockSupport.unpark(waiter);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.weft.internal;
+
+import java.util.Objects;
+
+/**
+ * What the engine knows of a task: its name, key and body. Shared by every call of the task.
+ *
+ * @param name the task's name, such as {@code say_hello}
+ * @param key 8 hex digits naming the task in its runs' names
+ * @param body calls the user's function with the resolved arguments
+ * @param async whether the body returns a {@code CompletionStage} whose value is the task's value
+ */
+public record TaskSpec(String name, String key, Body body, boolean async) {
+
+    /** Calls the user's function. */
+    @FunctionalInterface
+    public interface Body {
+
+        /**
+         * Calls the function.
+         *
+         * @param args the arguments, futures already replaced by their values
+         * @return the function's value
+         * @throws Exception whatever the function throws
+         */
+        Object invoke(Object[] args) throws Exception;
+    }
+
+    /**
+     * Validates the parts.
+     *
+     * @param name the task's name
+     * @param key its key
+     * @param body its body
+     * @param async whether the body is asynchronous
+     */
+    public TaskSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(body, "body");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("A task's name must not be blank");
+        }
+    }
+
+    /**
+     * Returns the spec of a task with a key derived from its name.
+     *
+     * @param name the task's name
+     * @param body its body
+     * @param async whether the body is asynchronous
+     * @return the spec
+     */
+    public static TaskSpec of(String name, Body body, boolean async) {
+        return new TaskSpec(name, Names.taskKey(Objects.requireNonNull(name, "name")), body, async);
+    }
+}

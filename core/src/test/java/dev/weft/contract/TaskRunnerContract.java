@@ -1,0 +1,462 @@
+package dev.weft.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Flow;
+import dev.weft.RunFailedException;
+import dev.weft.State;
+import dev.weft.StateType;
+import dev.weft.Task;
+import dev.weft.Task0;
+import dev.weft.Task1;
+import dev.weft.Task2;
+import dev.weft.TaskFuture;
+import dev.weft.TaskRunner;
+import dev.weft.UpstreamFailedException;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every task runner must do, whatever it is: the engine's semantics hold on each of them. A runner
+ * joins by extending this class and returning an unstarted runner from {@link #runner()}.
+ *
+ * <p>Tests that need a run to stay in flight use asynchronous tasks whose stage the test completes, so
+ * that they hold on a runner that runs one call at a time on the submitting thread too.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class TaskRunnerContract {
+
+    /** For subclasses. */
+    protected TaskRunnerContract() {}
+
+    /** Returns a new, unstarted runner of the kind under test. */
+    protected abstract TaskRunner runner();
+
+    private <R> Flow<R> flow(String name, Flow.Body<R> body) {
+        return Flow.of(name, body).withTaskRunner(runner());
+    }
+
+    private Flow<Void> flow(String name, Flow.Action body) {
+        return Flow.of(name, body).withTaskRunner(runner());
+    }
+
+    /** Runs a flow expected to fail, rethrowing an assertion that failed inside its body. */
+    private static <R> State<R> stateOf(Flow<R> flow) {
+        State<R> state = flow.callForState();
+        Throwable cause = state.exception();
+        while (cause != null) {
+            if (cause instanceof AssertionError assertion) {
+                throw assertion;
+            }
+            cause = cause.getCause();
+        }
+        return state;
+    }
+
+    static final Task1<String, String> SAY_HELLO = Task.of("say_hello", (String name) -> "Hello " + name + "!");
+    static final Task2<Integer, Integer, Integer> ADD = Task.of("add", (Integer a, Integer b) -> a + b);
+    static final Task1<Integer, Integer> INC = Task.of("inc", (Integer x) -> x + 1);
+
+    @Test
+    public void shouldReturnTaskValueThroughFuture() {
+        String value = flow("hello-flow", () -> SAY_HELLO.submit("Marvin").result()).call();
+        assertThat(value).isEqualTo("Hello Marvin!");
+    }
+
+    @Test
+    public void shouldPassUpstreamValueNotFutureToDownstreamTask() {
+        AtomicReference<Object> received = new AtomicReference<>();
+        Task1<String, Void> printResult = Task.of("print_result", (String result) -> received.set(result));
+        flow("hello-flow", () -> {
+                    TaskFuture<String> future = SAY_HELLO.submit("Marvin");
+                    printResult.submit(future);
+                })
+                .call();
+        assertThat(received.get()).isInstanceOf(String.class).isEqualTo("Hello Marvin!");
+    }
+
+    @Test
+    public void shouldCombineValuesAndFuturesInAnyArgumentPosition() {
+        int sum = flow("add-flow", () -> {
+                    TaskFuture<Integer> one = INC.submit(0);
+                    TaskFuture<Integer> two = ADD.submit(one, 1);
+                    TaskFuture<Integer> three = ADD.submit(1, two);
+                    return ADD.submit(two, three).result();
+                })
+                .call();
+        assertThat(sum).isEqualTo(5);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    public void shouldResolveFuturesInsideCollectionsAndArrays() {
+        Task1<Object, Object> identity = Task.of("identity", (Object o) -> o);
+        List<Object> seen = flow("collections", () -> {
+                    TaskFuture<String> a = SAY_HELLO.submit("a");
+                    TaskFuture<Integer> one = INC.submit(0);
+                    TaskFuture<Object> list = identity.submit(List.of(a, "plain", List.of(one)));
+                    TaskFuture<Object> set = identity.submit(Set.of(a));
+                    TaskFuture<Object> map = identity.submit(new TreeMap<>(Map.of("k", one, "l", 2)));
+                    TaskFuture<Object> array = identity.submit((Object) new Object[] {a, one});
+                    return List.of(list.result(), set.result(), map.result(), array.result());
+                })
+                .call();
+        assertThat((List<Object>) seen.get(0)).containsExactly("Hello a!", "plain", List.of(1));
+        assertThat((Collection<Object>) seen.get(1)).containsExactly("Hello a!");
+        assertThat((Map<Object, Object>) seen.get(2)).isInstanceOf(TreeMap.class).containsExactly(
+                Map.entry("k", 1), Map.entry("l", 2));
+        assertThat((Object[]) seen.get(3)).containsExactly("Hello a!", 1);
+    }
+
+    @Test
+    public void shouldGatherFuturesIntoOneFutureOfTheirValuesInOrder() {
+        Task1<List<Integer>, Integer> sum =
+                Task.of("sum", (List<Integer> xs) -> xs.stream().mapToInt(Integer::intValue).sum());
+        int total = flow("gather", () -> {
+                    List<TaskFuture<Integer>> futures = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        futures.add(INC.submit(i));
+                    }
+                    TaskFuture<List<Integer>> all = TaskFuture.gather(futures);
+                    assertThat(all.result()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+                    return sum.submit(all).result();
+                })
+                .call();
+        assertThat(total).isEqualTo(55);
+    }
+
+    @Test
+    public void shouldStartRunOnlyAfterEveryRunInWaitForHasEnded() {
+        ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        Task0<String> taskA = Task.async("task_a", () -> gate.thenApply(v -> {
+            events.add("a");
+            return v;
+        }));
+        Task0<Void> taskB = Task.of("task_b", () -> {
+            events.add("b");
+        });
+        Task0<Void> taskC = Task.of("task_c", () -> {
+            events.add("c");
+        });
+        Task0<Void> taskD = Task.of("task_d", () -> {
+            events.add("d");
+        });
+        flow("wait-for", () -> {
+                    try {
+                        TaskFuture<String> a = taskA.submit();
+                        TaskFuture<Void> b = taskB.submit();
+                        TaskFuture<Void> c = taskC.waitFor(a, b).submit();
+                        assertThat(c.state().type()).isEqualTo(StateType.PENDING);
+                        gate.complete("open");
+                        taskD.waitFor(c).call();
+                    } finally {
+                        gate.complete("open");
+                    }
+                })
+                .call();
+        List<String> order = List.copyOf(events);
+        assertThat(order).containsExactlyInAnyOrder("a", "b", "c", "d");
+        assertThat(order.indexOf("c")).isGreaterThan(order.indexOf("a")).isGreaterThan(order.indexOf("b"));
+        assertThat(order.get(3)).isEqualTo("d");
+    }
+
+    @Test
+    public void shouldSayWhatAPendingRunWaitsFor() {
+        CompletableFuture<Integer> gate = new CompletableFuture<>();
+        Task0<Integer> slow = Task.async("slow", () -> gate);
+        flow("pending", () -> {
+                    try {
+                        TaskFuture<Integer> upstream = slow.submit();
+                        TaskFuture<Integer> downstream = INC.submit(upstream);
+                        assertThat(downstream.state().toString())
+                                .isEqualTo("Pending(message='Waiting for 1 upstream run', type=PENDING)");
+                        gate.complete(41);
+                        assertThat(downstream.result()).isEqualTo(42);
+                    } finally {
+                        gate.complete(0);
+                    }
+                })
+                .call();
+    }
+
+    @Test
+    public void shouldNeverRunADownstreamTaskWhoseUpstreamFailed() {
+        AtomicInteger downstreamRuns = new AtomicInteger();
+        Task0<Integer> boom = Task.of("boom", () -> {
+            throw new IllegalStateException("boom");
+        });
+        Task1<Integer, Integer> after = Task.of("after", (Integer x) -> {
+            downstreamRuns.incrementAndGet();
+            return x;
+        });
+        AtomicReference<TaskFuture<Integer>> downstream = new AtomicReference<>();
+        State<Void> flowState = stateOf(flow("upstream-failure", () -> {
+            TaskFuture<Integer> failed = boom.submit();
+            downstream.set(after.submit(failed));
+            INC.submit(1);
+        }));
+
+        assertThat(downstreamRuns).hasValue(0);
+        State<Integer> state = downstream.get().state();
+        assertThat(state.type()).isEqualTo(StateType.FAILED);
+        assertThat(state.name()).isEqualTo("UpstreamFailed");
+        assertThat(state.message()).matches("Upstream task run 'boom-[0-9a-f]{8}-0' did not reach a 'COMPLETED'"
+                + " state; it finished in state Failed");
+        assertThat(state.exception())
+                .isInstanceOf(UpstreamFailedException.class)
+                .cause()
+                .hasMessage("boom");
+        assertThat(flowState.toString()).isEqualTo("Failed(message='2/3 states failed.', type=FAILED)");
+    }
+
+    @Test
+    public void shouldRethrowTaskExceptionFromResultNamingTheRun() {
+        IllegalArgumentException thrown = new IllegalArgumentException("bad input");
+        Task1<String, String> failing = Task.of("failing", (String s) -> {
+            throw thrown;
+        });
+        stateOf(flow("raise", () -> {
+            TaskFuture<String> future = failing.submit("x");
+            assertThatThrownBy(future::result)
+                    .isInstanceOf(RunFailedException.class)
+                    .hasMessageMatching("Task run 'failing-[0-9a-f]{8}-0' finished in state Failed\\(message="
+                            + "'Task run encountered an exception: java.lang.IllegalArgumentException: bad input',"
+                            + " type=FAILED\\)")
+                    .cause()
+                    .isSameAs(thrown);
+        }));
+    }
+
+    @Test
+    public void shouldReturnTheExceptionInsteadOfRaisingWhenAsked() {
+        Task0<String> failing = Task.of("my_task", () -> {
+            throw new java.io.IOException("disk on fire");
+        });
+        stateOf(flow("no-raise", () -> {
+            TaskFuture<String> future = failing.submit();
+            Object result = future.resultOrException();
+            assertThat(future.state().isFailed()).isTrue();
+            assertThat(result)
+                    .isInstanceOfSatisfying(java.io.IOException.class, e -> assertThat(e).hasMessage("disk on fire"));
+            TaskFuture<String> fine = SAY_HELLO.submit("ok");
+            assertThat(fine.resultOrException()).isEqualTo("Hello ok!");
+        }));
+    }
+
+    @Test
+    public void shouldReturnNothingFromATimedWaitWhileTheRunIsInFlight() {
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        Task0<String> slow = Task.async("slow", () -> gate);
+        flow("timed-wait", () -> {
+                    TaskFuture<String> future = slow.submit();
+                    try {
+                        assertThat(future.await(Duration.ofMillis(20))).isEmpty();
+                        assertThat(future.isDone()).isFalse();
+                    } finally {
+                        gate.complete("done");
+                    }
+                    State<String> state = future.await(Duration.ofSeconds(30)).orElseThrow();
+                    assertThat(state.isCompleted()).isTrue();
+                    assertThat(state.result()).isEqualTo("done");
+                    assertThat(future.await().result()).isEqualTo("done");
+                })
+                .call();
+    }
+
+    @Test
+    public void shouldEndAsynchronousTasksWhenTheirStageEnds() {
+        CompletableFuture<Integer> gate = new CompletableFuture<>();
+        Task1<Integer, Integer> doubleLater = Task.async("double_later", (Integer x) -> gate.thenApply(g -> g * x));
+        int value = flow("async", () -> {
+                    TaskFuture<Integer> doubled = doubleLater.submit(21);
+                    TaskFuture<Integer> plusOne = INC.submit(doubled);
+                    gate.complete(2);
+                    return plusOne.result();
+                })
+                .call();
+        assertThat(value).isEqualTo(43);
+    }
+
+    @Test
+    public void shouldFailAnAsynchronousTaskWhoseStageFails() {
+        Task0<Integer> failsLater = Task.async(
+                "fails_later", () -> CompletableFuture.failedFuture(new IllegalStateException("async boom")));
+        AtomicReference<State<Integer>> seen = new AtomicReference<>();
+        State<Void> state = stateOf(flow("async-failure", () -> {
+            seen.set(failsLater.submit().await());
+        }));
+        assertThat(seen.get().type()).isEqualTo(StateType.FAILED);
+        assertThat(seen.get().exception()).isInstanceOf(IllegalStateException.class).hasMessage("async boom");
+        assertThat(state.toString()).isEqualTo("Failed(message='1/1 states failed.', type=FAILED)");
+    }
+
+    @Test
+    public void shouldSubmitFromInsideATaskIntoTheSameFlowRun() {
+        Task1<Integer, Integer> fanOut = Task.of("fan_out", (Integer n) -> {
+            List<TaskFuture<Integer>> children = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                children.add(INC.submit(i));
+            }
+            int total = 0;
+            for (TaskFuture<Integer> child : children) {
+                total += child.result();
+            }
+            return total;
+        });
+        State<Integer> state = stateOf(flow("nested", () -> fanOut.submit(4).result()));
+        assertThat(state.result()).isEqualTo(1 + 2 + 3 + 4);
+        assertThat(state.message()).isEqualTo("All states completed.");
+    }
+
+    @Test
+    public void shouldCountNestedRunsInTheFlowState() {
+        Task0<Integer> boom = Task.of("boom", () -> {
+            throw new IllegalStateException("nested boom");
+        });
+        Task0<Integer> parent = Task.of("parent", () -> {
+            boom.submit();
+            return 1;
+        });
+        State<Integer> state = stateOf(flow("nested-failure", () -> parent.submit().result()));
+        assertThat(state.toString()).isEqualTo("Failed(message='1/2 states failed.', type=FAILED)");
+        assertThatThrownBy(state::result)
+                .isInstanceOf(RunFailedException.class)
+                .hasMessageStartingWith("Flow run '")
+                .cause()
+                .hasMessage("nested boom");
+    }
+
+    @Test
+    public void shouldLetATaskWaitForASiblingQueuedAfterIt() {
+        CompletableFuture<Integer> gate = new CompletableFuture<>();
+        Task0<Integer> slow = Task.async("slow", () -> gate);
+        AtomicReference<TaskFuture<Integer>> sibling = new AtomicReference<>();
+        Task0<Integer> waiter = Task.of("waiter", () -> sibling.get().result() * 2);
+        int value = flow("sibling", () -> {
+                    TaskFuture<Integer> first = slow.submit();
+                    sibling.set(INC.submit(first));
+                    // On a one-at-a-time runner the waiter is queued before its sibling becomes ready, so
+                    // it runs first and must run the sibling itself while it waits.
+                    TaskFuture<Integer> waiting = waiter.submit();
+                    gate.complete(1);
+                    return waiting.result();
+                })
+                .call();
+        assertThat(value).isEqualTo(4);
+    }
+
+    @Test
+    public void shouldCallATaskInPlaceAndCountIt() {
+        State<String> state = stateOf(flow("in-place", () -> {
+            String now = SAY_HELLO.call("Arthur");
+            TaskFuture<String> later = SAY_HELLO.submit("Marvin");
+            return now + " " + SAY_HELLO.call(later);
+        }));
+        assertThat(state.result()).isEqualTo("Hello Arthur! Hello Hello Marvin!!");
+        assertThat(state.message()).isEqualTo("All states completed.");
+    }
+
+    @Test
+    public void shouldRunASubflowWithARunnerOfItsOwn() {
+        Flow<Integer> subflow = Flow.of("subflow", () -> INC.submit(1).result()).withTaskRunner(runner());
+        int value = flow("parent", () -> INC.submit(subflow.call()).result()).call();
+        assertThat(value).isEqualTo(3);
+    }
+
+    @Test
+    public void shouldFailFastWhenUsedBeforeStartOrAfterShutdown() {
+        TaskRunner runner = runner();
+        TaskRunner.Call call = new TaskRunner.Call() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public boolean run(Runnable whenFinal) {
+                return true;
+            }
+
+            @Override
+            public void crash(Throwable cause) {}
+        };
+        assertThatThrownBy(() -> runner.submit(call))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not been started");
+        runner.start();
+        runner.submit(call);
+        runner.shutdown();
+        assertThatThrownBy(() -> runner.submit(call)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    @Tag("slow")
+    public void shouldCompleteAMillionTaskDependencyChain() {
+        int length = 1_000_000;
+        int end = flow("chain", () -> {
+                    TaskFuture<Integer> f = INC.submit(0);
+                    for (int i = 1; i < length; i++) {
+                        f = INC.submit(f);
+                    }
+                    return f.result();
+                })
+                .call();
+        assertThat(end).isEqualTo(length);
+    }
+
+    @Test
+    @Tag("slow")
+    public void shouldCompleteAHundredThousandTaskFanIn() {
+        int width = 100_000;
+        Task1<List<Integer>, Long> sum = Task.of("sum", (List<Integer> xs) -> xs.stream().mapToLong(Integer::longValue).sum());
+        long total = flow("fan-in", () -> {
+                    List<TaskFuture<Integer>> futures = new ArrayList<>(width);
+                    for (int i = 0; i < width; i++) {
+                        futures.add(INC.submit(i));
+                    }
+                    return sum.submit(TaskFuture.gather(futures)).result();
+                })
+                .call();
+        assertThat(total).isEqualTo((long) width * (width + 1) / 2);
+    }
+
+    @Test
+    @Tag("slow")
+    public void shouldLetRunsBeCollectedOnceTheFlowHasEndedAndTheirFuturesAreDropped() throws InterruptedException {
+        int runs = 1_000_000;
+        List<WeakReference<TaskFuture<Integer>>> sample = new ArrayList<>();
+        State<Integer> state = stateOf(flow("memory", () -> {
+            TaskFuture<Integer> last = null;
+            for (int i = 0; i < runs; i++) {
+                last = INC.submit(i);
+                if (i % 1000 == 0) {
+                    sample.add(new WeakReference<>(last));
+                }
+            }
+            return last.result();
+        }));
+        assertThat(state.result()).isEqualTo(runs);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sample.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(sample).hasSize(runs / 1000).allSatisfy(ref -> assertThat(ref.get()).isNull());
+    }
+}
