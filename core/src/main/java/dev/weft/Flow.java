@@ -102,8 +102,8 @@ public final class Flow<R> {
         try {
             constructor = type.getConstructor();
         } catch (NoSuchMethodException e) {
-            throw new IllegalArgumentException(type.getName()
-                    + " has no public no-argument constructor; pass a configured instance instead", e);
+            throw new IllegalArgumentException(
+                    type.getName() + " has no public no-argument constructor; pass a configured instance instead", e);
         }
         if (Modifier.isAbstract(type.getModifiers())) {
             throw new IllegalArgumentException(type.getName() + " is abstract; pass a concrete runner type");
@@ -119,7 +119,8 @@ public final class Flow<R> {
                     "Could not create " + constructor.getDeclaringClass().getName() + ": " + e.getCause(),
                     e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new WeftException("Could not create " + constructor.getDeclaringClass().getName(), e);
+            throw new WeftException(
+                    "Could not create " + constructor.getDeclaringClass().getName(), e);
         }
     }
 

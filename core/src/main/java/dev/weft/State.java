@@ -73,7 +73,12 @@ public final class State<T> {
      */
     public static <T> State<T> of(StateType type, String name, String message, T data, Throwable exception) {
         return new State<>(
-                Objects.requireNonNull(type, "type"), Objects.requireNonNull(name, "name"), message, data, exception, null);
+                Objects.requireNonNull(type, "type"),
+                Objects.requireNonNull(name, "name"),
+                message,
+                data,
+                exception,
+                null);
     }
 
     /**

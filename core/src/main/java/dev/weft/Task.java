@@ -297,8 +297,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
      * @see #async(String, Fn0)
      */
     @SuppressWarnings("unchecked")
-    public static <A, B, C, R> Task3<A, B, C, R> async(
-            String name, Fn3<A, B, C, ? extends CompletionStage<R>> fn) {
+    public static <A, B, C, R> Task3<A, B, C, R> async(String name, Fn3<A, B, C, ? extends CompletionStage<R>> fn) {
         Objects.requireNonNull(fn, "fn");
         return new Task3<>(
                 TaskSpec.of(name, args -> fn.apply((A) args[0], (B) args[1], (C) args[2]), true), NO_UPSTREAM);

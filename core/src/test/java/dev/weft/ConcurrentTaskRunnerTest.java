@@ -61,7 +61,9 @@ final class ConcurrentTaskRunnerTest extends TaskRunnerContract {
                             Thread.onSpinWait();
                         }
                         bodyThread.get().join(TimeUnit.SECONDS.toMillis(30));
-                        assertThat(bodyThread.get().isAlive()).as("the body's thread has ended").isFalse();
+                        assertThat(bodyThread.get().isAlive())
+                                .as("the body's thread has ended")
+                                .isFalse();
                         assertThat(future.state().isRunning()).isTrue();
                     } finally {
                         gate.complete("done");

@@ -184,9 +184,7 @@ public final class FlowRun {
         State<R> state;
         if (bodyError != null) {
             String message = "Flow run encountered an exception: " + bodyError;
-            state = TaskRun.isCrash(bodyError)
-                    ? State.crashed(message, bodyError)
-                    : State.failed(message, bodyError);
+            state = TaskRun.isCrash(bodyError) ? State.crashed(message, bodyError) : State.failed(message, bodyError);
         } else if (done == total) {
             state = State.of(StateType.COMPLETED, "Completed", "All states completed.", value, null);
         } else if (bad > 0) {

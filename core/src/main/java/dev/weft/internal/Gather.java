@@ -99,7 +99,8 @@ public final class Gather<T> extends Node<List<T>> implements Dependent {
         }
         State<?> state = upstream.finalState();
         if (!state.isCompleted()) {
-            String message = "Gathered " + Character.toLowerCase(upstream.label().charAt(0))
+            String message = "Gathered "
+                    + Character.toLowerCase(upstream.label().charAt(0))
                     + upstream.label().substring(1) + " did not reach a 'COMPLETED' state; it finished in state "
                     + state.name();
             State<List<T>> failed = State.<List<T>>of(

@@ -32,8 +32,8 @@ final class Inputs {
         if (future instanceof Node<?> node) {
             return node;
         }
-        throw new IllegalArgumentException("Not a Weft future: " + future
-                + " (" + future.getClass().getName() + "); only futures returned by Weft can be passed to tasks");
+        throw new IllegalArgumentException("Not a Weft future: " + future + " ("
+                + future.getClass().getName() + "); only futures returned by Weft can be passed to tasks");
     }
 
     /** Returns the futures among {@code args} and {@code waitFor}, in order. */

@@ -74,7 +74,8 @@ public abstract class TaskRunnerContract {
 
     @Test
     public void shouldReturnTaskValueThroughFuture() {
-        String value = flow("hello-flow", () -> SAY_HELLO.submit("Marvin").result()).call();
+        String value =
+                flow("hello-flow", () -> SAY_HELLO.submit("Marvin").result()).call();
         assertThat(value).isEqualTo("Hello Marvin!");
     }
 
@@ -118,15 +119,17 @@ public abstract class TaskRunnerContract {
                 .call();
         assertThat((List<Object>) seen.get(0)).containsExactly("Hello a!", "plain", List.of(1));
         assertThat((Collection<Object>) seen.get(1)).containsExactly("Hello a!");
-        assertThat((Map<Object, Object>) seen.get(2)).isInstanceOf(TreeMap.class).containsExactly(
-                Map.entry("k", 1), Map.entry("l", 2));
+        assertThat((Map<Object, Object>) seen.get(2))
+                .isInstanceOf(TreeMap.class)
+                .containsExactly(Map.entry("k", 1), Map.entry("l", 2));
         assertThat((Object[]) seen.get(3)).containsExactly("Hello a!", 1);
     }
 
     @Test
     public void shouldGatherFuturesIntoOneFutureOfTheirValuesInOrder() {
-        Task1<List<Integer>, Integer> sum =
-                Task.of("sum", (List<Integer> xs) -> xs.stream().mapToInt(Integer::intValue).sum());
+        Task1<List<Integer>, Integer> sum = Task.of(
+                "sum",
+                (List<Integer> xs) -> xs.stream().mapToInt(Integer::intValue).sum());
         int total = flow("gather", () -> {
                     List<TaskFuture<Integer>> futures = new ArrayList<>();
                     for (int i = 0; i < 10; i++) {
@@ -144,10 +147,12 @@ public abstract class TaskRunnerContract {
     public void shouldStartRunOnlyAfterEveryRunInWaitForHasEnded() {
         ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
         CompletableFuture<String> gate = new CompletableFuture<>();
-        Task0<String> taskA = Task.async("task_a", () -> gate.thenApply(v -> {
-            events.add("a");
-            return v;
-        }));
+        Task0<String> taskA = Task.async(
+                "task_a",
+                () -> gate.thenApply(v -> {
+                    events.add("a");
+                    return v;
+                }));
         Task0<Void> taskB = Task.of("task_b", () -> {
             events.add("b");
         });
@@ -216,8 +221,9 @@ public abstract class TaskRunnerContract {
         State<Integer> state = downstream.get().state();
         assertThat(state.type()).isEqualTo(StateType.FAILED);
         assertThat(state.name()).isEqualTo("UpstreamFailed");
-        assertThat(state.message()).matches("Upstream task run 'boom-[0-9a-f]{8}-0' did not reach a 'COMPLETED'"
-                + " state; it finished in state Failed");
+        assertThat(state.message())
+                .matches("Upstream task run 'boom-[0-9a-f]{8}-0' did not reach a 'COMPLETED'"
+                        + " state; it finished in state Failed");
         assertThat(state.exception())
                 .isInstanceOf(UpstreamFailedException.class)
                 .cause()
@@ -252,8 +258,8 @@ public abstract class TaskRunnerContract {
             TaskFuture<String> future = failing.submit();
             Object result = future.resultOrException();
             assertThat(future.state().isFailed()).isTrue();
-            assertThat(result)
-                    .isInstanceOfSatisfying(java.io.IOException.class, e -> assertThat(e).hasMessage("disk on fire"));
+            assertThat(result).isInstanceOfSatisfying(java.io.IOException.class, e -> assertThat(e)
+                    .hasMessage("disk on fire"));
             TaskFuture<String> fine = SAY_HELLO.submit("ok");
             assertThat(fine.resultOrException()).isEqualTo("Hello ok!");
         }));
@@ -302,7 +308,9 @@ public abstract class TaskRunnerContract {
             seen.set(failsLater.submit().await());
         }));
         assertThat(seen.get().type()).isEqualTo(StateType.FAILED);
-        assertThat(seen.get().exception()).isInstanceOf(IllegalStateException.class).hasMessage("async boom");
+        assertThat(seen.get().exception())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("async boom");
         assertThat(state.toString()).isEqualTo("Failed(message='1/1 states failed.', type=FAILED)");
     }
 
@@ -333,7 +341,8 @@ public abstract class TaskRunnerContract {
             boom.submit();
             return 1;
         });
-        State<Integer> state = stateOf(flow("nested-failure", () -> parent.submit().result()));
+        State<Integer> state =
+                stateOf(flow("nested-failure", () -> parent.submit().result()));
         assertThat(state.toString()).isEqualTo("Failed(message='1/2 states failed.', type=FAILED)");
         assertThatThrownBy(state::result)
                 .isInstanceOf(RunFailedException.class)
@@ -424,7 +433,9 @@ public abstract class TaskRunnerContract {
     @Tag("slow")
     public void shouldCompleteAHundredThousandTaskFanIn() {
         int width = 100_000;
-        Task1<List<Integer>, Long> sum = Task.of("sum", (List<Integer> xs) -> xs.stream().mapToLong(Integer::longValue).sum());
+        Task1<List<Integer>, Long> sum = Task.of(
+                "sum",
+                (List<Integer> xs) -> xs.stream().mapToLong(Integer::longValue).sum());
         long total = flow("fan-in", () -> {
                     List<TaskFuture<Integer>> futures = new ArrayList<>(width);
                     for (int i = 0; i < width; i++) {
@@ -457,6 +468,7 @@ public abstract class TaskRunnerContract {
             System.gc();
             Thread.sleep(50);
         }
-        assertThat(sample).hasSize(runs / 1000).allSatisfy(ref -> assertThat(ref.get()).isNull());
+        assertThat(sample).hasSize(runs / 1000).allSatisfy(ref -> assertThat(ref.get())
+                .isNull());
     }
 }
