@@ -9,8 +9,6 @@ import java.util.concurrent.CompletionStage;
 
 /** The entry points the public API calls: submit a task, call it in place, run a flow. */
 public final class Engine {
-    private static final Recorder RECORDER = Recorder.global();
-
     private Engine() {}
 
     /**
@@ -32,7 +30,7 @@ public final class Engine {
         Node<?>[] upstream = Inputs.collect(args, waitFor);
         flow.runStarted();
         TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args);
-        RECORDER.record(Event.Kind.TASK_SUBMITTED, run, null);
+        flow.recorder().record(Event.Kind.TASK_SUBMITTED, run, null);
         run.submit(upstream);
         return run;
     }
@@ -56,7 +54,7 @@ public final class Engine {
         }
         flow.runStarted();
         TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args);
-        RECORDER.record(Event.Kind.TASK_IN_PLACE, run, null);
+        flow.recorder().record(Event.Kind.TASK_IN_PLACE, run, null);
         run.runInPlace(upstream);
         return run.finalState().result();
     }
@@ -102,13 +100,14 @@ public final class Engine {
         if (parent != null) {
             parent.runStarted();
         }
-        FlowRun run = new FlowRun(spec.name(), Names.flowRunName(), parent);
-        RECORDER.record(Event.Kind.FLOW_BEGIN, run, null);
+        Recorder recorder = parent != null ? parent.recorder() : Recorder.global();
+        FlowRun run = new FlowRun(spec.name(), Names.flowRunName(), parent, recorder);
+        recorder.record(Event.Kind.FLOW_BEGIN, run, null);
         State<R> state;
         TaskRunner runner = null;
         try {
             runner = spec.runners().get();
-            RECORDER.record(Event.Kind.RUNNER_STARTING, run, runner.name());
+            recorder.record(Event.Kind.RUNNER_STARTING, run, runner.name());
             runner.start();
         } catch (RuntimeException | Error e) {
             String what = runner == null ? "could not be created" : "`" + runner.name() + "` failed to start";
@@ -129,7 +128,7 @@ public final class Engine {
         }
         run.bodyFinished();
         run.awaitRuns();
-        RECORDER.record(Event.Kind.RUNNER_SHUTTING_DOWN, run, runner.name());
+        recorder.record(Event.Kind.RUNNER_SHUTTING_DOWN, run, runner.name());
         try {
             runner.shutdown();
         } catch (RuntimeException e) {
@@ -144,8 +143,8 @@ public final class Engine {
         if (parent != null) {
             parent.runFinished(state);
         }
-        RECORDER.record(Event.Kind.FLOW_END, run, state);
-        RECORDER.flush();
+        run.recorder().record(Event.Kind.FLOW_END, run, state);
+        run.recorder().flush();
         return state;
     }
 }

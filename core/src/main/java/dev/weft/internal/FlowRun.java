@@ -43,6 +43,7 @@ public final class FlowRun {
     private final String flowName;
     private final String name;
     private final FlowRun parent;
+    private final Recorder recorder;
     private final ConcurrentHashMap<String, AtomicInteger> callIndex = new ConcurrentHashMap<>();
     private volatile TaskRunner runner;
     private volatile Thread waiter;
@@ -63,10 +64,11 @@ public final class FlowRun {
 
     private volatile State<?> firstFailure;
 
-    FlowRun(String flowName, String name, FlowRun parent) {
+    FlowRun(String flowName, String name, FlowRun parent, Recorder recorder) {
         this.flowName = flowName;
         this.name = name;
         this.parent = parent;
+        this.recorder = recorder;
     }
 
     /** Returns the run's adjective-noun name. */
@@ -82,6 +84,11 @@ public final class FlowRun {
     /** Returns whether this run was called inside another flow run. */
     public boolean isSubflow() {
         return parent != null;
+    }
+
+    /** Returns the recorder this run and its task runs report to. */
+    Recorder recorder() {
+        return recorder;
     }
 
     String label() {

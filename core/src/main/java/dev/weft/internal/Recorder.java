@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * CAS and empties the queue, while producers that lose the CAS return at once. So no thread ever waits
  * for another here, and an uncontended producer sees its own event logged before it goes on, which keeps
  * a sequential flow's log in the order the seed pages print it. After releasing the flag the drainer
- * looks once more, so an event whose producer lost the CAS to it is never stranded.
+ * looks once more, so an event whose producer lost the CAS to it is never stranded; both sides use
+ * sequentially consistent accesses for this hand-off (a producer writes the queue then reads the flag,
+ * the drainer writes the flag then reads the queue), so at least one of them sees the other.
  */
 public final class Recorder {
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
@@ -94,7 +96,9 @@ public final class Recorder {
                     dispatch(event);
                 }
             } finally {
-                DRAINING.setRelease(this, 0);
+                // A volatile store, not a release: the queue is read next, and a release store could be
+                // reordered after that read, stranding the event of a producer that lost the CAS to us.
+                DRAINING.setVolatile(this, 0);
             }
         }
     }

@@ -66,7 +66,9 @@ public final class SerialExecutor implements Helper {
                     return; // the in-flight call keeps the lock; its end calls resume
                 }
             }
-            LOCK.setRelease(this, 0);
+            // Volatile, not release: a release store could pass the queue read below, and a call offered by
+            // a thread that lost the CAS to us would be left in the queue with nobody to run it.
+            LOCK.setVolatile(this, 0);
             if (queue.isEmpty() || !LOCK.compareAndSet(this, 0, 1)) {
                 return;
             }
@@ -137,7 +139,7 @@ public final class SerialExecutor implements Helper {
                 call.crash(new RejectedExecutionException(runner + " was shut down before the call ran"));
             }
         } finally {
-            LOCK.setRelease(this, 0);
+            LOCK.setVolatile(this, 0);
         }
     }
 

@@ -251,7 +251,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     protected void transitioned(StateType to, State<T> finalState) {
-        Recorder.global().record(Event.Kind.TASK_STATE, this, finalState != null ? finalState : to);
+        flow.recorder().record(Event.Kind.TASK_STATE, this, finalState != null ? finalState : to);
     }
 
     @Override
