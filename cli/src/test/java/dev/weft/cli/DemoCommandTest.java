@@ -1,0 +1,119 @@
+package dev.weft.cli;
+
+import static dev.weft.cli.Console.weft;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.Flow;
+import dev.weft.SequentialTaskRunner;
+import dev.weft.Task;
+import dev.weft.Task0;
+import dev.weft.examples.Example;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class DemoCommandTest {
+    private static final Task0<Void> HELLO_LOCAL = Task.of("hello_local", () -> {
+        System.out.println("Hello!");
+    });
+    private static final Task0<Void> EXPLODE = Task.of("explode", () -> {
+        throw new IllegalStateException("boom");
+    });
+
+    private static final Flow<Void> MY_FLOW = Flow.of("my-flow", () -> {
+                HELLO_LOCAL.submit();
+            })
+            .withTaskRunner(new SequentialTaskRunner());
+    private static final Flow<Void> BROKEN_FLOW = Flow.of("broken-flow", () -> {
+                EXPLODE.submit();
+            })
+            .withTaskRunner(new SequentialTaskRunner());
+
+    private static final Example HELLO = new Example(
+            "hello", "Hello from a task", "test fixture: one task on a SequentialTaskRunner", MY_FLOW::call);
+    private static final Example BROKEN =
+            new Example("broken", "A task that throws", "test fixture", BROKEN_FLOW::call);
+    private static final Example GOODBYE =
+            new Example("goodbye", "Goodbye without Weft", "test fixture", () -> System.out.println("Goodbye!"));
+
+    private static final List<Example> EXAMPLES = List.of(HELLO, BROKEN, GOODBYE);
+
+    @Test
+    void shouldPrintTheHeaderThenTheExamplesOutputAndItsLogInTheSeedFormat() {
+        Console.Result result = weft(EXAMPLES, "demo", "hello");
+
+        String run = "hello_local-" + HELLO_LOCAL.key() + "-0";
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.outLines())
+                .containsExactly(
+                        "== Hello from a task [hello]",
+                        "   source: test fixture: one task on a SequentialTaskRunner",
+                        "",
+                        "TIME | Beginning flow run 'NAME' for flow 'my-flow'...",
+                        "TIME | Starting task runner `SequentialTaskRunner`...",
+                        "TIME | Submitting task run '" + run + "' to task runner...",
+                        "Hello!",
+                        "TIME | Task run '" + run + "' finished in state Completed(message=null, type=COMPLETED)",
+                        "TIME | Shutting down task runner `SequentialTaskRunner`...",
+                        "TIME | Flow run 'NAME' finished in state Completed(message='All states completed.',"
+                                + " type=COMPLETED)");
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void shouldRunEveryExampleInRegistryOrderWhenNoNameIsGiven() {
+        Console.Result result = weft(List.of(HELLO, GOODBYE), "demo");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.outLines())
+                .containsSubsequence(
+                        "== Hello from a task [hello]", "Hello!", "== Goodbye without Weft [goodbye]", "Goodbye!");
+    }
+
+    @Test
+    void shouldRunOnlyTheNamedExamplesInTheGivenOrder() {
+        Console.Result result = weft(EXAMPLES, "demo", "goodbye", "hello");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.outLines())
+                .containsSubsequence(
+                        "== Goodbye without Weft [goodbye]", "Goodbye!", "== Hello from a task [hello]", "Hello!")
+                .noneMatch(line -> line.contains("broken"));
+    }
+
+    @Test
+    void shouldListNamesAndTitlesWithoutRunningAnything() {
+        Console.Result result = weft(EXAMPLES, "demo", "--list");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.outLines())
+                .containsExactly(
+                        "hello    Hello from a task", "broken   A task that throws", "goodbye  Goodbye without Weft");
+    }
+
+    @Test
+    void shouldRejectAnUnknownNameInOneLineNamingTheKnownOnesWithExitCode2() {
+        Console.Result result = weft(EXAMPLES, "demo", "hello", "nope");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.errLines())
+                .containsExactly("weft demo: unknown example 'nope'; the examples are: hello, broken, goodbye");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void shouldReportAFailingExampleInOneLineRunTheOthersAndExitWith1() {
+        Console.Result result = weft(EXAMPLES, "demo");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines())
+                .hasSize(2)
+                .satisfiesExactly(
+                        line -> assertThat(line)
+                                .startsWith("weft demo: example 'broken' failed: dev.weft.RunFailedException: ")
+                                .endsWith("Failed(message='1/1 states failed.', type=FAILED)"),
+                        line -> assertThat(line).isEqualTo("weft demo: 1 of 3 examples failed: broken"));
+        assertThat(result.outLines()).containsSubsequence("Hello!", "== A task that throws [broken]", "Goodbye!");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.weft.cli;
+
+import static dev.weft.cli.Console.weft;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class WeftTest {
+    @Test
+    void shouldPrintTheProjectVersion() {
+        Console.Result result = weft("--version");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.outLines()).first().asString().matches("weft \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    }
+
+    @Test
+    void shouldListTheCommandsAndTheExitCodesInTheHelp() {
+        Console.Result result = weft("--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.outLines())
+                .containsSubsequence(
+                        "Commands:",
+                        "Exit codes:",
+                        "  0   Success.",
+                        "  1   The program or an example failed.",
+                        "  2   Usage error: an unknown command, option, example or class.")
+                .anyMatch(line -> line.startsWith("  demo "))
+                .anyMatch(line -> line.startsWith("  run "));
+    }
+
+    @Test
+    void shouldDocumentTheExitCodesOfEachCommand() {
+        assertThat(weft("demo", "--help").outLines())
+                .contains("Exit codes:", "  1   An example failed (the others still ran).");
+        assertThat(weft("run", "--help").outLines()).contains("Exit codes:", "  1   The program's main method threw.");
+    }
+
+    @Test
+    void shouldAskForACommandWithExitCode2() {
+        Console.Result result = weft();
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.errLines()).first().isEqualTo("Missing required subcommand");
+    }
+
+    @Test
+    void shouldRejectAnUnknownOptionWithExitCode2() {
+        Console.Result result = weft("demo", "--nope");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.errLines()).first().isEqualTo("Unknown option: '--nope'");
+    }
+}
