@@ -1,0 +1,152 @@
+package dev.weft.examples;
+
+import dev.weft.examples.science.MonteCarloPi;
+import dev.weft.examples.seed.ChoosingATaskRunner;
+import dev.weft.examples.seed.ConcurrentElevator;
+import dev.weft.examples.seed.FutureResult;
+import dev.weft.examples.seed.FutureType;
+import dev.weft.examples.seed.GetState;
+import dev.weft.examples.seed.GlassTower;
+import dev.weft.examples.seed.MixingTasksAndFunctions;
+import dev.weft.examples.seed.MultipleTaskRunners;
+import dev.weft.examples.seed.MyFlowAndSubflow;
+import dev.weft.examples.seed.OnlyFunctions;
+import dev.weft.examples.seed.OnlyTasks;
+import dev.weft.examples.seed.PrintResult;
+import dev.weft.examples.seed.RaiseOnFailure;
+import dev.weft.examples.seed.ResultIsBlocking;
+import dev.weft.examples.seed.RunWithTaskRunner;
+import dev.weft.examples.seed.SequentialElevator;
+import dev.weft.examples.seed.Wait;
+import dev.weft.examples.seed.WaitFor;
+import dev.weft.examples.seed.WaitWithTimeout;
+import java.util.List;
+import java.util.Optional;
+
+/** Every example, in the order {@code weft demo} runs them. */
+public final class Examples {
+    private Examples() {}
+
+    private static final String[] NO_ARGS = {};
+    private static final String RUNNERS = "Task runners > ";
+    private static final String RESULTS = "Task runners > Using results from submitted tasks > ";
+    private static final String WHEN = "Task runners > When to use .result() in flows > ";
+
+    private static final List<Example> ALL = List.of(
+            new Example(
+                    "task-runner",
+                    "submit() hands a task to the flow's task runner",
+                    RUNNERS + "introduction",
+                    () -> RunWithTaskRunner.main(NO_ARGS)),
+            new Example(
+                    "runner-type",
+                    "a flow's runner, given as a type or as an instance",
+                    "Task runners (first page) > Using a task runner",
+                    () -> ChoosingATaskRunner.main(NO_ARGS)),
+            new Example(
+                    "elevator",
+                    "the sequential runner stops on floors 1 to 9 in order",
+                    RUNNERS + "Using a task runner",
+                    () -> SequentialElevator.main(NO_ARGS)),
+            new Example(
+                    "concurrent-elevator",
+                    "the concurrent runner moves to all floors at once; stops come as sleeps end",
+                    RUNNERS + "Using a task runner",
+                    () -> ConcurrentElevator.main(NO_ARGS)),
+            new Example(
+                    "glass-tower",
+                    "towering-infernflow: 38 floors, strictly in order",
+                    RUNNERS + "Running tasks sequentially",
+                    () -> GlassTower.main(NO_ARGS)),
+            new Example(
+                    "subflow",
+                    "a sequential flow calls a subflow with a runner of its own",
+                    RUNNERS + "Using multiple task runners",
+                    () -> MultipleTaskRunners.main(NO_ARGS)),
+            new Example(
+                    "my-subflow",
+                    "the same, as the first page wrote it: my_flow and my_subflow",
+                    "Task runners (first page) > Using multiple task runners",
+                    () -> MyFlowAndSubflow.main(NO_ARGS)),
+            new Example(
+                    "future-type",
+                    "submit() returns a TaskFuture",
+                    RESULTS + "PrefectFuture",
+                    () -> FutureType.main(NO_ARGS)),
+            new Example(
+                    "print-result",
+                    "a future passed to a task reaches it as the value",
+                    RESULTS + "passing futures",
+                    () -> PrintResult.main(NO_ARGS)),
+            new Example(
+                    "result",
+                    "result() waits and returns the value",
+                    RESULTS + "result()",
+                    () -> FutureResult.main(NO_ARGS)),
+            new Example(
+                    "raise-on-failure",
+                    "resultOrException() returns a failure instead of throwing it",
+                    RESULTS + "raise_on_failure=False",
+                    () -> RaiseOnFailure.main(NO_ARGS)),
+            new Example(
+                    "get-state",
+                    "state() tells where a run is, without waiting",
+                    RESULTS + "get_state()",
+                    () -> GetState.main(NO_ARGS)),
+            new Example("wait", "await() waits for the final state", RESULTS + "wait()", () -> Wait.main(NO_ARGS)),
+            new Example(
+                    "wait-timeout",
+                    "await(Duration) waits at most that long",
+                    RESULTS + "wait(timeout)",
+                    () -> WaitWithTimeout.main(NO_ARGS)),
+            new Example(
+                    "wait-for",
+                    "waitFor(...) orders runs that share no data",
+                    RESULTS + "wait_for=[]",
+                    () -> WaitFor.main(NO_ARGS)),
+            new Example(
+                    "only-tasks",
+                    "futures flow from task to task",
+                    WHEN + "using only tasks",
+                    () -> OnlyTasks.main(NO_ARGS)),
+            new Example(
+                    "only-functions",
+                    "plain methods in a flow are not tracked",
+                    WHEN + "using only Python functions",
+                    () -> OnlyFunctions.main(NO_ARGS)),
+            new Example(
+                    "mixed",
+                    "result() hands a task's value to plain code",
+                    WHEN + "mixing the two",
+                    () -> MixingTasksAndFunctions.main(NO_ARGS)),
+            new Example(
+                    "result-blocks",
+                    "result() blocks the flow until the task has finished",
+                    WHEN + "Calling .result() is blocking",
+                    () -> ResultIsBlocking.main(NO_ARGS)),
+            new Example(
+                    "monte-carlo-pi",
+                    "a Monte Carlo estimate of pi: fan-out, gather, an async task, a sequential subflow",
+                    "Weft's own",
+                    () -> MonteCarloPi.main(NO_ARGS)));
+
+    /**
+     * Returns every example, in demo order: the seed pages' examples in the order the newer page tells
+     * them, each of the first page's next to its newer twin, then Weft's own.
+     *
+     * @return the examples, an immutable list
+     */
+    public static List<Example> all() {
+        return ALL;
+    }
+
+    /**
+     * Finds an example by name.
+     *
+     * @param name the example's name
+     * @return the example, if there is one of that name
+     */
+    public static Optional<Example> named(String name) {
+        return all().stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.weft.examples.seed;
+
+import dev.weft.ConcurrentTaskRunner;
+import dev.weft.Flow;
+import dev.weft.SequentialTaskRunner;
+import dev.weft.Task;
+import dev.weft.Task0;
+
+/**
+ * Twin of "Using multiple task runners": a flow on a {@link SequentialTaskRunner} calls a subflow that
+ * runs its task on another runner, then goes on with its own. The seed's subflow runs on Dask; its twin
+ * runs on the {@link ConcurrentTaskRunner} until Weft's parallel runner exists.
+ */
+public final class MultipleTaskRunners {
+    private MultipleTaskRunners() {}
+
+    // snippet:subflow
+    static final Task0<Void> helloLocal = Task.of("hello_local", () -> System.out.println("Hello!"));
+
+    static final Task0<Void> helloDask = Task.of("hello_dask", () -> System.out.println("Hello from Dask!"));
+
+    // Prefect runs this subflow on Dask; until Weft's parallel runner exists, it runs concurrently.
+    static final Flow<Void> daskSubflow = Flow.of("dask-subflow", () -> {
+                helloDask.submit();
+            })
+            .withTaskRunner(new ConcurrentTaskRunner());
+
+    static final Flow<Void> sequentialFlow = Flow.of("sequential-flow", () -> {
+                helloLocal.submit();
+                daskSubflow.call();
+                helloLocal.submit();
+            })
+            .withTaskRunner(new SequentialTaskRunner());
+    // end-snippet:subflow
+
+    /**
+     * Runs the flow.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        sequentialFlow.call();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.weft.examples.seed;
+
+import dev.weft.ConcurrentTaskRunner;
+import dev.weft.Flow;
+import dev.weft.SequentialTaskRunner;
+import dev.weft.Task;
+import dev.weft.Task0;
+
+/**
+ * Twin of "Using multiple task runners" of the first "Task runners" page: {@code my-flow} runs its tasks
+ * on a {@link SequentialTaskRunner} and calls {@code my-subflow}, which has a runner of its own.
+ *
+ * <p>In the Prefect version of that page, calling a task inside a flow submitted it to the flow's runner
+ * and waited for it, and the logs say "Submitting task run". Weft's {@code call()} runs a task in place
+ * instead, so the twin submits; on a sequential runner a submitted task has finished when {@code submit}
+ * returns, which is what the seed's calls did. The seed's subflow runs on Dask; its twin runs on the
+ * {@link ConcurrentTaskRunner} until Weft's parallel runner exists.
+ */
+public final class MyFlowAndSubflow {
+    private MyFlowAndSubflow() {}
+
+    static final Task0<Void> helloLocal = Task.of("hello_local", () -> System.out.println("Hello!"));
+
+    static final Task0<Void> helloDask = Task.of("hello_dask", () -> System.out.println("Hello from Dask!"));
+
+    // Prefect runs this subflow on Dask; until Weft's parallel runner exists, it runs concurrently.
+    static final Flow<Void> mySubflow = Flow.of("my-subflow", () -> {
+                helloDask.submit();
+            })
+            .withTaskRunner(new ConcurrentTaskRunner());
+
+    static final Flow<Void> myFlow = Flow.of("my-flow", () -> {
+                helloLocal.submit();
+                mySubflow.call();
+                helloLocal.submit();
+            })
+            .withTaskRunner(new SequentialTaskRunner());
+
+    /**
+     * Runs the flow.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        myFlow.call();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.weft.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.examples.testing.Transcript;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class ExamplesTest {
+
+    @Test
+    void shouldNameEveryExampleOnce() {
+        List<String> names = Examples.all().stream().map(Example::name).toList();
+
+        assertThat(names).doesNotHaveDuplicates().allMatch(name -> name.matches("[a-z0-9]+(-[a-z0-9]+)*"));
+    }
+
+    @Test
+    void shouldFindExamplesByName() {
+        assertThat(Examples.named("subflow")).map(Example::name).hasValue("subflow");
+        assertThat(Examples.named("monte-carlo-pi")).isPresent();
+        assertThat(Examples.named("no-such-example")).isEmpty();
+    }
+
+    @Test
+    void shouldRegisterEveryClassWithAMain() throws Exception {
+        assertThat(Examples.all()).hasSize(mainClasses("seed") + mainClasses("science"));
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldRunEveryExampleToACompletedFlowRun() throws Exception {
+        for (Example example : Examples.all()) {
+            List<String> logged = Transcript.logged(Transcript.of(example.main()));
+
+            assertThat(logged)
+                    .as(example.name())
+                    .anyMatch(line -> line.matches("Flow run '[a-z]+-[a-z]+' finished in state Completed\\(.*"))
+                    .noneMatch(line -> line.contains("finished in state Failed"));
+        }
+    }
+
+    /** Counts the top-level classes of a package of this module that have a {@code public static main}. */
+    private static int mainClasses(String subpackage) throws URISyntaxException, IOException {
+        Path classes = Path.of(Examples.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        Path dir = classes.resolve("dev/weft/examples").resolve(subpackage);
+        try (Stream<Path> files = Files.list(dir)) {
+            return (int) files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".class") && !name.contains("$"))
+                    .map(name -> "dev.weft.examples." + subpackage + "." + name.substring(0, name.length() - 6))
+                    .filter(ExamplesTest::hasMain)
+                    .count();
+        }
+    }
+
+    private static boolean hasMain(String className) {
+        try {
+            Method main = Class.forName(className).getMethod("main", String[].class);
+            return Modifier.isStatic(main.getModifiers());
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            return false;
+        }
+    }
+}

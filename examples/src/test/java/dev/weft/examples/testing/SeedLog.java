@@ -1,0 +1,114 @@
+package dev.weft.examples.testing;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compares a transcript with a log block as the seed pages print it, line by line.
+ *
+ * <p>What differs from run to run is a wildcard: the time stamps, flow run names ({@code
+ * 'olivine-swan'}) and the 8 hex digits of a task run's key ({@code 'hello_local-a087a829-0'}; the task's
+ * name and call index must match). A wildcard must stand for the same text wherever the seed repeats it,
+ * so a flow run begins and finishes under one name and the calls of one task share one key. Python's
+ * {@code None} reads as Java's {@code null}. While the seed's Dask examples run on the concurrent runner,
+ * {@code DaskTaskRunner} reads as {@code ConcurrentTaskRunner} and the two lines that only a Dask cluster
+ * logs are left out.
+ */
+public final class SeedLog {
+    private static final List<String> DASK_ONLY =
+            List.of("Creating a new Dask cluster with", "The Dask dashboard is available at");
+
+    /** A time stamp, a flow run's name, or a task run's key: the parts of a line that vary. */
+    private static final Pattern VARYING = Pattern.compile("^(?<time>\\d{2}:\\d{2}:\\d{2}\\.\\d{3})(?= \\| )"
+            + "|(?<=[Ff]low run '|[Ss]ubflow run ')(?<flow>[a-z]+-[a-z]+)(?=')"
+            + "|(?<='[a-z0-9_]{1,100}-)(?<key>[0-9a-f]{8})(?=-\\d+')");
+
+    private static final String TIME = "\\d{2}:\\d{2}:\\d{2}\\.\\d{3}";
+    private static final String FLOW_RUN = "[a-z]+-[a-z]+";
+    private static final String KEY = "[0-9a-f]{8}";
+
+    private SeedLog() {}
+
+    /**
+     * Asserts that {@code transcript} reads as {@code seedBlock}, line for line.
+     *
+     * @param transcript the lines an example printed
+     * @param seedBlock the seed's log block, one line per line
+     */
+    public static void assertMatches(List<String> transcript, String seedBlock) {
+        List<Line> expected = expectedLines(seedBlock);
+        Map<String, String> bound = new HashMap<>();
+        int n = Math.max(expected.size(), transcript.size());
+        for (int i = 0; i < n; i++) {
+            if (i >= expected.size() || i >= transcript.size()) {
+                fail(report(
+                        "The transcript has " + transcript.size() + " lines where the seed has " + expected.size(),
+                        expected,
+                        transcript));
+            }
+            Line line = expected.get(i);
+            Matcher m = line.pattern.matcher(transcript.get(i));
+            if (!m.matches()) {
+                fail(report("Line " + (i + 1) + " differs from the seed's", expected, transcript));
+            }
+            for (int g = 0; g < line.seedValues.size(); g++) {
+                String seedValue = line.seedValues.get(g);
+                String actual = m.group(g + 1);
+                String before = bound.putIfAbsent(seedValue, actual);
+                if (before != null && !before.equals(actual)) {
+                    fail(report(
+                            "Line " + (i + 1) + " has '" + actual + "' where the seed's '" + seedValue + "' stood for '"
+                                    + before + "' before",
+                            expected,
+                            transcript));
+                }
+            }
+        }
+    }
+
+    /** One expected line: its pattern, and the seed's text behind each of its wildcards, in order. */
+    private record Line(String seed, Pattern pattern, List<String> seedValues) {}
+
+    private static List<Line> expectedLines(String seedBlock) {
+        List<Line> lines = new ArrayList<>();
+        for (String raw : seedBlock.strip().split("\n")) {
+            if (DASK_ONLY.stream().anyMatch(raw::contains)) {
+                continue;
+            }
+            String seed = raw.replace("DaskTaskRunner", "ConcurrentTaskRunner").replace("=None", "=null");
+            StringBuilder regex = new StringBuilder();
+            List<String> seedValues = new ArrayList<>();
+            Matcher m = VARYING.matcher(seed);
+            int last = 0;
+            while (m.find()) {
+                regex.append(Pattern.quote(seed.substring(last, m.start())));
+                if (m.group("time") != null) {
+                    regex.append("(?:").append(TIME).append(')');
+                } else {
+                    regex.append('(')
+                            .append(m.group("flow") != null ? FLOW_RUN : KEY)
+                            .append(')');
+                    seedValues.add(m.group());
+                }
+                last = m.end();
+            }
+            regex.append(Pattern.quote(seed.substring(last)));
+            lines.add(new Line(seed, Pattern.compile(regex.toString()), seedValues));
+        }
+        return lines;
+    }
+
+    private static String report(String what, List<Line> expected, List<String> transcript) {
+        StringBuilder b = new StringBuilder(what).append(".\n\nThe seed, as read for Weft:\n");
+        expected.forEach(line -> b.append("  ").append(line.seed).append('\n'));
+        b.append("\nThe transcript:\n");
+        transcript.forEach(line -> b.append("  ").append(line).append('\n'));
+        return b.toString();
+    }
+}
