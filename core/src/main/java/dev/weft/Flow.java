@@ -77,6 +77,33 @@ public final class Flow<R> {
     }
 
     /**
+     * Makes a flow whose body returns a value and whose runs use copies of {@code runner}: Prefect's
+     * {@code @flow(task_runner=...)}.
+     *
+     * @param name the flow's name
+     * @param runner the runner to copy for each run (see {@link #withTaskRunner(TaskRunner)})
+     * @param body its code
+     * @param <R> the value type
+     * @return the flow
+     */
+    public static <R> Flow<R> of(String name, TaskRunner runner, Body<R> body) {
+        return of(name, body).withTaskRunner(runner);
+    }
+
+    /**
+     * Makes a flow whose body returns nothing and whose runs use copies of {@code runner}: Prefect's
+     * {@code @flow(task_runner=...)}.
+     *
+     * @param name the flow's name
+     * @param runner the runner to copy for each run (see {@link #withTaskRunner(TaskRunner)})
+     * @param body its code
+     * @return the flow
+     */
+    public static Flow<Void> of(String name, TaskRunner runner, Action body) {
+        return of(name, body).withTaskRunner(runner);
+    }
+
+    /**
      * Returns this flow with another task runner. Each flow run uses its own {@link TaskRunner#duplicate()
      * copy} of {@code runner}; {@code runner} itself is never started.
      *

@@ -13,4 +13,16 @@ public interface EventSink {
      * @param event the event
      */
     void accept(Event event);
+
+    /**
+     * Says whether this sink wants events of a kind, before one is made. Called on the hot path, so it
+     * must be cheap and lock-free; the default wants everything.
+     *
+     * @param kind the event's kind
+     * @param detail the event's detail (see {@link Event#detail()})
+     * @return whether {@link #accept} should see such an event
+     */
+    default boolean wants(Event.Kind kind, Object detail) {
+        return true;
+    }
 }

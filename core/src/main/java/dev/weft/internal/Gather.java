@@ -79,7 +79,7 @@ public final class Gather<T> extends Node<List<T>> implements Dependent {
     private void start() {
         UNRESOLVED.setVolatile(this, inputs.length + 1);
         for (Node<?> input : inputs) {
-            if (!input.addDependent(this)) {
+            if (input.isDone() || !input.addDependent(this)) {
                 Node<?> ended = upstreamFinished(input);
                 if (ended != null) {
                     propagate(ended);

@@ -16,6 +16,25 @@ final class LogSink implements EventSink {
     private final Logger tasks = LoggerFactory.getLogger("dev.weft.task_runs");
 
     @Override
+    public boolean wants(Event.Kind kind, Object detail) {
+        return switch (kind) {
+            case FLOW_BEGIN, RUNNER_STARTING, RUNNER_SHUTTING_DOWN -> flows.isInfoEnabled();
+            case FLOW_END -> flows.isErrorEnabled();
+            case TASK_SUBMITTED, TASK_IN_PLACE -> tasks.isInfoEnabled();
+            case TASK_STATE -> {
+                if (detail instanceof State<?> state) {
+                    yield switch (state.type()) {
+                        case COMPLETED -> tasks.isInfoEnabled();
+                        case CANCELLED -> tasks.isWarnEnabled();
+                        default -> tasks.isErrorEnabled();
+                    };
+                }
+                yield tasks.isDebugEnabled();
+            }
+        };
+    }
+
+    @Override
     public void accept(Event event) {
         switch (event.kind()) {
             case FLOW_BEGIN -> {

@@ -2,8 +2,8 @@ package dev.weft.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * looks once more, so an event whose producer lost the CAS to it is never stranded; both sides use
  * sequentially consistent accesses for this hand-off (a producer writes the queue then reads the flag,
  * the drainer writes the flag then reads the queue), so at least one of them sees the other.
+ *
+ * <p>An event no sink wants (see {@link EventSink#wants}) is not made at all: with logging off and no
+ * other sink, tracking a run's states costs nothing beyond the run itself.
  */
 public final class Recorder {
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
@@ -34,7 +37,7 @@ public final class Recorder {
     }
 
     private final MpscQueue<Event> queue = new MpscQueue<>(1024);
-    private final CopyOnWriteArrayList<EventSink> sinks;
+    private volatile EventSink[] sinks;
 
     @SuppressWarnings("unused") // accessed through DRAINING
     private volatile int draining;
@@ -45,7 +48,7 @@ public final class Recorder {
      * @param sinks the first sinks
      */
     public Recorder(List<EventSink> sinks) {
-        this.sinks = new CopyOnWriteArrayList<>(sinks);
+        this.sinks = sinks.toArray(EventSink[]::new);
     }
 
     /**
@@ -58,12 +61,15 @@ public final class Recorder {
     }
 
     /**
-     * Adds a sink; it sees the events recorded from then on.
+     * Adds a sink; it sees the events recorded from then on. Sinks are added and removed rarely (copy on
+     * write); recording never locks.
      *
      * @param sink the sink
      */
-    public void addSink(EventSink sink) {
-        sinks.add(sink);
+    public synchronized void addSink(EventSink sink) {
+        List<EventSink> copy = new ArrayList<>(List.of(sinks));
+        copy.add(sink);
+        sinks = copy.toArray(EventSink[]::new);
     }
 
     /**
@@ -71,8 +77,10 @@ public final class Recorder {
      *
      * @param sink the sink
      */
-    public void removeSink(EventSink sink) {
-        sinks.remove(sink);
+    public synchronized void removeSink(EventSink sink) {
+        List<EventSink> copy = new ArrayList<>(List.of(sinks));
+        copy.remove(sink);
+        sinks = copy.toArray(EventSink[]::new);
     }
 
     /**
@@ -83,8 +91,19 @@ public final class Recorder {
      * @param detail see {@link Event#detail()}
      */
     public void record(Event.Kind kind, Object subject, Object detail) {
-        queue.offer(new Event(kind, subject, detail));
-        drain();
+        if (wanted(kind, detail)) {
+            queue.offer(new Event(kind, subject, detail));
+            drain();
+        }
+    }
+
+    private boolean wanted(Event.Kind kind, Object detail) {
+        for (EventSink sink : sinks) {
+            if (sink.wants(kind, detail)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Drains the queue unless another thread is draining it. */
@@ -120,7 +139,9 @@ public final class Recorder {
     private void dispatch(Event event) {
         for (EventSink sink : sinks) {
             try {
-                sink.accept(event);
+                if (sink.wants(event.kind(), event.detail())) {
+                    sink.accept(event);
+                }
             } catch (RuntimeException | LinkageError e) {
                 LOG.error("Event sink {} failed on {}; the event is skipped for it", sink, event.kind(), e);
             }

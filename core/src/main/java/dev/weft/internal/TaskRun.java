@@ -84,7 +84,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
         UNRESOLVED.setVolatile(this, upstream.length + 1);
         for (Node<?> node : upstream) {
-            if (!node.addDependent(this)) {
+            if (node.isDone() || !node.addDependent(this)) {
                 Node<?> ended = upstreamFinished(node);
                 if (ended != null) {
                     propagate(ended);

@@ -1,0 +1,65 @@
+package dev.weft.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.IllegalTransitionException;
+import dev.weft.State;
+import dev.weft.StateType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+final class TransitionTest {
+
+    private static TaskRun<Integer> pendingRun() {
+        FlowRun flow = new FlowRun("flow", "test-run", null, new Recorder(List.of()));
+        return new TaskRun<>(TaskSpec.of("t", args -> 1, false), flow, 0, new Object[0]);
+    }
+
+    @Test
+    void shouldRecordEveryStateARunGoesThrough() {
+        TestNode node = new TestNode("n");
+        node.moveTo(StateType.QUEUED);
+        node.moveTo(StateType.RUNNING);
+        node.completeWith(1);
+        assertThat(node.history()).isEqualTo("Running -> Queued -> Running -> Completed");
+    }
+
+    @Test
+    void shouldThrowWithTheRunsHistoryOnAnIllegalTransition() {
+        TaskRun<Integer> run = pendingRun();
+        assertThatThrownBy(() -> run.complete(State.completed(1)))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessage("Task run 't-" + Names.taskKey("t") + "-0' cannot move from Pending to Completed;"
+                        + " its states so far: Pending");
+        assertThat(run.type()).isEqualTo(StateType.PENDING);
+    }
+
+    @Test
+    void shouldThrowOnAnIllegalMoveBetweenLiveStates() {
+        TestNode node = new TestNode("n");
+        assertThatThrownBy(() -> node.moveTo(StateType.SCHEDULED))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("cannot move from Running to Scheduled");
+    }
+
+    @Test
+    void shouldIgnoreTransitionsOfARunThatHasEnded() {
+        TestNode node = new TestNode("n");
+        assertThat(node.failWith("first")).isTrue();
+        assertThat(node.completeWith(1)).isFalse();
+        assertThat(node.moveTo(StateType.RUNNING)).isFalse();
+        assertThat(node.state().message()).isEqualTo("first");
+        assertThat(node.history()).isEqualTo("Running -> Failed");
+    }
+
+    @Test
+    void shouldKeepTheLastSixteenStatesOfALongHistory() {
+        TestNode node = new TestNode("n");
+        for (int i = 0; i < 10; i++) {
+            node.moveTo(StateType.QUEUED);
+            node.moveTo(StateType.RUNNING);
+        }
+        assertThat(node.history().split(" -> ")).hasSize(16);
+    }
+}
