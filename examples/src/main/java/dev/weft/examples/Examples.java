@@ -34,6 +34,11 @@ public final class Examples {
 
     private static final List<Example> ALL = List.of(
             new Example(
+                    "hello-world",
+                    "a task submitted with a value, one given its future, one called in place",
+                    "Weft's README",
+                    () -> HelloWorld.main(NO_ARGS)),
+            new Example(
                     "task-runner",
                     "submit() hands a task to the flow's task runner",
                     RUNNERS + "introduction",

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestFactory;
  * </pre>
  *
  * whose path is relative to the repository's root. A block must equal its region but for indentation.
- * Every {@code java} block of the docs has a marker, and every region is shown somewhere.
+ * Every {@code java} block of the docs (the pages under {@code docs/} and the README) has a marker, and
+ * every region is shown somewhere.
  */
 class DocsSnippetsTest {
     // Surefire runs in the module's directory, examples/.
@@ -56,7 +57,7 @@ class DocsSnippetsTest {
                 .isNotEmpty();
         return shown.stream()
                 .map(s -> DynamicTest.dynamicTest(
-                        DOCS.relativize(s.page) + ":" + s.line + " " + s.region, () -> assertThat(normalize(s.block))
+                        ROOT.relativize(s.page) + ":" + s.line + " " + s.region, () -> assertThat(normalize(s.block))
                                 .as("the block at %s line %d, against %s#%s", s.page, s.line, s.source, s.region)
                                 .isEqualTo(normalize(region(ROOT.resolve(s.source), s.region)))));
     }
@@ -79,7 +80,7 @@ class DocsSnippetsTest {
             }
         }
 
-        assertThat(regions).isNotEmpty().allMatch(shown::contains, "is shown in docs/");
+        assertThat(regions).isNotEmpty().allMatch(shown::contains, "is shown in docs/ or the README");
     }
 
     @Test
@@ -91,9 +92,11 @@ class DocsSnippetsTest {
 
     /** Reads every page of the docs and pairs each marker with the fenced block after it. */
     private static List<Shown> shownBlocks() throws IOException {
-        List<Path> pages;
+        List<Path> pages = new ArrayList<>();
+        pages.add(ROOT.resolve("README.md"));
         try (Stream<Path> files = Files.list(DOCS)) {
-            pages = files.filter(f -> f.toString().endsWith(".md")).sorted().toList();
+            pages.addAll(
+                    files.filter(f -> f.toString().endsWith(".md")).sorted().toList());
         }
         List<Shown> shown = new ArrayList<>();
         for (Path page : pages) {

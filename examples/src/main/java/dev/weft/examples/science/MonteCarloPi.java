@@ -111,12 +111,11 @@ public final class MonteCarloPi {
 
     /** A subflow that prints the estimate after 2, 4, 8... chunks, in that order. */
     static Flow<Void> convergenceTable(List<Double> chunkEstimates) {
-        return Flow.of("convergence-table", () -> {
-                    for (int chunks = 2; chunks <= chunkEstimates.size(); chunks *= 2) {
-                        convergenceRow.submit(chunks, chunkEstimates);
-                    }
-                })
-                .withTaskRunner(new SequentialTaskRunner());
+        return Flow.of("convergence-table", new SequentialTaskRunner(), () -> {
+            for (int chunks = 2; chunks <= chunkEstimates.size(); chunks *= 2) {
+                convergenceRow.submit(chunks, chunkEstimates);
+            }
+        });
     }
 
     static final Flow<Estimate> monteCarloPi = Flow.of("monte-carlo-pi", () -> {

@@ -20,8 +20,7 @@ public final class ChoosingATaskRunner {
 
     // snippet:runner-instance
     // Prefect's example configures Dask with a cluster's address; Weft's runners take no settings yet.
-    static final Flow<Void> mySequentialFlow =
-            Flow.of("my-sequential-flow", () -> {}).withTaskRunner(new SequentialTaskRunner());
+    static final Flow<Void> mySequentialFlow = Flow.of("my-sequential-flow", new SequentialTaskRunner(), () -> {});
     // end-snippet:runner-instance
 
     /**

@@ -25,12 +25,11 @@ public final class ConcurrentElevator {
         System.out.println("elevator stops on floor " + floor);
     });
 
-    static final Flow<Void> elevator = Flow.of("elevator", () -> {
-                for (int floor = 10; floor > 0; floor--) {
-                    stopAtFloor.submit(floor);
-                }
-            })
-            .withTaskRunner(new ConcurrentTaskRunner());
+    static final Flow<Void> elevator = Flow.of("elevator", new ConcurrentTaskRunner(), () -> {
+        for (int floor = 10; floor > 0; floor--) {
+            stopAtFloor.submit(floor);
+        }
+    });
     // end-snippet:concurrent-elevator
 
     /**

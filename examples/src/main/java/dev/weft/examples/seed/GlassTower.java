@@ -22,12 +22,11 @@ public final class GlassTower {
         System.out.println("elevator stops on " + floor + " which is " + situation);
     });
 
-    static final Flow<Void> glassTower = Flow.of("towering-infernflow", () -> {
-                for (int floor = 1; floor < 39; floor++) {
-                    stopAtFloor.submit(floor);
-                }
-            })
-            .withTaskRunner(new SequentialTaskRunner());
+    static final Flow<Void> glassTower = Flow.of("towering-infernflow", new SequentialTaskRunner(), () -> {
+        for (int floor = 1; floor < 39; floor++) {
+            stopAtFloor.submit(floor);
+        }
+    });
     // end-snippet:glass-tower
 
     /**

@@ -20,17 +20,15 @@ public final class MultipleTaskRunners {
     static final Task0<Void> helloDask = Task.of("hello_dask", () -> System.out.println("Hello from Dask!"));
 
     // Prefect runs this subflow on Dask; until Weft's parallel runner exists, it runs concurrently.
-    static final Flow<Void> daskSubflow = Flow.of("dask-subflow", () -> {
-                helloDask.submit();
-            })
-            .withTaskRunner(new ConcurrentTaskRunner());
+    static final Flow<Void> daskSubflow = Flow.of("dask-subflow", new ConcurrentTaskRunner(), () -> {
+        helloDask.submit();
+    });
 
-    static final Flow<Void> sequentialFlow = Flow.of("sequential-flow", () -> {
-                helloLocal.submit();
-                daskSubflow.call();
-                helloLocal.submit();
-            })
-            .withTaskRunner(new SequentialTaskRunner());
+    static final Flow<Void> sequentialFlow = Flow.of("sequential-flow", new SequentialTaskRunner(), () -> {
+        helloLocal.submit();
+        daskSubflow.call();
+        helloLocal.submit();
+    });
     // end-snippet:subflow
 
     /**

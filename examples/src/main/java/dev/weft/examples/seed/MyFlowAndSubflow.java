@@ -24,17 +24,15 @@ public final class MyFlowAndSubflow {
     static final Task0<Void> helloDask = Task.of("hello_dask", () -> System.out.println("Hello from Dask!"));
 
     // Prefect runs this subflow on Dask; until Weft's parallel runner exists, it runs concurrently.
-    static final Flow<Void> mySubflow = Flow.of("my-subflow", () -> {
-                helloDask.submit();
-            })
-            .withTaskRunner(new ConcurrentTaskRunner());
+    static final Flow<Void> mySubflow = Flow.of("my-subflow", new ConcurrentTaskRunner(), () -> {
+        helloDask.submit();
+    });
 
-    static final Flow<Void> myFlow = Flow.of("my-flow", () -> {
-                helloLocal.submit();
-                mySubflow.call();
-                helloLocal.submit();
-            })
-            .withTaskRunner(new SequentialTaskRunner());
+    static final Flow<Void> myFlow = Flow.of("my-flow", new SequentialTaskRunner(), () -> {
+        helloLocal.submit();
+        mySubflow.call();
+        helloLocal.submit();
+    });
 
     /**
      * Runs the flow.

@@ -17,12 +17,11 @@ public final class SequentialElevator {
     static final Task1<Integer, Void> stopAtFloor =
             Task.of("stop_at_floor", (Integer floor) -> System.out.println("elevator stops on floor " + floor));
 
-    static final Flow<Void> elevator = Flow.of("elevator", () -> {
-                for (int floor = 1; floor < 10; floor++) {
-                    stopAtFloor.submit(floor);
-                }
-            })
-            .withTaskRunner(new SequentialTaskRunner());
+    static final Flow<Void> elevator = Flow.of("elevator", new SequentialTaskRunner(), () -> {
+        for (int floor = 1; floor < 10; floor++) {
+            stopAtFloor.submit(floor);
+        }
+    });
     // end-snippet:elevator
 
     /**
