@@ -21,9 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code bits} packs the state history, four bits a state, the current one lowest; a transition is
  *       one CAS that both checks the table and appends to the history, so an illegal move can report the
  *       run's exact story.
- *   <li>{@code outcome} is the final state. Ending is two steps: claim {@code outcome} (the one winner
- *       among racing completions, such as a result against a cancel), then publish the final type in
- *       {@code bits}. Readers that see a final type in {@code bits} therefore always find {@code outcome}.
+ *   <li>{@code outcome} is the final state, and claiming it is the moment the node ends: the one winner
+ *       among racing completions (a result against a cancel, say) sets it by CAS, then appends the final
+ *       type to {@code bits}. {@link #isDone()} and {@link #state()} read {@code outcome} first, so a
+ *       completion that lost the race always finds the node done. A live transition that races a claim
+ *       re-checks {@code outcome} after its CAS and reports that it lost, so a run claimed as ended never
+ *       starts its code.
  *   <li>{@code waiters} is a Treiber stack of dependents and parked threads. Ending swaps in the {@code
  *       DONE} sentinel; a registration that finds it knows the node has ended. So a dependent is told
  *       exactly once, whichever side wins the race.
@@ -106,13 +109,13 @@ public abstract class Node<T> implements TaskFuture<T> {
 
     @Override
     public final boolean isDone() {
-        return type().isFinal();
+        return outcome != null;
     }
 
     @Override
     public final State<T> state() {
-        StateType type = type();
-        return type.isFinal() ? outcome : liveState(type);
+        State<T> ended = outcome;
+        return ended != null ? ended : liveState(type());
     }
 
     /** Returns the final state; only valid once {@link #isDone()}. */
@@ -124,20 +127,24 @@ public abstract class Node<T> implements TaskFuture<T> {
      * Moves to a live state.
      *
      * @param to the target, not final
-     * @return true if moved; false if the node had already ended (a race lost to a cancel or a crash)
+     * @return true if moved; false if the node had ended, or was ended while it moved (a race lost to a
+     *     cancel or a crash): the caller must then leave the node alone
      * @throws IllegalTransitionException if the table does not allow the move
      */
     protected final boolean transition(StateType to) {
         for (; ; ) {
             long b = (long) BITS.getVolatile(this);
             StateType from = decode(b);
-            if (from.isFinal()) {
+            if (from.isFinal() || outcome != null) {
                 return false;
             }
             if (!Transitions.allowed(from, to)) {
                 throw illegal(from, to, b);
             }
             if (BITS.compareAndSet(this, b, push(b, to))) {
+                if (outcome != null) {
+                    return false; // ended by a racing completion, which publishes its type on top of ours
+                }
                 transitioned(to, null);
                 return true;
             }
