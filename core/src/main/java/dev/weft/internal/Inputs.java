@@ -3,10 +3,11 @@ package dev.weft.internal;
 import dev.weft.TaskFuture;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -118,7 +119,7 @@ final class Inputs {
         for (Object element : collection) {
             copy.add(resolve(element, next));
         }
-        return copy instanceof List<?> || copy instanceof Set<?> ? copy : List.copyOf(copy);
+        return copy;
     }
 
     private static boolean holdsFuture(Object value, int depth) {
@@ -127,13 +128,13 @@ final class Inputs {
     }
 
     @SuppressWarnings("unchecked")
-    private static java.util.Comparator<Object> comparator(SortedSet<?> set) {
-        return (java.util.Comparator<Object>) set.comparator();
+    private static Comparator<Object> comparator(SortedSet<?> set) {
+        return (Comparator<Object>) set.comparator();
     }
 
     @SuppressWarnings("unchecked")
-    private static java.util.Comparator<Object> comparator(SortedMap<?, ?> map) {
-        return (java.util.Comparator<Object>) map.comparator();
+    private static Comparator<Object> comparator(SortedMap<?, ?> map) {
+        return (Comparator<Object>) map.comparator();
     }
 
     /** A small growable array of futures, made only when a call has one. */
@@ -143,13 +144,13 @@ final class Inputs {
 
         void add(Node<?> node) {
             if (size == items.length) {
-                items = java.util.Arrays.copyOf(items, size * 2);
+                items = Arrays.copyOf(items, size * 2);
             }
             items[size++] = node;
         }
 
         Node<?>[] toArray() {
-            return size == items.length ? items : java.util.Arrays.copyOf(items, size);
+            return size == items.length ? items : Arrays.copyOf(items, size);
         }
     }
 }

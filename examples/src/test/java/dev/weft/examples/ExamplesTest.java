@@ -33,7 +33,7 @@ class ExamplesTest {
 
     @Test
     void shouldRegisterEveryClassWithAMain() throws Exception {
-        assertThat(Examples.all()).hasSize(mainClasses("seed") + mainClasses("science"));
+        assertThat(Examples.all()).hasSize(mainClasses("") + mainClasses("seed") + mainClasses("science"));
     }
 
     @Test
@@ -49,7 +49,10 @@ class ExamplesTest {
         }
     }
 
-    /** Counts the top-level classes of a package of this module that have a {@code public static main}. */
+    /**
+     * Counts the top-level classes of a package of this module ({@code ""} for {@code dev.weft.examples}
+     * itself) that have a {@code public static main}.
+     */
     private static int mainClasses(String subpackage) throws URISyntaxException, IOException {
         Path classes = Path.of(Examples.class
                 .getProtectionDomain()
@@ -60,7 +63,8 @@ class ExamplesTest {
         try (Stream<Path> files = Files.list(dir)) {
             return (int) files.map(file -> file.getFileName().toString())
                     .filter(name -> name.endsWith(".class") && !name.contains("$"))
-                    .map(name -> "dev.weft.examples." + subpackage + "." + name.substring(0, name.length() - 6))
+                    .map(name -> "dev.weft.examples." + (subpackage.isEmpty() ? "" : subpackage + ".")
+                            + name.substring(0, name.length() - 6))
                     .filter(ExamplesTest::hasMain)
                     .count();
         }
