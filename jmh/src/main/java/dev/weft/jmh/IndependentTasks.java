@@ -37,15 +37,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code jdk-forkjoin}: the same on a dedicated {@code ForkJoinPool} with one thread per core.
  *   <li>{@code weft-sequential}, {@code weft-concurrent}: one flow run whose body submits the task 10,000
  *       times and then takes every {@code result()}. The whole flow run is part of each invocation, as it
- *       is for a user: it names the run, starts the runner, tracks every task run's states (each change an
- *       event through the recorder), waits until all are final and shuts the runner down. The JDK rows
+ *       is for a user: it names the run, starts the runner, moves every task run through its states,
+ *       waits until all are final and shuts the runner down. The JDK rows
  *       make their executor once per trial.
  * </ul>
  *
  * <p>Scores are tasks per second (higher is better), so {@code weft-concurrent / jdk-virtual} is the
- * share of a plain virtual-thread program's throughput that Weft keeps. Logging is disabled: the jar
- * carries {@code slf4j-nop}, so every event is still built and recorded, but no line is formatted or
- * written. With {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per task.
+ * share of a plain virtual-thread program's throughput that Weft keeps. Logging is disabled (the jar
+ * carries {@code slf4j-nop}): no sink wants the state-change events then, so the recorder makes none,
+ * while every run's state is still tracked and readable from its future. With {@code -prof gc}, {@code
+ * gc.alloc.rate.norm} is bytes per task.
  *
  * <pre>{@code
  * java -jar jmh/target/benchmarks.jar IndependentTasks
