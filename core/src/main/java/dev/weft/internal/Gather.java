@@ -3,7 +3,6 @@ package dev.weft.internal;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskFuture;
-import dev.weft.UpstreamFailedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -97,20 +96,8 @@ public final class Gather<T> extends Node<List<T>> implements Dependent {
         if (isDone()) {
             return null;
         }
-        State<?> state = upstream.finalState();
-        if (!state.isCompleted()) {
-            String message = "Gathered "
-                    + Character.toLowerCase(upstream.label().charAt(0))
-                    + upstream.label().substring(1) + " did not reach a 'COMPLETED' state; it finished in state "
-                    + state.name();
-            State<List<T>> failed = State.<List<T>>of(
-                            StateType.FAILED,
-                            "UpstreamFailed",
-                            message,
-                            null,
-                            new UpstreamFailedException(message, state.exception()))
-                    .forRun(label());
-            return complete(failed) ? this : null;
+        if (!upstream.finalState().isCompleted()) {
+            return complete(upstreamEnded("Gathered", upstream)) ? this : null;
         }
         if ((int) UNRESOLVED.getAndAdd(this, -1) == 1) {
             return complete(State.completed(values())) ? this : null;

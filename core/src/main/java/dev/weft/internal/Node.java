@@ -4,6 +4,7 @@ import dev.weft.IllegalTransitionException;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskFuture;
+import dev.weft.UpstreamFailedException;
 import dev.weft.WeftException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -245,6 +246,32 @@ public abstract class Node<T> implements TaskFuture<T> {
             return ((Dependent) item).upstreamFinished(node);
         }
         return null;
+    }
+
+    /**
+     * Returns the final state of this node when it cannot go on because {@code upstream} ended without
+     * completing: {@code Cancelled} if the upstream node was cancelled, else {@code UpstreamFailed} (a
+     * {@code FAILED} state) whose exception is an {@link UpstreamFailedException} caused by the upstream
+     * node's own exception.
+     *
+     * @param role how this node relates to the upstream one, such as {@code Upstream} or {@code Gathered}
+     * @param upstream a node that has ended without completing
+     */
+    final State<T> upstreamEnded(String role, Node<?> upstream) {
+        State<?> state = upstream.finalState();
+        String other = upstream.label();
+        String what = role + " " + Character.toLowerCase(other.charAt(0)) + other.substring(1);
+        if (state.isCancelled()) {
+            return State.<T>cancelled(what + " was cancelled").forRun(label());
+        }
+        String message = what + " did not reach a 'COMPLETED' state; it finished in state " + state.name();
+        return State.<T>of(
+                        StateType.FAILED,
+                        "UpstreamFailed",
+                        message,
+                        null,
+                        new UpstreamFailedException(message, state.exception()))
+                .forRun(label());
     }
 
     // ---- waiting ----------------------------------------------------------------------------------

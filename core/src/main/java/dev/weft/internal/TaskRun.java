@@ -3,7 +3,6 @@ package dev.weft.internal;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
-import dev.weft.UpstreamFailedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletionException;
@@ -102,9 +101,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (isDone()) {
             return null;
         }
-        State<?> state = upstream.finalState();
-        if (!state.isCompleted()) {
-            return complete(upstreamDidNotComplete(upstream, state)) ? this : null;
+        if (!upstream.finalState().isCompleted()) {
+            return complete(upstreamEnded("Upstream", upstream)) ? this : null;
         }
         if ((int) UNRESOLVED.getAndAdd(this, -1) == 1 && !isDone()) {
             flow.dispatch(this);
@@ -112,32 +110,12 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return null;
     }
 
-    private State<T> upstreamDidNotComplete(Node<?> upstream, State<?> state) {
-        String what = "Upstream " + lower(upstream.label());
-        if (state.isCancelled()) {
-            return State.<T>cancelled(what + " was cancelled").forRun(label());
-        }
-        String message = what + " did not reach a 'COMPLETED' state; it finished in state " + state.name();
-        return State.<T>of(
-                        StateType.FAILED,
-                        "UpstreamFailed",
-                        message,
-                        null,
-                        new UpstreamFailedException(message, state.exception()))
-                .forRun(label());
-    }
-
-    private static String lower(String label) {
-        return Character.toLowerCase(label.charAt(0)) + label.substring(1);
-    }
-
     /** Runs the call on the calling thread, in place, after waiting for its inputs there. */
     void runInPlace(Node<?>[] upstream) {
         UNRESOLVED.setVolatile(this, upstream.length);
         for (Node<?> node : upstream) {
-            State<?> state = node.await();
-            if (!state.isCompleted()) {
-                finish(upstreamDidNotComplete(node, state));
+            if (!node.await().isCompleted()) {
+                finish(upstreamEnded("Upstream", node));
                 return;
             }
             UNRESOLVED.getAndAdd(this, -1);
