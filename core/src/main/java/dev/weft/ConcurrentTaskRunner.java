@@ -1,23 +1,53 @@
 package dev.weft;
 
 import dev.weft.internal.Lifecycle;
+import dev.weft.internal.Placement;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * Runs each submitted task run on a virtual thread of its own, so that thousands of runs that block on
  * IO, sleep or wait are in flight at once. The default runner of a flow.
  *
- * <p>A task whose body returns a {@code CompletionStage} gives its thread back when the body returns; the
- * run ends when the stage does.
+ * <p>It is one worker with as many threads as there are calls, and with the resources given to its
+ * constructor (none by default). A call that needs resources starts when they are free, holding no thread
+ * while it waits; among such waiting calls, higher priorities start first. A call that needs more than the
+ * worker has fails at once. A task whose body returns a {@code CompletionStage} gives its thread back when
+ * the body returns; the run ends when the stage does.
  *
  * <p>Thread-safe.
  */
 public final class ConcurrentTaskRunner implements TaskRunner {
+    private final Resources resources;
     private final Lifecycle lifecycle = new Lifecycle("ConcurrentTaskRunner");
     private final ThreadFactory threads = Thread.ofVirtual().factory();
+    private final Placement placement;
 
-    /** Creates a runner; a flow run starts it. */
-    public ConcurrentTaskRunner() {}
+    /** Creates a runner whose one worker has no resources; a flow run starts it. */
+    public ConcurrentTaskRunner() {
+        this(Resources.NONE);
+    }
+
+    /**
+     * Creates a runner whose one worker has the given resources, such as {@code Map.of("GPU", 1)}.
+     *
+     * @param resources the worker's resources
+     * @throws IllegalArgumentException for an invalid amount (see {@link Resources#of(Map)})
+     */
+    public ConcurrentTaskRunner(Map<String, ? extends Number> resources) {
+        this(Resources.of(resources));
+    }
+
+    private ConcurrentTaskRunner(Resources resources) {
+        this.resources = resources;
+        this.placement = new Placement(
+                "ConcurrentTaskRunner",
+                List.of(resources),
+                Placement.UNBOUNDED_SLOTS,
+                false,
+                placed -> threads.newThread(placed).start());
+    }
 
     @Override
     public void start() {
@@ -27,16 +57,23 @@ public final class ConcurrentTaskRunner implements TaskRunner {
     @Override
     public void submit(Call call) {
         lifecycle.requireStarted();
-        threads.newThread(() -> call.run(null)).start();
+        if (call.resources().isEmpty()) {
+            // The one worker has a thread for every call: a call that needs nothing never waits.
+            threads.newThread(() -> call.run(null)).start();
+        } else {
+            placement.submit(call);
+        }
     }
 
     @Override
     public void shutdown() {
-        lifecycle.shutDown();
+        if (lifecycle.shutDown()) {
+            placement.crashWaiting("ConcurrentTaskRunner was shut down before the call could start");
+        }
     }
 
     @Override
     public TaskRunner duplicate() {
-        return new ConcurrentTaskRunner();
+        return new ConcurrentTaskRunner(resources);
     }
 }

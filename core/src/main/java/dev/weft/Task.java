@@ -1,9 +1,10 @@
 package dev.weft;
 
+import dev.weft.internal.CallOptions;
 import dev.weft.internal.Engine;
 import dev.weft.internal.Node;
 import dev.weft.internal.TaskSpec;
-import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -31,14 +32,14 @@ import java.util.concurrent.CompletionStage;
  * <p>Tasks are immutable and thread-safe.
  */
 public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
-    private static final Node<?>[] NO_UPSTREAM = new Node<?>[0];
+    private static final CallOptions NO_UPSTREAM = CallOptions.NONE;
 
     final TaskSpec spec;
-    private final Node<?>[] waitFor;
+    final CallOptions options;
 
-    Task(TaskSpec spec, Node<?>[] waitFor) {
+    Task(TaskSpec spec, CallOptions options) {
         this.spec = spec;
-        this.waitFor = waitFor;
+        this.options = options;
     }
 
     /**
@@ -60,23 +61,31 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
     }
 
     final <R> TaskFuture<R> submitWith(Object... args) {
-        return Engine.submit(spec, waitFor, args);
+        return Engine.submit(spec, options, args);
     }
 
     final <R> R callWith(Object... args) {
-        return Engine.call(spec, waitFor, args);
+        return Engine.call(spec, options, args);
     }
 
-    final Node<?>[] plusWaitFor(TaskFuture<?>[] upstream) {
-        Node<?>[] all = Arrays.copyOf(waitFor, waitFor.length + upstream.length);
+    final CallOptions plusWaitFor(TaskFuture<?>[] upstream) {
+        Node<?>[] nodes = new Node<?>[upstream.length];
         for (int i = 0; i < upstream.length; i++) {
             TaskFuture<?> future = Objects.requireNonNull(upstream[i], "waitFor future");
             if (!(future instanceof Node<?> node)) {
                 throw new IllegalArgumentException("Not a Weft future: " + future);
             }
-            all[waitFor.length + i] = node;
+            nodes[i] = node;
         }
-        return all;
+        return options.plusWaitFor(nodes);
+    }
+
+    final CallOptions plusPriority(int priority) {
+        return options.withPriority(priority);
+    }
+
+    final CallOptions plusResources(Map<String, ? extends Number> resources) {
+        return options.withResources(Resources.of(resources));
     }
 
     @Override

@@ -1,7 +1,8 @@
 package dev.weft;
 
-import dev.weft.internal.Node;
+import dev.weft.internal.CallOptions;
 import dev.weft.internal.TaskSpec;
+import java.util.Map;
 
 /**
  * A task of two arguments. Make one with {@code Task.of} or {@code Task.async}.
@@ -16,8 +17,8 @@ import dev.weft.internal.TaskSpec;
  */
 public final class Task2<A, B, R> extends Task {
 
-    Task2(TaskSpec spec, Node<?>[] waitFor) {
-        super(spec, waitFor);
+    Task2(TaskSpec spec, CallOptions options) {
+        super(spec, options);
     }
 
     /**
@@ -137,5 +138,30 @@ public final class Task2<A, B, R> extends Task {
      */
     public Task2<A, B, R> waitFor(TaskFuture<?>... upstream) {
         return new Task2<>(spec, plusWaitFor(upstream));
+    }
+
+    /**
+     * Returns this task with a priority for its submitted calls: among calls that are ready, higher
+     * priorities start first, and equal ones keep submission order. It takes precedence over an {@link
+     * Annotate} scope; the default is 0.
+     *
+     * @param priority the priority, such as 10 or -10
+     * @return a copy of this task with the priority
+     */
+    public Task2<A, B, R> withPriority(int priority) {
+        return new Task2<>(spec, plusPriority(priority));
+    }
+
+    /**
+     * Returns this task with the resources each submitted call needs on its worker, such as {@code
+     * Map.of("GPU", 1)}: the call starts on a worker whose free resources cover them, which are reserved
+     * for it until it ends. It takes precedence over an {@link Annotate} scope.
+     *
+     * @param resources names and amounts
+     * @return a copy of this task with the resources
+     * @throws IllegalArgumentException for an invalid amount (see {@link Resources#of(Map)})
+     */
+    public Task2<A, B, R> withResources(Map<String, ? extends Number> resources) {
+        return new Task2<>(spec, plusResources(resources));
     }
 }

@@ -24,6 +24,16 @@ public interface TaskRunner {
     }
 
     /**
+     * Describes what the runner set up, in one line logged after it has started, such as the size of a
+     * local cluster; null for nothing.
+     *
+     * @return the line, or null (the default)
+     */
+    default String describe() {
+        return null;
+    }
+
+    /**
      * Starts the runner. Called once, by the flow run, before anything is submitted.
      *
      * @throws IllegalStateException if the runner was started before
@@ -33,11 +43,15 @@ public interface TaskRunner {
     /**
      * Hands the runner a call whose inputs are all ready. The runner must, exactly once, either {@link
      * Call#run run} it on a thread of its choosing or {@link Call#crash crash} it. Never blocks on the
-     * call itself.
+     * call itself. Among calls waiting to start, a higher {@link Call#priority()} starts first and equal
+     * priorities keep the order of {@code submit}; a call starts where its {@link Call#resources()} are
+     * free, and they stay reserved until it ends.
      *
      * @param call the call
      * @throws IllegalStateException if the runner has not been started or has been shut down; the engine
      *     then ends the call {@code CRASHED}
+     * @throws IllegalArgumentException if no worker of the runner could ever run the call (it needs
+     *     resources that none has); the engine then ends the call {@code CRASHED} with this message
      */
     void submit(Call call);
 
@@ -67,6 +81,24 @@ public interface TaskRunner {
          * @return the name
          */
         String name();
+
+        /**
+         * Returns the call's priority: among calls waiting to start, higher ones start first.
+         *
+         * @return the priority; 0 by default
+         */
+        default int priority() {
+            return 0;
+        }
+
+        /**
+         * Returns the resources the call needs on its worker while it runs.
+         *
+         * @return the resources; none by default
+         */
+        default Resources resources() {
+            return Resources.NONE;
+        }
 
         /**
          * Runs the call on the calling thread: the run moves to {@code RUNNING}, the task's code runs,

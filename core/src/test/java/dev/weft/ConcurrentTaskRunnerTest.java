@@ -2,9 +2,10 @@ package dev.weft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.contract.TaskRunnerContract;
+import dev.weft.contract.ParallelRunnerContract;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,11 +13,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-final class ConcurrentTaskRunnerTest extends TaskRunnerContract {
+final class ConcurrentTaskRunnerTest extends ParallelRunnerContract {
 
     @Override
     protected TaskRunner runner() {
         return new ConcurrentTaskRunner();
+    }
+
+    @Override
+    protected TaskRunner runner(Map<String, ? extends Number> workerResources) {
+        return new ConcurrentTaskRunner(workerResources);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.contract.TaskRunnerContract;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +15,11 @@ final class SequentialTaskRunnerTest extends TaskRunnerContract {
     @Override
     protected TaskRunner runner() {
         return new SequentialTaskRunner();
+    }
+
+    @Override
+    protected TaskRunner runner(Map<String, ? extends Number> workerResources) {
+        return new SequentialTaskRunner(workerResources);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.weft.internal;
 
+import dev.weft.Resources;
 import dev.weft.State;
 import dev.weft.TaskFuture;
 import dev.weft.TaskRunner;
@@ -15,21 +16,23 @@ public final class Engine {
      * Submits a call of a task to the current flow run's runner. Never blocks.
      *
      * @param spec the task
-     * @param waitFor runs that must end first
+     * @param options runs that must end first, priority and resources
      * @param args the arguments, possibly holding futures
      * @param <T> the value type
      * @return the run's future
      * @throws IllegalStateException outside a flow run, or once the flow run has finished
      */
-    public static <T> TaskFuture<T> submit(TaskSpec spec, Node<?>[] waitFor, Object[] args) {
+    public static <T> TaskFuture<T> submit(TaskSpec spec, CallOptions options, Object[] args) {
         FlowRun flow = Context.flowRun();
         if (flow == null) {
             throw new IllegalStateException("Task '" + spec.name() + "' was submitted outside of a flow run."
                     + " Submit tasks from inside a flow; outside one, call() runs a task as a plain function.");
         }
-        Node<?>[] upstream = Inputs.collect(args, waitFor);
+        Node<?>[] upstream = Inputs.collect(args, options.waitFor());
+        int priority = options.effectivePriority();
+        Resources resources = options.effectiveResources();
         flow.runStarted();
-        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args);
+        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args, priority, resources);
         flow.recorder().record(Event.Kind.TASK_SUBMITTED, run, null);
         run.submit(upstream);
         return run;
@@ -40,20 +43,20 @@ public final class Engine {
      * plain function.
      *
      * @param spec the task
-     * @param waitFor runs that must end first
+     * @param options runs that must end first (priority and resources only concern submitted calls)
      * @param args the arguments, possibly holding futures
      * @param <T> the value type
      * @return the task's value
      * @throws dev.weft.RunFailedException inside a flow run, if the run did not complete
      */
-    public static <T> T call(TaskSpec spec, Node<?>[] waitFor, Object[] args) {
+    public static <T> T call(TaskSpec spec, CallOptions options, Object[] args) {
         FlowRun flow = Context.flowRun();
-        Node<?>[] upstream = Inputs.collect(args, waitFor);
+        Node<?>[] upstream = Inputs.collect(args, options.waitFor());
         if (flow == null) {
             return callPlain(spec, upstream, args);
         }
         flow.runStarted();
-        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args);
+        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args, 0, Resources.NONE);
         flow.recorder().record(Event.Kind.TASK_IN_PLACE, run, null);
         run.runInPlace(upstream);
         return run.finalState().result();
@@ -109,6 +112,10 @@ public final class Engine {
             runner = spec.runners().get();
             recorder.record(Event.Kind.RUNNER_STARTING, run, runner.name());
             runner.start();
+            String described = runner.describe();
+            if (described != null) {
+                recorder.record(Event.Kind.RUNNER_STARTED, run, described);
+            }
         } catch (RuntimeException | Error e) {
             String what = runner == null ? "could not be created" : "`" + runner.name() + "` failed to start";
             state = State.<R>crashed("Flow run crashed: its task runner " + what + ": " + e, e)

@@ -17,6 +17,8 @@ public record Event(Kind kind, Object subject, Object detail) {
         FLOW_BEGIN,
         /** A flow run is starting its task runner. */
         RUNNER_STARTING,
+        /** A flow run's task runner has started; the detail is the runner's description of itself. */
+        RUNNER_STARTED,
         /** A flow run is shutting its task runner down. */
         RUNNER_SHUTTING_DOWN,
         /** A flow run ended; the detail is its final state. */

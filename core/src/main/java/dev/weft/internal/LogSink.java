@@ -18,7 +18,7 @@ final class LogSink implements EventSink {
     @Override
     public boolean wants(Event.Kind kind, Object detail) {
         return switch (kind) {
-            case FLOW_BEGIN, RUNNER_STARTING, RUNNER_SHUTTING_DOWN -> flows.isInfoEnabled();
+            case FLOW_BEGIN, RUNNER_STARTING, RUNNER_STARTED, RUNNER_SHUTTING_DOWN -> flows.isInfoEnabled();
             case FLOW_END -> flows.isErrorEnabled();
             case TASK_SUBMITTED, TASK_IN_PLACE -> tasks.isInfoEnabled();
             case TASK_STATE -> {
@@ -48,6 +48,7 @@ final class LogSink implements EventSink {
                 }
             }
             case RUNNER_STARTING -> flows.info("Starting task runner `{}`...", event.detail());
+            case RUNNER_STARTED -> flows.info("{}", event.detail());
             case RUNNER_SHUTTING_DOWN -> flows.info("Shutting down task runner `{}`...", event.detail());
             case FLOW_END -> {
                 FlowRun run = (FlowRun) event.subject();

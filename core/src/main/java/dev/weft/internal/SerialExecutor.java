@@ -4,6 +4,7 @@ import dev.weft.TaskRunner;
 import dev.weft.WeftException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.PriorityQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -19,6 +20,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A call that waits for another one queued behind it would deadlock a plain serial executor. Here the
  * waiting thread helps: it runs the queued calls itself, one at a time, until what it waits for is done.
+ *
+ * <p>Calls leave in priority order: the lock holder moves them from the lock-free queue to a priority
+ * queue that only it touches, and takes the highest priority first (equal priorities in arrival order).
  */
 public final class SerialExecutor implements Helper {
     private static final VarHandle LOCK;
@@ -32,6 +36,8 @@ public final class SerialExecutor implements Helper {
     }
 
     private final MpscQueue<TaskRunner.Call> queue = new MpscQueue<>(64);
+    private final PriorityQueue<Waiting> ready = new PriorityQueue<>(); // the lock holder's
+    private long arrivals; // the lock holder's
     private final Runnable resume = this::drainLocked;
 
     @SuppressWarnings("unused") // accessed through LOCK
@@ -61,7 +67,7 @@ public final class SerialExecutor implements Helper {
     private void drainLocked() {
         for (; ; ) {
             TaskRunner.Call call;
-            while ((call = queue.poll()) != null) {
+            while ((call = next()) != null) {
                 if (!runOne(call, resume)) {
                     return; // the in-flight call keeps the lock; its end calls resume
                 }
@@ -73,6 +79,29 @@ public final class SerialExecutor implements Helper {
                 return;
             }
         }
+    }
+
+    /** Takes the best call that has arrived; only the lock holder calls it. */
+    private TaskRunner.Call next() {
+        if (ready.isEmpty()) {
+            TaskRunner.Call first = queue.poll();
+            if (first == null) {
+                return null;
+            }
+            TaskRunner.Call second = queue.poll();
+            if (second == null) {
+                arrivals++;
+                return first; // the common case: one call, no ordering to do
+            }
+            ready.add(new Waiting(first, arrivals++));
+            ready.add(new Waiting(second, arrivals++));
+        }
+        TaskRunner.Call call;
+        while ((call = queue.poll()) != null) {
+            ready.add(new Waiting(call, arrivals++));
+        }
+        Waiting best = ready.poll();
+        return best == null ? null : best.call();
     }
 
     private boolean runOne(TaskRunner.Call call, Runnable whenFinal) {
@@ -92,7 +121,7 @@ public final class SerialExecutor implements Helper {
         helper = me;
         try {
             while (!done.getAsBoolean()) {
-                TaskRunner.Call call = queue.poll();
+                TaskRunner.Call call = next();
                 if (call != null) {
                     runToEnd(call);
                     continue;
@@ -135,11 +164,20 @@ public final class SerialExecutor implements Helper {
         }
         try {
             TaskRunner.Call call;
-            while ((call = queue.poll()) != null) {
+            while ((call = next()) != null) {
                 call.crash(new RejectedExecutionException(runner + " was shut down before the call ran"));
             }
         } finally {
             LOCK.setVolatile(this, 0);
+        }
+    }
+
+    /** A call waiting in the priority queue, with its arrival number to keep equal priorities in order. */
+    private record Waiting(TaskRunner.Call call, long arrival) implements Comparable<Waiting> {
+        @Override
+        public int compareTo(Waiting other) {
+            int byPriority = Integer.compare(other.call.priority(), call.priority());
+            return byPriority != 0 ? byPriority : Long.compare(arrival, other.arrival);
         }
     }
 

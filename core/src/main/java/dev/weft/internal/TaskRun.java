@@ -1,5 +1,6 @@
 package dev.weft.internal;
 
+import dev.weft.Resources;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
@@ -41,6 +42,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     final FlowRun flow;
     private final TaskSpec spec;
     private final int index;
+    private final int priority;
+    private final Resources resources;
     private Object[] args;
     private String name;
     private Runnable whenFinal;
@@ -51,12 +54,24 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     @SuppressWarnings("unused") // accessed through PHASE
     private volatile int phase;
 
-    TaskRun(TaskSpec spec, FlowRun flow, int index, Object[] args) {
+    TaskRun(TaskSpec spec, FlowRun flow, int index, Object[] args, int priority, Resources resources) {
         super(StateType.PENDING);
         this.spec = spec;
         this.flow = flow;
         this.index = index;
         this.args = args;
+        this.priority = priority;
+        this.resources = resources;
+    }
+
+    @Override
+    public int priority() {
+        return priority;
+    }
+
+    @Override
+    public Resources resources() {
+        return resources;
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.weft.contract;
 
+import dev.weft.Resources;
 import dev.weft.TaskRunner;
+import dev.weft.internal.Placement;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -8,15 +12,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A runner on a fixed pool of platform threads, for tests: with two threads, a runner that parked a
  * thread per waiting run would deadlock on any graph deeper than two, so it shows that the engine never
- * does.
+ * does. It is one worker with as many slots as threads, placed by the engine's shared placement.
  */
 public final class FixedThreadsTaskRunner implements TaskRunner {
     private final int threads;
+    private final Resources resources;
+    private final Placement placement;
     private volatile ExecutorService pool;
 
-    /** Creates a runner of {@code threads} platform threads. */
+    /** Creates a runner of {@code threads} platform threads and one worker without resources. */
     public FixedThreadsTaskRunner(int threads) {
+        this(threads, Map.of());
+    }
+
+    /** Creates a runner of {@code threads} platform threads and one worker with {@code resources}. */
+    public FixedThreadsTaskRunner(int threads, Map<String, ? extends Number> resources) {
         this.threads = threads;
+        this.resources = Resources.of(resources);
+        this.placement = new Placement(name(), List.of(this.resources), threads, false, placed -> pool.execute(placed));
     }
 
     @Override
@@ -46,7 +59,7 @@ public final class FixedThreadsTaskRunner implements TaskRunner {
         if (p.isShutdown()) {
             throw new IllegalStateException(name() + " has been shut down");
         }
-        p.execute(() -> call.run(null));
+        placement.submit(call);
     }
 
     @Override
@@ -56,6 +69,6 @@ public final class FixedThreadsTaskRunner implements TaskRunner {
 
     @Override
     public TaskRunner duplicate() {
-        return new FixedThreadsTaskRunner(threads);
+        return new FixedThreadsTaskRunner(threads, resources.asMap());
     }
 }

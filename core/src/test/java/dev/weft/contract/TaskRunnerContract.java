@@ -3,6 +3,7 @@ package dev.weft.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.Annotate;
 import dev.weft.Flow;
 import dev.weft.RunFailedException;
 import dev.weft.State;
@@ -46,6 +47,12 @@ public abstract class TaskRunnerContract {
 
     /** Returns a new, unstarted runner of the kind under test. */
     protected abstract TaskRunner runner();
+
+    /**
+     * Returns a new, unstarted runner of the kind under test whose one worker (or every worker) has the
+     * given resources.
+     */
+    protected abstract TaskRunner runner(Map<String, ? extends Number> workerResources);
 
     private <R> Flow<R> flow(String name, Flow.Body<R> body) {
         return Flow.of(name, body).withTaskRunner(runner());
@@ -386,6 +393,109 @@ public abstract class TaskRunnerContract {
         Flow<Integer> subflow = Flow.of("subflow", () -> INC.submit(1).result()).withTaskRunner(runner());
         int value = flow("parent", () -> INC.submit(subflow.call()).result()).call();
         assertThat(value).isEqualTo(3);
+    }
+
+    /** A call that needs {@code process=1} and holds it until the test opens its gate. */
+    static Task0<String> holdsProcess(CompletableFuture<String> gate) {
+        return Task.async("holds_process", () -> gate).withResources(Map.of("process", 1));
+    }
+
+    @Test
+    @SuppressWarnings("try") // the scope works by being open, not by being referenced
+    public void shouldStartHigherPrioritiesFirstAndEqualOnesInSubmissionOrder() {
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
+        Task1<String, Void> show = Task.of("show", (String x) -> {
+                    started.add(x);
+                })
+                .withResources(Map.of("process", 1));
+        Flow.of("priorities", runner(Map.of("process", 1)), () -> {
+                    TaskFuture<String> holder = holdsProcess(gate).submit();
+                    try {
+                        show.withPriority(-10).submit("low");
+                        show.submit("first default");
+                        try (Annotate high = Annotate.priority(10)) {
+                            show.submit("high");
+                        }
+                        show.submit("second default");
+                        assertThat(started).isEmpty();
+                    } finally {
+                        gate.complete("open");
+                    }
+                    holder.result();
+                })
+                .call();
+        assertThat(started).containsExactly("high", "first default", "second default", "low");
+    }
+
+    @Test
+    @SuppressWarnings("try") // the scope works by being open, not by being referenced
+    public void shouldStartCallsNeedingOneProcessOneAtATime() {
+        List<CompletableFuture<String>> gates =
+                List.of(new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>());
+        Task1<Integer, String> process = Task.async("process", (Integer i) -> gates.get(i));
+        Flow.of("one-process", runner(Map.of("GPU", 1, "process", 1)), () -> {
+                    try (Annotate p = Annotate.resources(Map.of("process", 1))) {
+                        List<TaskFuture<String>> calls =
+                                List.of(process.submit(0), process.submit(1), process.submit(2));
+                        try {
+                            for (int i = 0; i < 3; i++) {
+                                awaitRunning(calls.get(i));
+                                for (int j = i + 1; j < 3; j++) {
+                                    assertThat(calls.get(j).state().type()).isEqualTo(StateType.PENDING);
+                                }
+                                gates.get(i).complete("done " + i);
+                                calls.get(i).await();
+                            }
+                        } finally {
+                            gates.forEach(g -> g.complete("released"));
+                        }
+                    }
+                })
+                .call();
+    }
+
+    /** Waits until a run has started (it starts on another thread once the one before has ended). */
+    static void awaitRunning(TaskFuture<?> future) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (future.state().type() != StateType.RUNNING && !future.isDone()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(future.name() + " did not start: " + future.state());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    public void shouldGiveResourcesBackWhenACallFails() {
+        Task0<Integer> failing = Task.<Integer>of("failing", () -> {
+                    throw new IllegalStateException("boom");
+                })
+                .withResources(Map.of("process", 1));
+        Task0<Integer> after = Task.of("after", () -> 1).withResources(Map.of("process", 1));
+        AtomicReference<Integer> value = new AtomicReference<>();
+        stateOf(Flow.of("release-on-failure", runner(Map.of("process", 1)), () -> {
+            failing.submit().await();
+            value.set(after.submit().result());
+        }));
+        assertThat(value).hasValue(1);
+    }
+
+    @Test
+    public void shouldCrashAtOnceACallThatNoWorkerCouldEverRun() {
+        Task0<Integer> twoGpus = Task.of("two_gpus", () -> 1).withResources(Map.of("GPU", 2));
+        Task0<Integer> tpu = Task.of("tpu", () -> 1).withResources(Map.of("TPU", 1));
+        AtomicReference<State<Integer>> tooMany = new AtomicReference<>();
+        AtomicReference<State<Integer>> unknown = new AtomicReference<>();
+        State<Void> state = stateOf(Flow.of("impossible", runner(Map.of("GPU", 1)), () -> {
+            tooMany.set(twoGpus.submit().await());
+            unknown.set(tpu.submit().await());
+        }));
+        assertThat(tooMany.get().type()).isEqualTo(StateType.CRASHED);
+        assertThat(tooMany.get().message()).contains("can ever run it: it needs {GPU=2}", "{GPU=1}");
+        assertThat(unknown.get().type()).isEqualTo(StateType.CRASHED);
+        assertThat(unknown.get().message()).contains("it needs {TPU=1}");
+        assertThat(state.toString()).isEqualTo("Failed(message='2/2 states failed.', type=FAILED)");
     }
 
     @Test

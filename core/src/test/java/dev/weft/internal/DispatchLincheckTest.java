@@ -1,5 +1,6 @@
 package dev.weft.internal;
 
+import dev.weft.Resources;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
 import java.util.List;
@@ -31,7 +32,8 @@ public class DispatchLincheckTest {
     @Operation(runOnce = true)
     public void submit() {
         flow.runStarted();
-        TaskRun<Object> r = new TaskRun<>(TaskSpec.of("t", args -> null, false), flow, 0, new Object[] {first, second});
+        TaskRun<Object> r = new TaskRun<>(
+                TaskSpec.of("t", args -> null, false), flow, 0, new Object[] {first, second}, 0, Resources.NONE);
         run = r;
         r.submit(new Node<?>[] {first, second});
     }

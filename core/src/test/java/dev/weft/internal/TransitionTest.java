@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.IllegalTransitionException;
+import dev.weft.Resources;
 import dev.weft.State;
 import dev.weft.StateType;
 import java.util.List;
@@ -13,7 +14,7 @@ final class TransitionTest {
 
     private static TaskRun<Integer> pendingRun() {
         FlowRun flow = new FlowRun("flow", "test-run", null, new Recorder(List.of()));
-        return new TaskRun<>(TaskSpec.of("t", args -> 1, false), flow, 0, new Object[0]);
+        return new TaskRun<>(TaskSpec.of("t", args -> 1, false), flow, 0, new Object[0], 0, Resources.NONE);
     }
 
     @Test

@@ -1,0 +1,74 @@
+package dev.weft.internal;
+
+import dev.weft.Resources;
+
+/**
+ * The calling thread's stack of annotation scopes ({@code dev.weft.Annotate}): the priority and resources
+ * that calls submitted from this thread get unless their task sets its own.
+ */
+public final class Annotations {
+    private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
+
+    private Annotations() {}
+
+    /**
+     * One open scope: what it sets (null for what it leaves to the scope around it).
+     *
+     * @param outer the scope it is nested in, or null
+     * @param priority the priority it sets, or null
+     * @param resources the resources it sets, or null
+     * @param owner the thread that opened it
+     */
+    public record Scope(Scope outer, Integer priority, Resources resources, Thread owner) {}
+
+    /**
+     * Opens a scope on the calling thread.
+     *
+     * @param priority the priority to set, or null to keep the enclosing one
+     * @param resources the resources to set, or null to keep the enclosing ones
+     * @return the scope, to be closed with {@link #close}
+     */
+    public static Scope open(Integer priority, Resources resources) {
+        Scope outer = CURRENT.get();
+        Scope scope = new Scope(
+                outer,
+                priority != null ? priority : outer == null ? null : outer.priority(),
+                resources != null ? resources : outer == null ? null : outer.resources(),
+                Thread.currentThread());
+        CURRENT.set(scope);
+        return scope;
+    }
+
+    /**
+     * Closes a scope, restoring the one around it.
+     *
+     * @param scope the innermost open scope of the calling thread
+     * @throws IllegalStateException if it is not: scopes close on the thread that opened them, innermost
+     *     first
+     */
+    public static void close(Scope scope) {
+        if (scope.owner() != Thread.currentThread()) {
+            throw new IllegalStateException("An annotation scope must be closed on the thread that opened it ("
+                    + scope.owner().getName() + "), not on "
+                    + Thread.currentThread().getName());
+        }
+        if (CURRENT.get() != scope) {
+            throw new IllegalStateException("Annotation scopes must be closed innermost first; use try-with-resources");
+        }
+        if (scope.outer() == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(scope.outer());
+        }
+    }
+
+    static Integer priority() {
+        Scope scope = CURRENT.get();
+        return scope == null ? null : scope.priority();
+    }
+
+    static Resources resources() {
+        Scope scope = CURRENT.get();
+        return scope == null ? null : scope.resources();
+    }
+}
