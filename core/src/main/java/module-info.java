@@ -1,10 +1,14 @@
 /**
- * Weft's core: flows, tasks, futures, states and the task runner SPI, with the sequential and
- * concurrent task runners. Only {@code dev.weft} is API; the engine lives in {@code dev.weft.internal}.
+ * Weft's core: flows, tasks, futures, states and the task runner SPI, with the sequential and concurrent
+ * task runners. Only {@code dev.weft} is API; the engine lives in {@code dev.weft.internal}, opened only
+ * to Weft's own runner modules, which build on its placement.
  */
+@SuppressWarnings("module") // the runner modules are compiled after this one
 module dev.weft {
     requires org.jctools.core;
     requires org.slf4j;
 
     exports dev.weft;
+    exports dev.weft.internal to
+            dev.weft.forkjoin;
 }

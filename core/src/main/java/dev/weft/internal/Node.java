@@ -66,7 +66,7 @@ public abstract class Node<T> implements TaskFuture<T> {
      * @param initial the first state
      */
     protected Node(StateType initial) {
-        BITS.set(this, (long) code(initial));
+        bits = code(initial);
     }
 
     /**

@@ -40,8 +40,8 @@ import java.util.function.BooleanSupplier;
  * or do not fit the same workers: a call that cannot start never blocks a call of another shape behind it.
  *
  * <p>With {@code secede}, a call that waits for a future gives its thread slot back while it waits (as
- * Dask's {@code secede}), and the wait goes through {@link ForkJoinPool#managedBlock}, so a fork-join pool
- * adds a thread meanwhile: calls that wait for calls they submitted never deadlock the runner.
+ * Dask's {@code secede}), and blocks through {@link ForkJoinPool#managedBlock}, so a fork-join pool adds a
+ * thread meanwhile: calls that wait for calls they submitted never deadlock the runner.
  */
 public final class Placement {
     private static final VarHandle LOCK;
@@ -471,7 +471,11 @@ public final class Placement {
             call.crash(cause);
         }
 
-        /** Gives the slot back while the call waits, and takes it again after, possibly over the count. */
+        /**
+         * Gives the slot back while the call waits, and takes it again after, possibly over the count. It
+         * blocks through {@link ForkJoinPool#managedBlock}, so that a fork-join pool adds a thread meanwhile
+         * and the calls it waits for can run.
+         */
         @Override
         public boolean helpUntil(BooleanSupplier done, boolean timed, long deadline) {
             worker.freeSlots.incrementAndGet();

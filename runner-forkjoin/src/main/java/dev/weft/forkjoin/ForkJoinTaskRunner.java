@@ -1,0 +1,246 @@
+package dev.weft.forkjoin;
+
+import dev.weft.Resources;
+import dev.weft.TaskRunner;
+import dev.weft.internal.Lifecycle;
+import dev.weft.internal.Placement;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs submitted task runs in parallel on a work-stealing {@link ForkJoinPool}, as a local cluster of
+ * workers: Weft's in-process answer to Prefect's {@code DaskTaskRunner}.
+ *
+ * {@snippet :
+ * // 1 worker with 1 thread, claiming 1 GPU and 1 process, as the seed's Dask example does
+ * ForkJoinTaskRunner runner = ForkJoinTaskRunner.builder()
+ *         .workers(1)
+ *         .threadsPerWorker(1)
+ *         .resources(Map.of("GPU", 1, "process", 1))
+ *         .build();
+ * }
+ *
+ * <p>Each worker has thread slots and resources. A call starts on a worker with a free slot whose free
+ * resources cover what it needs ({@code task.withResources(...)} or an {@code Annotate} scope), reserved
+ * until it ends; among waiting calls, higher priorities start first and equal ones keep submission order; a
+ * call no worker could ever fit fails at once. With the defaults there is one worker per core, each with
+ * one thread and no resources.
+ *
+ * <p>A call that waits for futures (a task that submits tasks and takes their results) gives its slot back
+ * while it waits, and the pool adds a thread meanwhile ({@link ForkJoinPool#managedBlock}), so recursive
+ * fan-outs keep every slot busy and never deadlock. Calls placed from a pool thread go to that thread's
+ * own deque, where idle threads steal them.
+ *
+ * <p>This runner is for work that computes. A task that blocks on something else than a Weft future (IO,
+ * a lock, a latch) holds its pool thread without the pool knowing, as on any {@link ForkJoinPool}: block
+ * through {@link ForkJoinPool#managedBlock} then, or run such tasks on the {@code ConcurrentTaskRunner},
+ * in a subflow.
+ *
+ * <p>Thread-safe. Each flow run starts its own {@link #duplicate() copy}.
+ */
+public final class ForkJoinTaskRunner implements TaskRunner {
+    /** The most threads the pool may have, spare threads for waiting calls included (the JDK's cap). */
+    private static final int MAX_THREADS = 0x7fff;
+
+    private static final long KEEP_ALIVE_SECONDS = 60;
+
+    private final int workers;
+    private final int threadsPerWorker;
+    private final Resources resources;
+    private final Lifecycle lifecycle = new Lifecycle("ForkJoinTaskRunner");
+    private volatile ForkJoinPool pool;
+    private final Placement placement;
+
+    /** Creates a runner with the defaults: one worker per core, one thread each, no resources. */
+    public ForkJoinTaskRunner() {
+        this(builder());
+    }
+
+    private ForkJoinTaskRunner(Builder builder) {
+        this.workers = builder.workers;
+        this.threadsPerWorker = builder.threadsPerWorker;
+        this.resources = builder.resources;
+        this.placement = new Placement(
+                "ForkJoinTaskRunner",
+                Collections.nCopies(workers, resources),
+                threadsPerWorker,
+                true,
+                placed -> pool.execute(placed));
+    }
+
+    /**
+     * Returns a builder, with the defaults: one worker per core, one thread each, no resources.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the number of workers.
+     *
+     * @return at least 1
+     */
+    public int workers() {
+        return workers;
+    }
+
+    /**
+     * Returns the number of threads of each worker: how many calls it runs at once.
+     *
+     * @return at least 1
+     */
+    public int threadsPerWorker() {
+        return threadsPerWorker;
+    }
+
+    /**
+     * Returns the resources each worker has.
+     *
+     * @return the resources
+     */
+    public Resources resources() {
+        return resources;
+    }
+
+    @Override
+    public String describe() {
+        return "Creating a local cluster of " + placement.describeWorkers() + " on a ForkJoinPool";
+    }
+
+    @Override
+    public void start() {
+        lifecycle.start();
+        AtomicInteger count = new AtomicInteger();
+        int parallelism = workers * threadsPerWorker;
+        pool = new ForkJoinPool(
+                parallelism,
+                p -> {
+                    ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+                    thread.setName("weft-forkjoin-" + count.incrementAndGet());
+                    return thread;
+                },
+                null,
+                true, // FIFO: calls placed from a pool thread run in the order they were placed
+                parallelism,
+                MAX_THREADS,
+                parallelism, // keep every slot's thread runnable while calls wait for their children
+                pool -> false,
+                KEEP_ALIVE_SECONDS,
+                TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void submit(Call call) {
+        lifecycle.requireStarted();
+        placement.submit(call);
+    }
+
+    @Override
+    public void shutdown() {
+        if (lifecycle.shutDown()) {
+            placement.crashWaiting("ForkJoinTaskRunner was shut down before the call could start");
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * Waits until the pool's threads have ended after {@link #shutdown()}.
+     *
+     * @param timeout how long to wait at most
+     * @param unit its unit
+     * @return whether they have ended
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        ForkJoinPool p = pool;
+        return p == null || p.awaitTermination(timeout, unit);
+    }
+
+    @Override
+    public TaskRunner duplicate() {
+        return builder()
+                .workers(workers)
+                .threadsPerWorker(threadsPerWorker)
+                .resources(resources.asMap())
+                .build();
+    }
+
+    @Override
+    public String toString() {
+        return "ForkJoinTaskRunner(" + placement.describeWorkers() + ")";
+    }
+
+    /** Settings of a {@link ForkJoinTaskRunner}, like the {@code cluster_kwargs} of a Dask local cluster. */
+    public static final class Builder {
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private int threadsPerWorker = 1;
+        private Resources resources = Resources.NONE;
+
+        private Builder() {}
+
+        /**
+         * Sets the number of workers (Dask's {@code n_workers}).
+         *
+         * @param count at least 1; the default is the number of cores
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder workers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, not " + count);
+            }
+            this.workers = count;
+            return this;
+        }
+
+        /**
+         * Sets how many threads each worker has: how many calls it runs at once (Dask's {@code
+         * threads_per_worker}).
+         *
+         * @param count at least 1; the default is 1
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder threadsPerWorker(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("threadsPerWorker must be at least 1, not " + count);
+            }
+            this.threadsPerWorker = count;
+            return this;
+        }
+
+        /**
+         * Sets the resources each worker has, such as {@code Map.of("GPU", 1, "process", 1)} (Dask's
+         * {@code resources}). As in Dask, they are abstract: nothing is inferred from the machine.
+         *
+         * @param amounts names and amounts; the default is none
+         * @return this builder
+         * @throws IllegalArgumentException naming the resource, for a negative or non-finite amount
+         */
+        public Builder resources(Map<String, ? extends Number> amounts) {
+            Objects.requireNonNull(amounts, "resources");
+            try {
+                this.resources = Resources.of(amounts);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("resources: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Builds the runner.
+         *
+         * @return a new, unstarted runner
+         */
+        public ForkJoinTaskRunner build() {
+            return new ForkJoinTaskRunner(this);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/** Weft's parallel task runner: {@link dev.weft.forkjoin.ForkJoinTaskRunner}. */
+module dev.weft.forkjoin {
+    requires transitive dev.weft;
+
+    exports dev.weft.forkjoin;
+}

@@ -1,0 +1,176 @@
+package dev.weft.forkjoin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Flow;
+import dev.weft.Task;
+import dev.weft.Task1;
+import dev.weft.TaskFuture;
+import dev.weft.TaskRunner;
+import dev.weft.contract.LogCapture;
+import dev.weft.contract.ParallelRunnerContract;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+final class ForkJoinTaskRunnerTest extends ParallelRunnerContract {
+
+    @Override
+    protected TaskRunner runner() {
+        return new ForkJoinTaskRunner();
+    }
+
+    @Override
+    protected TaskRunner runner(Map<String, ? extends Number> workerResources) {
+        return ForkJoinTaskRunner.builder()
+                .workers(1)
+                .threadsPerWorker(2)
+                .resources(workerResources)
+                .build();
+    }
+
+    @Test
+    void shouldDefaultToOneSingleThreadedWorkerPerCore() {
+        ForkJoinTaskRunner runner = new ForkJoinTaskRunner();
+        assertThat(runner.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(runner.threadsPerWorker()).isEqualTo(1);
+        assertThat(runner.resources().isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldRejectInvalidSettingsNamingThem() {
+        assertThatThrownBy(() -> ForkJoinTaskRunner.builder().workers(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workers must be at least 1, not 0");
+        assertThatThrownBy(() -> ForkJoinTaskRunner.builder().threadsPerWorker(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("threadsPerWorker must be at least 1, not 0");
+        assertThatThrownBy(() -> ForkJoinTaskRunner.builder().resources(Map.of("GPU", -1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("resources: Resource 'GPU' must be a finite amount of zero or more, not -1");
+    }
+
+    @Test
+    void shouldLogTheClusterItCreates() {
+        ForkJoinTaskRunner runner = ForkJoinTaskRunner.builder()
+                .workers(2)
+                .threadsPerWorker(1)
+                .resources(Map.of("GPU", 1, "process", 1))
+                .build();
+        try (LogCapture logs = LogCapture.start()) {
+            Flow.of("cluster", runner, () -> {}).call();
+            assertThat(logs.lines())
+                    .containsSubsequence(
+                            "Starting task runner `ForkJoinTaskRunner`...",
+                            "Creating a local cluster of 2 workers x 1 thread, each with {GPU=1, process=1} on a"
+                                    + " ForkJoinPool");
+        }
+    }
+
+    static final Task1<Integer, Long> FIB = Task.of("fib", (Integer n) -> fib(n));
+
+    /** A recursive fan-out: each call submits its two children and waits for their results. */
+    static long fib(int n) {
+        if (n < 2) {
+            return n;
+        }
+        TaskFuture<Long> a = FIB.submit(n - 1);
+        TaskFuture<Long> b = FIB.submit(n - 2);
+        return a.result() + b.result();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldNeverDeadlockWhenEveryThreadWaitsForItsChildren() {
+        ForkJoinTaskRunner twoSlots =
+                ForkJoinTaskRunner.builder().workers(2).threadsPerWorker(1).build();
+        long value = Flow.of("fan-out", twoSlots, () -> FIB.submit(16).result()).call();
+        assertThat(value).isEqualTo(987);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldGiveAWaitingCallsSlotToTheCallsItWaitsFor() {
+        // One slot in all: each level waits for the next, so each wait must hand the slot on.
+        Task1<Integer, Integer> nest = Task.of("nest", (Integer depth) -> depth);
+        AtomicReference<Task1<Integer, Integer>> deeper = new AtomicReference<>();
+        deeper.set(Task.of(
+                "deeper",
+                (Integer depth) -> depth == 0
+                        ? nest.submit(0).result()
+                        : deeper.get().submit(depth - 1).result() + 1));
+        ForkJoinTaskRunner oneSlot =
+                ForkJoinTaskRunner.builder().workers(1).threadsPerWorker(1).build();
+        int value = Flow.of(
+                        "nested-waits", oneSlot, () -> deeper.get().submit(20).result())
+                .call();
+        assertThat(value).isEqualTo(20);
+    }
+
+    /**
+     * Waits on a latch the way a task on a fork-join pool should block on anything but a Weft future: as a
+     * managed blocker, so the pool knows the thread is blocked and adds one if needed.
+     */
+    static boolean awaitManaged(CountDownLatch latch, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ForkJoinPool.managedBlock(new ForkJoinPool.ManagedBlocker() {
+            @Override
+            public boolean block() throws InterruptedException {
+                latch.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return true;
+            }
+
+            @Override
+            public boolean isReleasable() {
+                return latch.getCount() == 0 || System.nanoTime() - deadline >= 0;
+            }
+        });
+        return latch.getCount() == 0;
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldKeepEverySlotBusyWhileParentsWait() throws InterruptedException {
+        // Leaves meet at a latch as wide as all slots: if waiting parents kept their slots, it never opens.
+        int slots = 4;
+        CountDownLatch allLeavesRunning = new CountDownLatch(slots);
+        Set<String> leafThreads = ConcurrentHashMap.newKeySet();
+        AtomicInteger leaves = new AtomicInteger();
+        Task1<Integer, Integer> leaf = Task.of("leaf", (Integer i) -> {
+            leafThreads.add(Thread.currentThread().getName());
+            allLeavesRunning.countDown();
+            if (!awaitManaged(allLeavesRunning, 30)) {
+                throw new IllegalStateException("the slots were not all busy at once");
+            }
+            leaves.incrementAndGet();
+            return i;
+        });
+        Task1<Integer, Integer> parent =
+                Task.of("parent", (Integer i) -> leaf.submit(i).result());
+        ForkJoinTaskRunner runner =
+                ForkJoinTaskRunner.builder().workers(2).threadsPerWorker(2).build();
+        int sum = Flow.of("busy", runner, () -> {
+                    int total = 0;
+                    var futures = new java.util.ArrayList<TaskFuture<Integer>>();
+                    for (int i = 0; i < slots; i++) {
+                        futures.add(parent.submit(i));
+                    }
+                    for (TaskFuture<Integer> f : futures) {
+                        total += f.result();
+                    }
+                    return total;
+                })
+                .call();
+        assertThat(sum).isEqualTo(0 + 1 + 2 + 3);
+        assertThat(leaves).hasValue(slots);
+        assertThat(leafThreads).allMatch(name -> name.startsWith("weft-forkjoin-"));
+    }
+}
