@@ -46,6 +46,7 @@ public final class ConcurrentTaskRunner implements TaskRunner {
                 List.of(resources),
                 Placement.UNBOUNDED_SLOTS,
                 false,
+                true,
                 placed -> threads.newThread(placed).start());
     }
 

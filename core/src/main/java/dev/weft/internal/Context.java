@@ -26,10 +26,6 @@ final class Context {
     }
 
     static void restore(Object previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        CURRENT.set(previous); // not remove(): a pool thread would then remake the map entry on every call
     }
 }

@@ -31,10 +31,6 @@ interface Helper {
     }
 
     static void restore(Helper previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        CURRENT.set(previous); // not remove(): a pool thread would then remake the map entry on every call
     }
 }

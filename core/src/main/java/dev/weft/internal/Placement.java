@@ -3,18 +3,20 @@ package dev.weft.internal;
 import dev.weft.Resources;
 import dev.weft.TaskRunner;
 import dev.weft.WeftException;
+import java.io.Serial;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -75,12 +77,13 @@ public final class Placement {
     private final Worker[] workers;
     private final Map<String, Integer> resourceIndex;
     private final boolean secede;
+    private final boolean continueInline;
     private final Launcher launcher;
     private final ConcurrentHashMap<Resources, Shape> shapes = new ConcurrentHashMap<>();
     private final MpscQueue<TaskRunner.Call> incoming = new MpscQueue<>(256);
 
     // Touched only by the holder of the flag.
-    private final List<Bucket> buckets = new ArrayList<>();
+    private Bucket[] buckets = new Bucket[0];
     private final Map<Shape, Bucket> bucketOf = new HashMap<>();
     private long sequence;
 
@@ -97,10 +100,17 @@ public final class Placement {
      * @param workerResources each worker's resources, one entry per worker
      * @param slotsPerWorker how many calls a worker runs at once, or {@link #UNBOUNDED_SLOTS}
      * @param secede whether a call that waits gives its slot back meanwhile
+     * @param continueInline whether a thread that has run a placed call then runs the best waiting call
+     *     that can start itself, instead of launching it on another thread
      * @param launcher starts placed calls
      */
     public Placement(
-            String runner, List<Resources> workerResources, int slotsPerWorker, boolean secede, Launcher launcher) {
+            String runner,
+            List<Resources> workerResources,
+            int slotsPerWorker,
+            boolean secede,
+            boolean continueInline,
+            Launcher launcher) {
         if (workerResources.isEmpty()) {
             throw new IllegalArgumentException(runner + " needs at least one worker");
         }
@@ -109,6 +119,7 @@ public final class Placement {
         }
         this.runner = runner;
         this.secede = secede;
+        this.continueInline = continueInline;
         this.launcher = launcher;
         TreeSet<String> names = new TreeSet<>();
         workerResources.forEach(r -> names.addAll(r.asMap().keySet()));
@@ -141,14 +152,24 @@ public final class Placement {
 
     /** Matches waiting calls to workers, unless another thread is doing it. */
     private void schedule() {
+        schedule(false);
+    }
+
+    /**
+     * Matches waiting calls to workers, unless another thread is doing it. With {@code inline}, the best
+     * call that starts is returned instead of launched, for the calling thread to run next (it has just
+     * finished one and would otherwise hand the call to another thread of the same runner).
+     */
+    private Placed schedule(boolean inline) {
+        Placed kept = null;
         for (; ; ) {
             if (!LOCK.compareAndSet(this, 0, 1)) {
-                return;
+                return kept;
             }
             try {
                 DIRTY.getAndSet(this, 0); // reads the releases that made it dirty
                 drain();
-                match();
+                kept = match(inline && kept == null, kept);
             } finally {
                 // Volatile, not release: the queue and the dirty flag are read next, and a release store
                 // could pass those reads, leaving a submission or a release of a thread that lost the CAS
@@ -156,7 +177,7 @@ public final class Placement {
                 LOCK.setVolatile(this, 0);
             }
             if (incoming.isEmpty() && (int) DIRTY.getVolatile(this) == 0) {
-                return;
+                return kept;
             }
         }
     }
@@ -169,34 +190,47 @@ public final class Placement {
             if (bucket == null) {
                 bucket = new Bucket(shape);
                 bucketOf.put(shape, bucket);
-                buckets.add(bucket);
+                buckets = Arrays.copyOf(buckets, buckets.length + 1);
+                buckets[buckets.length - 1] = bucket;
             }
-            bucket.queue.add(new Waiting(call, call.priority(), sequence++));
+            bucket.add(new Waiting(call, call.priority(), sequence++));
         }
     }
 
-    /** Starts waiting calls, best first, while some worker fits the best head of a shape. */
-    private void match() {
+    /**
+     * Starts waiting calls, best first, while some worker fits the best head of a shape. With {@code
+     * keepFirst}, the first call that starts is returned instead of launched.
+     */
+    private Placed match(boolean keepFirst, Placed kept) {
+        Bucket[] all = buckets;
         for (; ; ) {
             Bucket chosen = null;
+            Waiting best = null;
             Worker where = null;
-            for (Bucket bucket : buckets) {
-                Waiting head = bucket.queue.peek();
-                if (head == null || (chosen != null && !head.before(chosen.queue.peek()))) {
+            for (Bucket bucket : all) {
+                Waiting head = bucket.peek();
+                if (head == null || (best != null && !head.before(best))) {
                     continue;
                 }
                 Worker fit = fit(bucket.shape);
                 if (fit != null) {
                     chosen = bucket;
+                    best = head;
                     where = fit;
                 }
             }
             if (chosen == null) {
-                return;
+                return kept;
             }
-            Waiting next = chosen.queue.poll();
+            chosen.poll();
             where.reserve(chosen.shape);
-            launcher.launch(new Placed(next.call, where, chosen.shape));
+            Placed placed = new Placed(best.call, where, chosen.shape);
+            if (keepFirst) {
+                kept = placed;
+                keepFirst = false;
+            } else {
+                launcher.launch(placed);
+            }
         }
     }
 
@@ -233,7 +267,7 @@ public final class Placement {
             drain();
             for (Bucket bucket : buckets) {
                 Waiting waiting;
-                while ((waiting = bucket.queue.poll()) != null) {
+                while ((waiting = bucket.poll()) != null) {
                     waiting.call.crash(new IllegalStateException(why));
                 }
             }
@@ -324,26 +358,70 @@ public final class Placement {
         }
     }
 
-    private record Waiting(TaskRunner.Call call, int priority, long sequence) implements Comparable<Waiting> {
+    /** A waiting call, with its arrival number, which orders equal priorities across shapes. */
+    private record Waiting(TaskRunner.Call call, int priority, long sequence) {
         boolean before(Waiting other) {
-            return compareTo(other) < 0;
-        }
-
-        @Override
-        public int compareTo(Waiting other) {
-            if (priority != other.priority) {
-                return priority > other.priority ? -1 : 1;
-            }
-            return Long.compare(sequence, other.sequence);
+            return priority != other.priority ? priority > other.priority : sequence < other.sequence;
         }
     }
 
+    /**
+     * The calls of one shape that wait: a FIFO queue per priority level, levels highest first. Levels are
+     * few, and a level's queue is kept once made, so adding and taking are O(1) in the common case.
+     */
     private static final class Bucket {
         final Shape shape;
-        final PriorityQueue<Waiting> queue = new PriorityQueue<>();
+        private int[] priorities = new int[0]; // descending
+        private ArrayDeque<Waiting>[] queues = newQueues(0);
 
         Bucket(Shape shape) {
             this.shape = shape;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static ArrayDeque<Waiting>[] newQueues(int n) {
+            return (ArrayDeque<Waiting>[]) new ArrayDeque<?>[n];
+        }
+
+        void add(Waiting waiting) {
+            int p = waiting.priority;
+            int i = 0;
+            while (i < priorities.length && priorities[i] > p) {
+                i++;
+            }
+            if (i == priorities.length || priorities[i] != p) {
+                int[] ps = new int[priorities.length + 1];
+                ArrayDeque<Waiting>[] qs = newQueues(priorities.length + 1);
+                System.arraycopy(priorities, 0, ps, 0, i);
+                System.arraycopy(queues, 0, qs, 0, i);
+                ps[i] = p;
+                qs[i] = new ArrayDeque<>();
+                System.arraycopy(priorities, i, ps, i + 1, priorities.length - i);
+                System.arraycopy(queues, i, qs, i + 1, queues.length - i);
+                priorities = ps;
+                queues = qs;
+            }
+            queues[i].addLast(waiting);
+        }
+
+        Waiting peek() {
+            for (ArrayDeque<Waiting> queue : queues) {
+                Waiting head = queue.peekFirst();
+                if (head != null) {
+                    return head;
+                }
+            }
+            return null;
+        }
+
+        Waiting poll() {
+            for (ArrayDeque<Waiting> queue : queues) {
+                Waiting head = queue.pollFirst();
+                if (head != null) {
+                    return head;
+                }
+            }
+            return null;
         }
     }
 
@@ -401,11 +479,16 @@ public final class Placement {
     /**
      * A call placed on a worker, holding a slot and its resources there. Running it gives them back; while
      * it runs it is also its thread's {@link Helper}, so that with {@code secede} a wait gives the slot back.
+     * It is a {@link ForkJoinTask} so that a fork-join pool takes it without a wrapper, and a plain {@link
+     * Runnable} for any other thread.
      */
-    public final class Placed implements Runnable, Helper {
-        private final TaskRunner.Call call;
-        private final Worker worker;
-        private final Shape shape;
+    public final class Placed extends ForkJoinTask<Void> implements Runnable, Helper {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final transient TaskRunner.Call call;
+        private final transient Worker worker;
+        private final transient Shape shape;
 
         Placed(TaskRunner.Call call, Worker worker, Shape shape) {
             this.call = call;
@@ -431,14 +514,27 @@ public final class Placement {
             return worker.index;
         }
 
-        /** Runs the call here, then gives back its slot, and its resources once it is final. */
+        /**
+         * Runs the call here, then gives back its slot (and its resources once it is final); then, with
+         * inline continuation, runs here in turn the best waiting call that can start, rather than handing it
+         * to another thread.
+         */
         @Override
         public void run() {
+            Placed next = this;
+            while (next != null) {
+                next = next.runOnce();
+            }
+        }
+
+        private Placed runOnce() {
             Runnable whenFinal = shape.empty ? null : this::releaseResources;
             Helper previous = secede ? Helper.enter(this) : null;
             boolean finalNow = true;
+            boolean returned = false;
             try {
                 finalNow = call.run(whenFinal);
+                returned = true;
             } finally {
                 if (secede) {
                     Helper.restore(previous);
@@ -447,9 +543,27 @@ public final class Placement {
                 if (finalNow && !shape.empty) {
                     worker.releaseResources(shape);
                 }
-                released();
+                DIRTY.setVolatile(Placement.this, 1);
+                if (!returned) {
+                    schedule(); // the call broke its contract and threw: still start what waits
+                }
             }
+            return schedule(continueInline);
         }
+
+        @Override
+        protected boolean exec() {
+            run();
+            return true;
+        }
+
+        @Override
+        public Void getRawResult() {
+            return null;
+        }
+
+        @Override
+        protected void setRawResult(Void value) {}
 
         private void releaseResources() {
             worker.releaseResources(shape);

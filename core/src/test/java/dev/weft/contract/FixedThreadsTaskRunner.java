@@ -29,7 +29,8 @@ public final class FixedThreadsTaskRunner implements TaskRunner {
     public FixedThreadsTaskRunner(int threads, Map<String, ? extends Number> resources) {
         this.threads = threads;
         this.resources = Resources.of(resources);
-        this.placement = new Placement(name(), List.of(this.resources), threads, false, placed -> pool.execute(placed));
+        this.placement =
+                new Placement(name(), List.of(this.resources), threads, false, true, placed -> pool.execute(placed));
     }
 
     @Override

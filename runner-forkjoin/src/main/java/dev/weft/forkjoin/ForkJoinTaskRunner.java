@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,7 +71,8 @@ public final class ForkJoinTaskRunner implements TaskRunner {
                 Collections.nCopies(workers, resources),
                 threadsPerWorker,
                 true,
-                placed -> pool.execute(placed));
+                true,
+                placed -> pool.execute((ForkJoinTask<?>) placed));
     }
 
     /**
