@@ -19,7 +19,9 @@ import java.util.Map;
  * <p>Scopes nest: an inner scope overrides what it sets and keeps the rest; closing it restores the outer
  * one. A task's own options ({@code task.withPriority(...)}, {@code task.withResources(...)}) take
  * precedence over the scope. The scope belongs to the thread that opened it and must be closed there,
- * innermost first, which try-with-resources does. Priority and resources decide where and when a runner
+ * innermost first, which try-with-resources does. It applies to what the code inside it submits, not to
+ * what the tasks it submits or calls submit in their turn: a task's body starts outside any scope, on
+ * every runner. Priority and resources decide where and when a runner
  * starts a submitted call; a task called in place runs at once on the calling thread.
  *
  * <p>With {@code -Xlint:try}, javac warns that the scope variable is never referenced; that is how scopes

@@ -58,6 +58,23 @@ final class AnnotateTest {
     }
 
     @Test
+    void shouldNotReachIntoTheBodiesOfTasksRunOnTheScopesThread() {
+        // The sequential runner runs a ready task on the submitting thread, inside the scope; what that
+        // task submits must not inherit it (here, it would need a GPU its subflow's runner lacks).
+        Task0<Integer> inner = Task.of("inner", () -> 1);
+        Flow<Integer> subflow = Flow.of(
+                "subflow", new ConcurrentTaskRunner(), () -> inner.submit().result());
+        Task0<Integer> outer = Task.of("outer", subflow::call);
+        int value = Flow.of("scope-thread", new SequentialTaskRunner(Map.of("GPU", 1)), () -> {
+                    try (Annotate gpu = Annotate.resources(Map.of("GPU", 1))) {
+                        return outer.submit().result() + outer.call();
+                    }
+                })
+                .call();
+        assertThat(value).isEqualTo(2);
+    }
+
+    @Test
     void shouldRefuseToCloseOutOfOrderOrOnAnotherThread() throws InterruptedException {
         Annotate outer = Annotate.priority(1);
         Annotate inner = Annotate.priority(2);

@@ -55,10 +55,27 @@ public final class Annotations {
         if (CURRENT.get() != scope) {
             throw new IllegalStateException("Annotation scopes must be closed innermost first; use try-with-resources");
         }
-        if (scope.outer() == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(scope.outer());
+        CURRENT.set(scope.outer());
+    }
+
+    /**
+     * Takes the calling thread out of its scopes, for a task body that runs on it: a scope applies to
+     * what is submitted in its own code, not to what a task it submits or calls submits.
+     *
+     * @return what to give {@link #resume}
+     */
+    static Scope suspend() {
+        Scope scope = CURRENT.get();
+        if (scope != null) {
+            CURRENT.set(null);
+        }
+        return scope;
+    }
+
+    /** Restores what {@link #suspend} took away. */
+    static void resume(Scope scope) {
+        if (scope != null) {
+            CURRENT.set(scope);
         }
     }
 

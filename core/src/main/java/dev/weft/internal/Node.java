@@ -22,12 +22,14 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code bits} packs the state history, four bits a state, the current one lowest; a transition is
  *       one CAS that both checks the table and appends to the history, so an illegal move can report the
  *       run's exact story.
- *   <li>{@code outcome} is the final state, and claiming it is the moment the node ends: the one winner
- *       among racing completions (a result against a cancel, say) sets it by CAS, then appends the final
- *       type to {@code bits}. {@link #isDone()} and {@link #state()} read {@code outcome} first, so a
- *       completion that lost the race always finds the node done. A live transition that races a claim
- *       re-checks {@code outcome} after its CAS and reports that it lost, so a run claimed as ended never
- *       starts its code.
+ *   <li>{@code outcome} is the final state. Ending is three steps: the one winner among racing completions
+ *       (a result against a cancel, say) claims {@code outcome} by CAS, records the final event, then
+ *       appends the final type to {@code bits}. The node is done, for {@link #isDone()}, {@link #state()}
+ *       and every waiter, from that last step: so whoever sees it done and goes on (a dependent that
+ *       starts, a flow that submits the next task) logs after its "finished" line. A completion that lost
+ *       the race waits for that step before it returns, so it too finds the node done. A live transition
+ *       that races a claim re-checks {@code outcome} after its CAS and reports that it lost, so a run
+ *       claimed as ended never starts its code.
  *   <li>{@code waiters} is a Treiber stack of dependents and parked threads. Ending swaps in the {@code
  *       DONE} sentinel; a registration that finds it knows the node has ended. So a dependent is told
  *       exactly once, whichever side wins the race.
@@ -110,13 +112,13 @@ public abstract class Node<T> implements TaskFuture<T> {
 
     @Override
     public final boolean isDone() {
-        return outcome != null;
+        return type().isFinal();
     }
 
     @Override
     public final State<T> state() {
-        State<T> ended = outcome;
-        return ended != null ? ended : liveState(type());
+        StateType type = type();
+        return type.isFinal() ? outcome : liveState(type);
     }
 
     /** Returns the final state; only valid once {@link #isDone()}. */
@@ -176,22 +178,38 @@ public abstract class Node<T> implements TaskFuture<T> {
         StateType to = state.type();
         long b = (long) BITS.getVolatile(this);
         StateType from = decode(b);
-        if (from.isFinal() || outcome != null) {
+        if (from.isFinal()) {
+            return false;
+        }
+        if (outcome != null) {
+            awaitPublished();
             return false;
         }
         if (!Transitions.allowed(from, to)) {
             throw illegal(from, to, b);
         }
         if (!OUTCOME.compareAndSet(this, null, state)) {
+            awaitPublished();
             return false;
         }
+        transitioned(to, state);
         // Only the claimer writes a final type, so this loop only races live transitions, from which
         // every final type the claimer can choose stays reachable.
         do {
             b = (long) BITS.getVolatile(this);
         } while (!BITS.compareAndSet(this, b, push(b, to)));
-        transitioned(to, state);
         return true;
+    }
+
+    /** Waits, briefly, for the winner of a completion race to publish the final type. */
+    private void awaitPublished() {
+        for (int spins = 0; !isDone(); spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
     }
 
     /**

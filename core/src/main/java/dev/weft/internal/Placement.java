@@ -144,7 +144,8 @@ public final class Placement {
         Shape shape = shapeOf(call.resources());
         if (!shape.satisfiable) {
             throw new IllegalArgumentException("No worker of " + runner + " can ever run it: it needs "
-                    + call.resources() + ", and its workers have " + capacities());
+                    + call.resources() + (workers.length == 1 ? ", and its worker has " : ", and its workers have ")
+                    + capacities());
         }
         incoming.offer(call);
         schedule();

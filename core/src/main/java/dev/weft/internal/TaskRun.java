@@ -148,6 +148,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             return true;
         }
         Object previous = Context.enter(this);
+        Annotations.Scope scope = Annotations.suspend();
         try {
             Object[] input;
             try {
@@ -171,6 +172,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             }
             return awaitStage(value, whenFinal);
         } finally {
+            Annotations.resume(scope);
             Context.restore(previous);
         }
     }
@@ -237,7 +239,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                     type,
                     inputs > 0
                             ? "Waiting for " + inputs + " upstream run" + (inputs == 1 ? "" : "s")
-                            : "Waiting for task runner `" + flow.runnerName() + "` to start it");
+                            : "Waiting for task runner `" + flow.runnerName() + "` to start it"
+                                    + (resources.isEmpty() ? "" : " on a worker with " + resources + " free"));
         }
         return State.of(type);
     }

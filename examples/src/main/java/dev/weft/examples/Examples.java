@@ -1,12 +1,19 @@
 package dev.weft.examples;
 
+import dev.weft.examples.parallel.AnnotateScopes;
+import dev.weft.examples.parallel.BlockingCalls;
+import dev.weft.examples.parallel.ConnectionLimit;
+import dev.weft.examples.parallel.ParallelSum;
 import dev.weft.examples.science.MonteCarloPi;
+import dev.weft.examples.seed.AnnotatePriority;
+import dev.weft.examples.seed.AnnotateResources;
 import dev.weft.examples.seed.ChoosingATaskRunner;
 import dev.weft.examples.seed.ConcurrentElevator;
 import dev.weft.examples.seed.FutureResult;
 import dev.weft.examples.seed.FutureType;
 import dev.weft.examples.seed.GetState;
 import dev.weft.examples.seed.GlassTower;
+import dev.weft.examples.seed.LocalCluster;
 import dev.weft.examples.seed.MixingTasksAndFunctions;
 import dev.weft.examples.seed.MultipleTaskRunners;
 import dev.weft.examples.seed.MyFlowAndSubflow;
@@ -31,6 +38,7 @@ public final class Examples {
     private static final String RUNNERS = "Task runners > ";
     private static final String RESULTS = "Task runners > Using results from submitted tasks > ";
     private static final String WHEN = "Task runners > When to use .result() in flows > ";
+    private static final String DASK = "Task runners > Running tasks on Dask > ";
 
     private static final List<Example> ALL = List.of(
             new Example(
@@ -130,10 +138,45 @@ public final class Examples {
                     WHEN + "Calling .result() is blocking",
                     () -> ResultIsBlocking.main(NO_ARGS)),
             new Example(
+                    "local-cluster",
+                    "a local cluster of 4 workers x 2 threads counts primes in 16 slices",
+                    DASK + "n_workers and threads_per_worker",
+                    () -> LocalCluster.main(NO_ARGS)),
+            new Example(
+                    "annotate-priority",
+                    "show(1) submitted with priority -10, show(2) with priority 10",
+                    DASK + "Dask annotations (priority)",
+                    () -> AnnotatePriority.main(NO_ARGS)),
+            new Example(
+                    "annotate-resources",
+                    "a worker with 1 GPU and 1 process: the process tasks take turns, the GPU task runs beside",
+                    DASK + "Dask annotations (resources)",
+                    () -> AnnotateResources.main(NO_ARGS)),
+            new Example(
                     "monte-carlo-pi",
                     "a Monte Carlo estimate of pi: fan-out, gather, an async task, a sequential subflow",
                     "Weft's own",
-                    () -> MonteCarloPi.main(NO_ARGS)));
+                    () -> MonteCarloPi.main(NO_ARGS)),
+            new Example(
+                    "parallel-sum",
+                    "a recursive fan-out: calls that wait for their children give their slot back",
+                    "Weft's own: docs/forkjoin.md",
+                    () -> ParallelSum.main(NO_ARGS)),
+            new Example(
+                    "annotate-scopes",
+                    "Annotate scopes nest, and a task's own priority and resources win over them",
+                    "Weft's own: docs/forkjoin.md",
+                    () -> AnnotateScopes.main(NO_ARGS)),
+            new Example(
+                    "blocking-calls",
+                    "downloads in a subflow on virtual threads, word counts on the cluster, one managedBlock",
+                    "Weft's own: docs/forkjoin.md",
+                    () -> BlockingCalls.main(NO_ARGS)),
+            new Example(
+                    "connection-limit",
+                    "a resource as a concurrency limit: at most 2 queries hold a connection at once",
+                    "Weft's own: docs/forkjoin.md",
+                    () -> ConnectionLimit.main(NO_ARGS)));
 
     /**
      * Returns every example, in demo order: the seed pages' examples in the order the newer page tells

@@ -33,7 +33,8 @@ class ExamplesTest {
 
     @Test
     void shouldRegisterEveryClassWithAMain() throws Exception {
-        assertThat(Examples.all()).hasSize(mainClasses("") + mainClasses("seed") + mainClasses("science"));
+        assertThat(Examples.all())
+                .hasSize(mainClasses("") + mainClasses("seed") + mainClasses("science") + mainClasses("parallel"));
     }
 
     @Test

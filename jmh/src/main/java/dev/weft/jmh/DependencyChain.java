@@ -45,11 +45,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       completed. So it measures the handoff alone: each stage's completion hands the next stage to the
  *       pool (a worker pushes it on its own queue and takes it back), with no building racing the
  *       running and no submission from outside the pool. The lower bound for a chain on a pool.
- *   <li>{@code weft-sequential}, {@code weft-concurrent}: one flow run whose body submits the task
- *       10,000 times, each time with the previous future, and returns the last {@code result()}. Weft
- *       starts a run when its input completes, by continuation, so no thread waits. The whole flow run
- *       is part of each invocation, as it is for a user (naming, runner start and shutdown, state
- *       tracking of every run); the JDK rows make their executor once per trial.
+ *   <li>{@code weft-sequential}, {@code weft-concurrent}, {@code weft-forkjoin}: one flow run whose
+ *       body submits the task 10,000 times, each time with the previous future, and returns the last
+ *       {@code result()}. Weft starts a run when its input completes, by continuation, so no thread
+ *       waits. The whole flow run is part of each invocation, as it is for a user (naming, runner start
+ *       and shutdown, state tracking of every run); the JDK rows make their executor once per trial.
+ *       {@code weft-forkjoin} is {@code new ForkJoinTaskRunner()}: one worker per core with one thread
+ *       each, the same number of threads as the JDK pools; each run is placed when its input completes,
+ *       so it is the row to read against {@code jdk-cf-chain}.
  * </ul>
  *
  * <p>Scores are tasks per second (higher is better); a Weft row divided by a JDK row is the share of the
@@ -59,6 +62,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>{@code
  * java -jar jmh/target/benchmarks.jar DependencyChain
  * java -jar jmh/target/benchmarks.jar DependencyChain -p runner=jdk-cf-chain,weft-concurrent -prof gc
+ * java -jar jmh/target/benchmarks.jar DependencyChain -p runner=jdk-cf-chain,weft-forkjoin -prof gc
  * }</pre>
  */
 @State(Scope.Benchmark)
@@ -74,7 +78,14 @@ public class DependencyChain {
     private static final Flow<Integer> CHAIN = Flow.of("dependency-chain", DependencyChain::weftChain);
 
     /** The row: a Weft runner, or the bare-JDK baseline it is compared with. */
-    @Param({Runners.JDK_VIRTUAL, Runners.JDK_FORKJOIN, Runners.JDK_CF_CHAIN, "weft-sequential", "weft-concurrent"})
+    @Param({
+        Runners.JDK_VIRTUAL,
+        Runners.JDK_FORKJOIN,
+        Runners.JDK_CF_CHAIN,
+        "weft-sequential",
+        "weft-concurrent",
+        Runners.WEFT_FORKJOIN
+    })
     public String runner;
 
     private ExecutorService executor;

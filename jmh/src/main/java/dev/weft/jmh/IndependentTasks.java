@@ -35,15 +35,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code jdk-virtual}: 10,000 {@code Callable}s submitted to {@code
  *       Executors.newVirtualThreadPerTaskExecutor()}, then {@code get()} on every {@code Future}.
  *   <li>{@code jdk-forkjoin}: the same on a dedicated {@code ForkJoinPool} with one thread per core.
- *   <li>{@code weft-sequential}, {@code weft-concurrent}: one flow run whose body submits the task 10,000
- *       times and then takes every {@code result()}. The whole flow run is part of each invocation, as it
- *       is for a user: it names the run, starts the runner, moves every task run through its states,
- *       waits until all are final and shuts the runner down. The JDK rows
- *       make their executor once per trial.
+ *   <li>{@code weft-sequential}, {@code weft-concurrent}, {@code weft-forkjoin}: one flow run whose body
+ *       submits the task 10,000 times and then takes every {@code result()}. The whole flow run is part of
+ *       each invocation, as it is for a user: it names the run, starts the runner, moves every task run
+ *       through its states, waits until all are final and shuts the runner down. The JDK rows make their
+ *       executor once per trial. {@code weft-forkjoin} is {@code new ForkJoinTaskRunner()}: one worker per
+ *       core with one thread each, as many threads as {@code jdk-forkjoin}'s pool, every call placed on a
+ *       worker with a free slot.
  * </ul>
  *
  * <p>Scores are tasks per second (higher is better), so {@code weft-concurrent / jdk-virtual} is the
- * share of a plain virtual-thread program's throughput that Weft keeps. Logging is disabled (the jar
+ * share of a plain virtual-thread program's throughput that Weft keeps, and {@code weft-forkjoin /
+ * jdk-forkjoin} the share of a plain fork-join program's on the same number of threads. Logging is disabled (the jar
  * carries {@code slf4j-nop}): no sink wants the state-change events then, so the recorder makes none,
  * while every run's state is still tracked and readable from its future. With {@code -prof gc}, {@code
  * gc.alloc.rate.norm} is bytes per task.
@@ -51,6 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>{@code
  * java -jar jmh/target/benchmarks.jar IndependentTasks
  * java -jar jmh/target/benchmarks.jar IndependentTasks -p runner=jdk-virtual,weft-concurrent -prof gc
+ * java -jar jmh/target/benchmarks.jar IndependentTasks -p runner=jdk-forkjoin,weft-forkjoin -prof gc
  * }</pre>
  */
 @State(Scope.Benchmark)
@@ -67,7 +71,7 @@ public class IndependentTasks {
     private static final Flow<Long> BATCH = Flow.of("independent-tasks", IndependentTasks::weftBatch);
 
     /** The row: a Weft runner, or the bare-JDK baseline it is compared with. */
-    @Param({Runners.JDK_VIRTUAL, Runners.JDK_FORKJOIN, "weft-sequential", "weft-concurrent"})
+    @Param({Runners.JDK_VIRTUAL, Runners.JDK_FORKJOIN, "weft-sequential", "weft-concurrent", Runners.WEFT_FORKJOIN})
     public String runner;
 
     private ExecutorService executor;

@@ -3,6 +3,7 @@ package dev.weft.jmh;
 import dev.weft.ConcurrentTaskRunner;
 import dev.weft.SequentialTaskRunner;
 import dev.weft.TaskRunner;
+import dev.weft.forkjoin.ForkJoinTaskRunner;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -28,10 +29,20 @@ final class Runners {
     /** A {@code CompletableFuture} chain on the same dedicated {@link ForkJoinPool}; chains only. */
     static final String JDK_CF_CHAIN = "jdk-cf-chain";
 
+    /**
+     * {@link ForkJoinTaskRunner} with its defaults: one worker per core, one thread each, no resources; as
+     * many threads as the {@link #JDK_FORKJOIN} pool.
+     */
+    static final String WEFT_FORKJOIN = "weft-forkjoin";
+
     /** Weft rows: the runner a flow is given; each flow run starts and stops its own copy. */
     private static final Map<String, Supplier<TaskRunner>> WEFT = Map.of(
-            "weft-sequential", SequentialTaskRunner::new,
-            "weft-concurrent", ConcurrentTaskRunner::new);
+            "weft-sequential",
+            SequentialTaskRunner::new,
+            "weft-concurrent",
+            ConcurrentTaskRunner::new,
+            WEFT_FORKJOIN,
+            ForkJoinTaskRunner::new);
 
     /** Bare-JDK rows: the executor, made once per trial and closed after it. */
     private static final Map<String, Supplier<ExecutorService>> JDK = Map.of(

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * resources cover what it needs ({@code task.withResources(...)} or an {@code Annotate} scope), reserved
  * until it ends; among waiting calls, higher priorities start first and equal ones keep submission order; a
  * call no worker could ever fit fails at once. With the defaults there is one worker per core, each with
- * one thread and no resources.
+ * one thread and no resources; as with Dask's local cluster, a number of workers without a number of
+ * threads gives each worker its share of the cores.
  *
  * <p>A call that waits for futures (a task that submits tasks and takes their results) gives its slot back
  * while it waits, and the pool adds a thread meanwhile ({@link ForkJoinPool#managedBlock}), so recursive
@@ -38,9 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own deque, where idle threads steal them.
  *
  * <p>This runner is for work that computes. A task that blocks on something else than a Weft future (IO,
- * a lock, a latch) holds its pool thread without the pool knowing, as on any {@link ForkJoinPool}: block
- * through {@link ForkJoinPool#managedBlock} then, or run such tasks on the {@code ConcurrentTaskRunner},
- * in a subflow.
+ * a lock, a latch) keeps its slot while it blocks, as a Dask task keeps its worker's thread; so never make
+ * one task wait for another through anything but the other's future. Run blocking work on the {@code
+ * ConcurrentTaskRunner}, in a subflow; or, if it must run here, block through {@link
+ * ForkJoinPool#managedBlock}, so that at least the pool's other slots keep their threads.
  *
  * <p>Thread-safe. Each flow run starts its own {@link #duplicate() copy}.
  */
@@ -64,7 +66,7 @@ public final class ForkJoinTaskRunner implements TaskRunner {
 
     private ForkJoinTaskRunner(Builder builder) {
         this.workers = builder.workers;
-        this.threadsPerWorker = builder.threadsPerWorker;
+        this.threadsPerWorker = builder.threadsPerWorker();
         this.resources = builder.resources;
         this.placement = new Placement(
                 "ForkJoinTaskRunner",
@@ -181,8 +183,10 @@ public final class ForkJoinTaskRunner implements TaskRunner {
 
     /** Settings of a {@link ForkJoinTaskRunner}, like the {@code cluster_kwargs} of a Dask local cluster. */
     public static final class Builder {
-        private int workers = Runtime.getRuntime().availableProcessors();
-        private int threadsPerWorker = 1;
+        private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+        private int workers = CORES;
+        private int threadsPerWorker = 0; // unset: the workers' share of the cores
         private Resources resources = Resources.NONE;
 
         private Builder() {}
@@ -206,7 +210,8 @@ public final class ForkJoinTaskRunner implements TaskRunner {
          * Sets how many threads each worker has: how many calls it runs at once (Dask's {@code
          * threads_per_worker}).
          *
-         * @param count at least 1; the default is 1
+         * @param count at least 1; the default is the workers' share of the cores, rounded up (1 with the
+         *     default number of workers)
          * @return this builder
          * @throws IllegalArgumentException if less than 1
          */
@@ -243,6 +248,10 @@ public final class ForkJoinTaskRunner implements TaskRunner {
          */
         public ForkJoinTaskRunner build() {
             return new ForkJoinTaskRunner(this);
+        }
+
+        private int threadsPerWorker() {
+            return threadsPerWorker > 0 ? threadsPerWorker : Math.max(1, (CORES + workers - 1) / workers);
         }
     }
 }

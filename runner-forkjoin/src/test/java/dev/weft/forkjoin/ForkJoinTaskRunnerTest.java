@@ -46,6 +46,21 @@ final class ForkJoinTaskRunnerTest extends ParallelRunnerContract {
     }
 
     @Test
+    void shouldGiveEachWorkerItsShareOfTheCoresWhenOnlyTheWorkersAreSet() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(ForkJoinTaskRunner.builder().workers(1).build().threadsPerWorker())
+                .isEqualTo(cores);
+        assertThat(ForkJoinTaskRunner.builder().workers(cores * 4).build().threadsPerWorker())
+                .isEqualTo(1);
+        assertThat(ForkJoinTaskRunner.builder()
+                        .workers(1)
+                        .threadsPerWorker(3)
+                        .build()
+                        .threadsPerWorker())
+                .isEqualTo(3);
+    }
+
+    @Test
     void shouldRejectInvalidSettingsNamingThem() {
         assertThatThrownBy(() -> ForkJoinTaskRunner.builder().workers(0))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,26 +1,30 @@
 package dev.weft.examples.seed;
 
-import dev.weft.ConcurrentTaskRunner;
 import dev.weft.Flow;
-import dev.weft.SequentialTaskRunner;
+import dev.weft.forkjoin.ForkJoinTaskRunner;
 
 /**
  * Twin of "Using a task runner" of the first "Task runners" page: a flow is given its runner when it is
  * defined, either as a type, which each flow run creates with its default settings, or as an instance,
- * which each flow run copies. The seed's flows use Dask, one of them at a cluster's address; these run on
- * the {@link ConcurrentTaskRunner} until Weft's parallel and cluster runners exist.
+ * which each flow run copies. The seed's flows use Dask, the second one at an existing cluster's address;
+ * both twins run on a {@link ForkJoinTaskRunner}, the second one configured. Connecting to an existing
+ * cluster comes with Weft's Hazelcast runner.
  */
 public final class ChoosingATaskRunner {
     private ChoosingATaskRunner() {}
 
     // snippet:runner-type
-    // Prefect's example runs on Dask; until Weft's parallel runner exists, this one runs concurrently.
-    static final Flow<Void> myFlow = Flow.of("my-flow", () -> {}).withTaskRunner(ConcurrentTaskRunner.class);
+    // A type: each flow run creates one with its default settings (a worker per core)
+    static final Flow<Void> myFlow = Flow.of("my-flow", () -> {}).withTaskRunner(ForkJoinTaskRunner.class);
     // end-snippet:runner-type
 
     // snippet:runner-instance
-    // Prefect's example configures Dask with a cluster's address; Weft's runners take no settings yet.
-    static final Flow<Void> mySequentialFlow = Flow.of("my-sequential-flow", new SequentialTaskRunner(), () -> {});
+    // An instance: each flow run works with a copy of it, settings included. Prefect's example gives the
+    // address of an existing Dask cluster; existing clusters come with Weft's Hazelcast runner.
+    static final Flow<Void> myConfiguredFlow = Flow.of(
+            "my-flow",
+            ForkJoinTaskRunner.builder().workers(2).threadsPerWorker(2).build(),
+            () -> {});
     // end-snippet:runner-instance
 
     /**
@@ -30,6 +34,6 @@ public final class ChoosingATaskRunner {
      */
     public static void main(String[] args) {
         myFlow.call();
-        mySequentialFlow.call();
+        myConfiguredFlow.call();
     }
 }

@@ -1,15 +1,16 @@
 package dev.weft.examples.seed;
 
-import dev.weft.ConcurrentTaskRunner;
 import dev.weft.Flow;
 import dev.weft.SequentialTaskRunner;
 import dev.weft.Task;
 import dev.weft.Task0;
+import dev.weft.forkjoin.ForkJoinTaskRunner;
 
 /**
  * Twin of "Using multiple task runners": a flow on a {@link SequentialTaskRunner} calls a subflow that
- * runs its task on another runner, then goes on with its own. The seed's subflow runs on Dask; its twin
- * runs on the {@link ConcurrentTaskRunner} until Weft's parallel runner exists.
+ * runs its task on another runner, then goes on with its own. The seed's subflow runs on a temporary Dask
+ * cluster; its twin runs on a {@link ForkJoinTaskRunner}, a local cluster that the subflow run creates
+ * when it begins and shuts down when it ends.
  */
 public final class MultipleTaskRunners {
     private MultipleTaskRunners() {}
@@ -19,8 +20,8 @@ public final class MultipleTaskRunners {
 
     static final Task0<Void> helloDask = Task.of("hello_dask", () -> System.out.println("Hello from Dask!"));
 
-    // Prefect runs this subflow on Dask; until Weft's parallel runner exists, it runs concurrently.
-    static final Flow<Void> daskSubflow = Flow.of("dask-subflow", new ConcurrentTaskRunner(), () -> {
+    // Prefect's DaskTaskRunner() becomes a local cluster of one single-threaded worker per core
+    static final Flow<Void> daskSubflow = Flow.of("dask-subflow", new ForkJoinTaskRunner(), () -> {
         helloDask.submit();
     });
 

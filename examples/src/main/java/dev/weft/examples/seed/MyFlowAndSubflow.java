@@ -1,10 +1,10 @@
 package dev.weft.examples.seed;
 
-import dev.weft.ConcurrentTaskRunner;
 import dev.weft.Flow;
 import dev.weft.SequentialTaskRunner;
 import dev.weft.Task;
 import dev.weft.Task0;
+import dev.weft.forkjoin.ForkJoinTaskRunner;
 
 /**
  * Twin of "Using multiple task runners" of the first "Task runners" page: {@code my-flow} runs its tasks
@@ -13,8 +13,8 @@ import dev.weft.Task0;
  * <p>In the Prefect version of that page, calling a task inside a flow submitted it to the flow's runner
  * and waited for it, and the logs say "Submitting task run". Weft's {@code call()} runs a task in place
  * instead, so the twin submits; on a sequential runner a submitted task has finished when {@code submit}
- * returns, which is what the seed's calls did. The seed's subflow runs on Dask; its twin runs on the
- * {@link ConcurrentTaskRunner} until Weft's parallel runner exists.
+ * returns, which is what the seed's calls did. The seed's subflow runs on a temporary Dask cluster; its
+ * twin runs on a {@link ForkJoinTaskRunner}, a local cluster of its own.
  */
 public final class MyFlowAndSubflow {
     private MyFlowAndSubflow() {}
@@ -23,8 +23,8 @@ public final class MyFlowAndSubflow {
 
     static final Task0<Void> helloDask = Task.of("hello_dask", () -> System.out.println("Hello from Dask!"));
 
-    // Prefect runs this subflow on Dask; until Weft's parallel runner exists, it runs concurrently.
-    static final Flow<Void> mySubflow = Flow.of("my-subflow", new ConcurrentTaskRunner(), () -> {
+    // Prefect's DaskTaskRunner() becomes a local cluster of one single-threaded worker per core
+    static final Flow<Void> mySubflow = Flow.of("my-subflow", new ForkJoinTaskRunner(), () -> {
         helloDask.submit();
     });
 

@@ -1,7 +1,7 @@
 /**
  * A Java twin of every example of Prefect's "Task runners" pages (the seed pages of Weft), one class per
  * example, each with a {@code main} that runs its flow and prints what the page says it prints. Where the
- * pages use Dask, the twins run on the {@link dev.weft.ConcurrentTaskRunner} until Weft's parallel runner
- * exists. {@code docs/task-runners.md} shows their code.
+ * pages use Dask, the twins run on the {@link dev.weft.forkjoin.ForkJoinTaskRunner}, Weft's local cluster.
+ * {@code docs/task-runners.md} shows their code.
  */
 package dev.weft.examples.seed;

@@ -16,13 +16,23 @@ import java.util.regex.Pattern;
  * 'olivine-swan'}) and the 8 hex digits of a task run's key ({@code 'hello_local-a087a829-0'}; the task's
  * name and call index must match). A wildcard must stand for the same text wherever the seed repeats it,
  * so a flow run begins and finishes under one name and the calls of one task share one key. Python's
- * {@code None} reads as Java's {@code null}. While the seed's Dask examples run on the concurrent runner,
- * {@code DaskTaskRunner} reads as {@code ConcurrentTaskRunner} and the two lines that only a Dask cluster
- * logs are left out.
+ * {@code None} reads as Java's {@code null}. The seed's Dask examples run on the {@code ForkJoinTaskRunner}:
+ * {@code DaskTaskRunner} reads as {@code ForkJoinTaskRunner}, and Dask's line about the cluster it creates
+ * reads as the runner's {@code Creating a local cluster of <workers> x <threads>[, each with <resources>] on
+ * a ForkJoinPool}, whatever the size (it depends on the machine's cores). Dask's line about its dashboard is
+ * left out: Weft has no dashboard yet.
  */
 public final class SeedLog {
-    private static final List<String> DASK_ONLY =
-            List.of("Creating a new Dask cluster with", "The Dask dashboard is available at");
+    /** Dask's line about the cluster it creates, as the seed prints it. */
+    private static final String DASK_CLUSTER =
+            "Creating a new Dask cluster with `distributed.deploy.local.LocalCluster`";
+
+    /** What the {@code ForkJoinTaskRunner} logs in its place. */
+    private static final String LOCAL_CLUSTER =
+            "Creating a local cluster of \\d+ workers? x \\d+ threads?(?:, (?:each )?with \\{[^}]*\\})? on a ForkJoinPool";
+
+    /** Logged by Dask only: Weft has no dashboard yet. */
+    private static final String DASK_DASHBOARD = "The Dask dashboard is available at";
 
     /** A time stamp, a flow run's name, or a task run's key: the parts of a line that vary. */
     private static final Pattern VARYING = Pattern.compile("^(?<time>\\d{2}:\\d{2}:\\d{2}\\.\\d{3})(?= \\| )"
@@ -78,10 +88,10 @@ public final class SeedLog {
     private static List<Line> expectedLines(String seedBlock) {
         List<Line> lines = new ArrayList<>();
         for (String raw : seedBlock.strip().split("\n")) {
-            if (DASK_ONLY.stream().anyMatch(raw::contains)) {
+            if (raw.contains(DASK_DASHBOARD)) {
                 continue;
             }
-            String seed = raw.replace("DaskTaskRunner", "ConcurrentTaskRunner").replace("=None", "=null");
+            String seed = raw.replace("DaskTaskRunner", "ForkJoinTaskRunner").replace("=None", "=null");
             StringBuilder regex = new StringBuilder();
             List<String> seedValues = new ArrayList<>();
             Matcher m = VARYING.matcher(seed);
@@ -98,8 +108,15 @@ public final class SeedLog {
                 }
                 last = m.end();
             }
-            regex.append(Pattern.quote(seed.substring(last)));
-            lines.add(new Line(seed, Pattern.compile(regex.toString()), seedValues));
+            String rest = seed.substring(last);
+            if (rest.endsWith(DASK_CLUSTER)) {
+                regex.append(Pattern.quote(rest.substring(0, rest.length() - DASK_CLUSTER.length())))
+                        .append(LOCAL_CLUSTER);
+            } else {
+                regex.append(Pattern.quote(rest));
+            }
+            String shown = seed.replace(DASK_CLUSTER, "Creating a local cluster of ... on a ForkJoinPool");
+            lines.add(new Line(shown, Pattern.compile(regex.toString()), seedValues));
         }
         return lines;
     }
