@@ -9,6 +9,9 @@ module dev.weft {
     requires org.slf4j;
 
     exports dev.weft;
+    exports dev.weft.spi;
     exports dev.weft.internal to
             dev.weft.forkjoin;
+
+    uses dev.weft.spi.SlotStoreProvider;
 }

@@ -1,11 +1,13 @@
 package dev.weft;
 
 import dev.weft.internal.Annotations;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A scope that gives a priority and resources to every task submitted inside it from this thread:
- * Prefect's {@code with dask.annotate(priority=10):}.
+ * A scope that gives a priority, resources or tags to every task submitted or called inside it from this
+ * thread: Prefect's {@code with dask.annotate(priority=10):} and {@code with tags("small_instance"):}.
  *
  * {@snippet :
  * try (Annotate high = Annotate.priority(10)) {
@@ -14,11 +16,15 @@ import java.util.Map;
  * try (Annotate gpu = Annotate.resources(Map.of("GPU", 1))) {
  *     show.submit(0); // needs one GPU on its worker
  * }
+ * try (Annotate db = Annotate.tags("database")) {
+ *     query.submit("q1"); // takes a slot on the tag's concurrency limit, if it has one
+ * }
  * }
  *
- * <p>Scopes nest: an inner scope overrides what it sets and keeps the rest; closing it restores the outer
- * one. A task's own options ({@code task.withPriority(...)}, {@code task.withResources(...)}) take
- * precedence over the scope. The scope belongs to the thread that opened it and must be closed there,
+ * <p>Scopes nest: an inner scope overrides the priority and resources it sets and keeps the rest; its tags
+ * add to the outer scopes' tags. Closing it restores the outer one. A task's own priority and resources
+ * ({@code task.withPriority(...)}, {@code task.withResources(...)}) take precedence over the scope; its
+ * own tags add to the scope's. The scope belongs to the thread that opened it and must be closed there,
  * innermost first, which try-with-resources does. It applies to what the code inside it submits, not to
  * what the tasks it submits or calls submit in their turn: a task's body starts outside any scope, on
  * every runner. Priority and resources decide where and when a runner
@@ -31,8 +37,8 @@ public final class Annotate implements AutoCloseable {
     private final Annotations.Scope scope;
     private boolean closed;
 
-    private Annotate(Integer priority, Resources resources) {
-        this.scope = Annotations.open(priority, resources);
+    private Annotate(Integer priority, Resources resources, List<String> tags) {
+        this.scope = Annotations.open(priority, resources, tags);
     }
 
     /**
@@ -43,7 +49,7 @@ public final class Annotate implements AutoCloseable {
      * @return the scope, to close
      */
     public static Annotate priority(int priority) {
-        return new Annotate(priority, null);
+        return new Annotate(priority, null, List.of());
     }
 
     /**
@@ -54,7 +60,7 @@ public final class Annotate implements AutoCloseable {
      * @throws IllegalArgumentException for an invalid amount (see {@link Resources#of(Map)})
      */
     public static Annotate resources(Map<String, ? extends Number> resources) {
-        return new Annotate(null, Resources.of(resources));
+        return new Annotate(null, Resources.of(resources), List.of());
     }
 
     /**
@@ -65,7 +71,19 @@ public final class Annotate implements AutoCloseable {
      * @return the scope, to close
      */
     public static Annotate of(int priority, Map<String, ? extends Number> resources) {
-        return new Annotate(priority, Resources.of(resources));
+        return new Annotate(priority, Resources.of(resources), List.of());
+    }
+
+    /**
+     * Opens a scope whose calls carry tags, besides their task's own and the enclosing scopes': a run takes
+     * a slot on every tag that has a concurrency limit before it runs (see {@link WeftClient}).
+     *
+     * @param tags such as {@code "small_instance"}
+     * @return the scope, to close
+     * @throws IllegalArgumentException for an invalid tag (see {@link Tags#check})
+     */
+    public static Annotate tags(String... tags) {
+        return new Annotate(null, null, List.copyOf(Tags.checkAll(Arrays.asList(tags))));
     }
 
     /**

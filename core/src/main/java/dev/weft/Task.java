@@ -4,6 +4,8 @@ import dev.weft.internal.CallOptions;
 import dev.weft.internal.Engine;
 import dev.weft.internal.Node;
 import dev.weft.internal.TaskSpec;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -86,6 +88,19 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
 
     final CallOptions plusResources(Map<String, ? extends Number> resources) {
         return options.withResources(Resources.of(resources));
+    }
+
+    final CallOptions plusTags(String... tags) {
+        return options.plusTags(List.copyOf(Tags.checkAll(Arrays.asList(tags))));
+    }
+
+    /**
+     * Returns the task's own tags, in the order given.
+     *
+     * @return the tags
+     */
+    public final List<String> tags() {
+        return options.tags();
     }
 
     @Override

@@ -164,4 +164,17 @@ public final class Task2<A, B, R> extends Task {
     public Task2<A, B, R> withResources(Map<String, ? extends Number> resources) {
         return new Task2<>(spec, plusResources(resources));
     }
+
+    /**
+     * Returns this task with more tags: its runs take a slot on every tag that has a concurrency limit
+     * before they run, all or nothing, and wait QUEUED while one is full. Tags add up: those of the task,
+     * of this call and of the {@link Annotate} scopes around it.
+     *
+     * @param tags such as {@code "small_instance"}
+     * @return a copy of this task with the tags
+     * @throws IllegalArgumentException for an invalid tag (see {@link Tags#check})
+     */
+    public Task2<A, B, R> withTags(String... tags) {
+        return new Task2<>(spec, plusTags(tags));
+    }
 }

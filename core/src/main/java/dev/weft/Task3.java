@@ -289,4 +289,17 @@ public final class Task3<A, B, C, R> extends Task {
     public Task3<A, B, C, R> withResources(Map<String, ? extends Number> resources) {
         return new Task3<>(spec, plusResources(resources));
     }
+
+    /**
+     * Returns this task with more tags: its runs take a slot on every tag that has a concurrency limit
+     * before they run, all or nothing, and wait QUEUED while one is full. Tags add up: those of the task,
+     * of this call and of the {@link Annotate} scopes around it.
+     *
+     * @param tags such as {@code "small_instance"}
+     * @return a copy of this task with the tags
+     * @throws IllegalArgumentException for an invalid tag (see {@link Tags#check})
+     */
+    public Task3<A, B, C, R> withTags(String... tags) {
+        return new Task3<>(spec, plusTags(tags));
+    }
 }

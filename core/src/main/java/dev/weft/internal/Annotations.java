@@ -1,10 +1,14 @@
 package dev.weft.internal;
 
 import dev.weft.Resources;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The calling thread's stack of annotation scopes ({@code dev.weft.Annotate}): the priority and resources
- * that calls submitted from this thread get unless their task sets its own.
+ * that calls submitted from this thread get unless their task sets its own, and the tags they carry on top
+ * of their task's.
  */
 public final class Annotations {
     private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
@@ -17,23 +21,36 @@ public final class Annotations {
      * @param outer the scope it is nested in, or null
      * @param priority the priority it sets, or null
      * @param resources the resources it sets, or null
+     * @param tags its tags and those of the scopes around it, or null when none
      * @param owner the thread that opened it
      */
-    public record Scope(Scope outer, Integer priority, Resources resources, Thread owner) {}
+    public record Scope(Scope outer, Integer priority, Resources resources, List<String> tags, Thread owner) {}
 
     /**
      * Opens a scope on the calling thread.
      *
      * @param priority the priority to set, or null to keep the enclosing one
      * @param resources the resources to set, or null to keep the enclosing ones
+     * @param tags tags to add to the enclosing ones, checked; empty for none
      * @return the scope, to be closed with {@link #close}
      */
-    public static Scope open(Integer priority, Resources resources) {
+    public static Scope open(Integer priority, Resources resources, List<String> tags) {
         Scope outer = CURRENT.get();
+        List<String> outerTags = outer == null ? null : outer.tags();
+        List<String> allTags = outerTags;
+        if (!tags.isEmpty()) {
+            Set<String> union = new LinkedHashSet<>();
+            if (outerTags != null) {
+                union.addAll(outerTags);
+            }
+            union.addAll(tags);
+            allTags = List.copyOf(union);
+        }
         Scope scope = new Scope(
                 outer,
                 priority != null ? priority : outer == null ? null : outer.priority(),
                 resources != null ? resources : outer == null ? null : outer.resources(),
+                allTags,
                 Thread.currentThread());
         CURRENT.set(scope);
         return scope;
@@ -87,5 +104,10 @@ public final class Annotations {
     static Resources resources() {
         Scope scope = CURRENT.get();
         return scope == null ? null : scope.resources();
+    }
+
+    static List<String> tags() {
+        Scope scope = CURRENT.get();
+        return scope == null ? null : scope.tags();
     }
 }

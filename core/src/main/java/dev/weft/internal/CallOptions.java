@@ -2,19 +2,25 @@ package dev.weft.internal;
 
 import dev.weft.Resources;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * What a task carries besides its function: runs to wait for, and, when set, a priority and the resources
- * its calls need. Unset options come from the current {@link Annotations} scope, then from the defaults
- * (priority 0, no resources).
+ * What a task carries besides its function: runs to wait for, tags, and, when set, a priority and the
+ * resources its calls need. Unset options come from the current {@link Annotations} scope, then from the
+ * defaults (priority 0, no resources); tags add up: a call carries its task's tags and its scopes'.
  *
  * @param waitFor runs every call waits for
  * @param priority the priority, or null when not set
  * @param resources the resources, or null when not set
+ * @param tags the task's own tags, checked, without repeats
  */
-public record CallOptions(Node<?>[] waitFor, Integer priority, Resources resources) {
+public record CallOptions(Node<?>[] waitFor, Integer priority, Resources resources, List<String> tags) {
+    private static final String[] NO_TAGS = new String[0];
+
     /** No options. */
-    public static final CallOptions NONE = new CallOptions(Inputs.NONE, null, null);
+    public static final CallOptions NONE = new CallOptions(Inputs.NONE, null, null, List.of());
 
     /**
      * Returns these options with more runs to wait for.
@@ -25,7 +31,7 @@ public record CallOptions(Node<?>[] waitFor, Integer priority, Resources resourc
     public CallOptions plusWaitFor(Node<?>[] upstream) {
         Node<?>[] all = Arrays.copyOf(waitFor, waitFor.length + upstream.length);
         System.arraycopy(upstream, 0, all, waitFor.length, upstream.length);
-        return new CallOptions(all, priority, resources);
+        return new CallOptions(all, priority, resources, tags);
     }
 
     /**
@@ -35,7 +41,7 @@ public record CallOptions(Node<?>[] waitFor, Integer priority, Resources resourc
      * @return the options
      */
     public CallOptions withPriority(int newPriority) {
-        return new CallOptions(waitFor, newPriority, resources);
+        return new CallOptions(waitFor, newPriority, resources, tags);
     }
 
     /**
@@ -45,7 +51,19 @@ public record CallOptions(Node<?>[] waitFor, Integer priority, Resources resourc
      * @return the options
      */
     public CallOptions withResources(Resources newResources) {
-        return new CallOptions(waitFor, priority, newResources);
+        return new CallOptions(waitFor, priority, newResources, tags);
+    }
+
+    /**
+     * Returns these options with more tags.
+     *
+     * @param more tags, already checked
+     * @return the options
+     */
+    public CallOptions plusTags(List<String> more) {
+        Set<String> all = new LinkedHashSet<>(tags);
+        all.addAll(more);
+        return new CallOptions(waitFor, priority, resources, List.copyOf(all));
     }
 
     int effectivePriority() {
@@ -62,5 +80,18 @@ public record CallOptions(Node<?>[] waitFor, Integer priority, Resources resourc
         }
         Resources scoped = Annotations.resources();
         return scoped == null ? Resources.NONE : scoped;
+    }
+
+    String[] effectiveTags() {
+        List<String> scoped = Annotations.tags();
+        if (scoped == null || scoped.isEmpty()) {
+            return tags.isEmpty() ? NO_TAGS : tags.toArray(NO_TAGS);
+        }
+        if (tags.isEmpty()) {
+            return scoped.toArray(NO_TAGS);
+        }
+        Set<String> all = new LinkedHashSet<>(tags);
+        all.addAll(scoped);
+        return all.toArray(NO_TAGS);
     }
 }

@@ -18,6 +18,11 @@ final class Context {
         return (FlowRun) current;
     }
 
+    /** Returns the task run whose body the calling thread runs, or null. */
+    static TaskRun<?> taskRun() {
+        return CURRENT.get() instanceof TaskRun<?> run ? run : null;
+    }
+
     /** Makes {@code runOrFlow} current and returns what was current before. */
     static Object enter(Object runOrFlow) {
         Object previous = CURRENT.get();

@@ -16,7 +16,7 @@ public final class Engine {
      * Submits a call of a task to the current flow run's runner. Never blocks.
      *
      * @param spec the task
-     * @param options runs that must end first, priority and resources
+     * @param options runs that must end first, priority, resources and tags
      * @param args the arguments, possibly holding futures
      * @param <T> the value type
      * @return the run's future
@@ -31,8 +31,9 @@ public final class Engine {
         Node<?>[] upstream = Inputs.collect(args, options.waitFor());
         int priority = options.effectivePriority();
         Resources resources = options.effectiveResources();
+        String[] tags = options.effectiveTags();
         flow.runStarted();
-        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args, priority, resources);
+        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args, priority, resources, tags);
         flow.recorder().record(Event.Kind.TASK_SUBMITTED, run, null);
         run.submit(upstream);
         return run;
@@ -43,7 +44,8 @@ public final class Engine {
      * plain function.
      *
      * @param spec the task
-     * @param options runs that must end first (priority and resources only concern submitted calls)
+     * @param options runs that must end first, and tags (priority and resources only concern submitted
+     *     calls)
      * @param args the arguments, possibly holding futures
      * @param <T> the value type
      * @return the task's value
@@ -55,8 +57,10 @@ public final class Engine {
         if (flow == null) {
             return callPlain(spec, upstream, args);
         }
+        String[] tags = options.effectiveTags();
         flow.runStarted();
-        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args, 0, Resources.NONE);
+        TaskRun<T> run =
+                new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args, 0, Resources.NONE, tags, Context.taskRun());
         flow.recorder().record(Event.Kind.TASK_IN_PLACE, run, null);
         run.runInPlace(upstream);
         return run.finalState().result();
@@ -104,7 +108,7 @@ public final class Engine {
             parent.runStarted();
         }
         Recorder recorder = parent != null ? parent.recorder() : Recorder.global();
-        FlowRun run = new FlowRun(spec.name(), Names.flowRunName(), parent, recorder);
+        FlowRun run = new FlowRun(spec.name(), Names.flowRunName(), parent, Context.taskRun(), recorder);
         recorder.record(Event.Kind.FLOW_BEGIN, run, null);
         State<R> state;
         TaskRunner runner = null;

@@ -43,6 +43,7 @@ public final class FlowRun {
     private final String flowName;
     private final String name;
     private final FlowRun parent;
+    private final TaskRun<?> caller;
     private final Recorder recorder;
     private final ConcurrentHashMap<String, AtomicInteger> callIndex = new ConcurrentHashMap<>();
     private volatile TaskRunner runner;
@@ -64,11 +65,17 @@ public final class FlowRun {
 
     private volatile State<?> firstFailure;
 
-    FlowRun(String flowName, String name, FlowRun parent, Recorder recorder) {
+    FlowRun(String flowName, String name, FlowRun parent, TaskRun<?> caller, Recorder recorder) {
         this.flowName = flowName;
         this.name = name;
         this.parent = parent;
+        this.caller = caller;
         this.recorder = recorder;
+    }
+
+    /** Returns the task run whose body called this subflow and waits for it, or null. */
+    TaskRun<?> caller() {
+        return caller;
     }
 
     /** Returns the run's adjective-noun name. */
@@ -141,6 +148,16 @@ public final class FlowRun {
     }
 
     void bodyFinished() {
+        close();
+    }
+
+    /** Keeps the flow run open for work a final run still has to finish, such as giving back slots. */
+    void hold() {
+        OPEN.getAndAdd(this, 1L);
+    }
+
+    /** Ends a {@link #hold()}. */
+    void unhold() {
         close();
     }
 

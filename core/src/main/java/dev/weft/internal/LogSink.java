@@ -24,7 +24,7 @@ final class LogSink implements EventSink {
             case TASK_STATE -> {
                 if (detail instanceof State<?> state) {
                     yield switch (state.type()) {
-                        case COMPLETED -> tasks.isInfoEnabled();
+                        case COMPLETED, QUEUED -> tasks.isInfoEnabled();
                         case CANCELLED -> tasks.isWarnEnabled();
                         default -> tasks.isErrorEnabled();
                     };
@@ -83,6 +83,11 @@ final class LogSink implements EventSink {
         }
         State<?> state = (State<?>) detail;
         switch (state.type()) {
+            case QUEUED -> {
+                if (tasks.isInfoEnabled()) {
+                    tasks.info("Task run '{}' entered state {}", run.name(), state);
+                }
+            }
             case COMPLETED -> {
                 if (tasks.isInfoEnabled()) {
                     tasks.info("Task run '{}' finished in state {}", run.name(), state);

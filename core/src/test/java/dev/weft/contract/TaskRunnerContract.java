@@ -15,6 +15,7 @@ import dev.weft.Task2;
 import dev.weft.TaskFuture;
 import dev.weft.TaskRunner;
 import dev.weft.UpstreamFailedException;
+import dev.weft.WeftClient;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -453,6 +455,40 @@ public abstract class TaskRunnerContract {
                     }
                 })
                 .call();
+    }
+
+    @Test
+    public void shouldQueueTaggedCallsBeyondTheirTagsLimitAndStartEachAsASlotFrees() {
+        String tag = "contract-" + UUID.randomUUID();
+        try (WeftClient client = WeftClient.open()) {
+            client.createConcurrencyLimit(tag, 1);
+        }
+        List<CompletableFuture<String>> gates =
+                List.of(new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>());
+        Task1<Integer, String> limited =
+                Task.async("limited", (Integer i) -> gates.get(i)).withTags(tag);
+        flow("tag-limit", () -> {
+                    List<TaskFuture<String>> calls = List.of(limited.submit(0), limited.submit(1), limited.submit(2));
+                    try {
+                        for (int i = 0; i < 3; i++) {
+                            awaitRunning(calls.get(i));
+                            for (int j = i + 1; j < 3; j++) {
+                                assertThat(calls.get(j).state().type()).isEqualTo(StateType.QUEUED);
+                                assertThat(calls.get(j).state().message()).contains("tag '" + tag + "'");
+                            }
+                            gates.get(i).complete("done " + i);
+                            assertThat(calls.get(i).result()).isEqualTo("done " + i);
+                        }
+                    } finally {
+                        gates.forEach(g -> g.complete("released"));
+                    }
+                })
+                .call();
+        try (WeftClient client = WeftClient.open()) {
+            assertThat(client.readConcurrencyLimitByTag(tag).orElseThrow().activeSlots())
+                    .isEmpty();
+            client.deleteConcurrencyLimitByTag(tag);
+        }
     }
 
     /** Waits until a run has started (it starts on another thread once the one before has ended). */

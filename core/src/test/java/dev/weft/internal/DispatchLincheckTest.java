@@ -22,7 +22,7 @@ public class DispatchLincheckTest {
     private final TestNode first = new TestNode("first");
     private final TestNode second = new TestNode("second");
     private final CountingRunner runner = new CountingRunner();
-    private final FlowRun flow = new FlowRun("flow", "test-run", null, new Recorder(List.of()));
+    private final FlowRun flow = new FlowRun("flow", "test-run", null, null, new Recorder(List.of()));
     private volatile TaskRun<Object> run;
 
     public DispatchLincheckTest() {
@@ -33,7 +33,13 @@ public class DispatchLincheckTest {
     public void submit() {
         flow.runStarted();
         TaskRun<Object> r = new TaskRun<>(
-                TaskSpec.of("t", args -> null, false), flow, 0, new Object[] {first, second}, 0, Resources.NONE);
+                TaskSpec.of("t", args -> null, false),
+                flow,
+                0,
+                new Object[] {first, second},
+                0,
+                Resources.NONE,
+                new String[0]);
         run = r;
         r.submit(new Node<?>[] {first, second});
     }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 final class TransitionTest {
 
     private static TaskRun<Integer> pendingRun() {
-        FlowRun flow = new FlowRun("flow", "test-run", null, new Recorder(List.of()));
-        return new TaskRun<>(TaskSpec.of("t", args -> 1, false), flow, 0, new Object[0], 0, Resources.NONE);
+        FlowRun flow = new FlowRun("flow", "test-run", null, null, new Recorder(List.of()));
+        return new TaskRun<>(
+                TaskSpec.of("t", args -> 1, false), flow, 0, new Object[0], 0, Resources.NONE, new String[0]);
     }
 
     @Test

@@ -1,0 +1,166 @@
+package dev.weft.internal;
+
+import dev.weft.ConcurrencyLimit;
+import dev.weft.spi.Admission;
+import dev.weft.spi.SlotStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Limits inside one process, when no store is on the class path. Only runs that carry tags come here, so
+ * one monitor guards it. Slots need no lease: a process that dies takes its slots with it.
+ */
+final class InMemorySlotStore implements SlotStore {
+    private final Clock clock;
+    private final Map<String, Limit> limits = new TreeMap<>();
+    private final Map<UUID, List<String>> slotsOfRun = new HashMap<>();
+
+    InMemorySlotStore(Clock clock) {
+        this.clock = clock;
+    }
+
+    private static final class Limit {
+        final UUID id = UUID.randomUUID();
+        final Instant created;
+        Instant updated;
+        int limit;
+        final LinkedHashMap<UUID, String> holders = new LinkedHashMap<>();
+
+        Limit(int limit, Instant now) {
+            this.limit = limit;
+            this.created = now;
+            this.updated = now;
+        }
+
+        ConcurrencyLimit view(String tag) {
+            return new ConcurrencyLimit(id, tag, limit, new ArrayList<>(holders.keySet()), created, updated);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "memory of this process (no store on the class path)";
+    }
+
+    @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    @Override
+    public synchronized Admission acquire(
+            String holder, UUID runId, String runName, Collection<String> tags, Duration lease) {
+        List<Limit> taking = new ArrayList<>(tags.size());
+        List<String> taken = new ArrayList<>(tags.size());
+        for (String tag : tags) {
+            Limit l = limits.get(tag);
+            if (l == null || l.holders.containsKey(runId)) {
+                continue;
+            }
+            if (l.limit == 0) {
+                return Admission.zero(tag);
+            }
+            if (l.holders.size() >= l.limit) {
+                return Admission.full(tag, l.limit, new ArrayList<>(l.holders.keySet()));
+            }
+            taking.add(l);
+            taken.add(tag);
+        }
+        for (Limit l : taking) {
+            l.holders.put(runId, runName);
+        }
+        if (!taken.isEmpty()) {
+            slotsOfRun.computeIfAbsent(runId, k -> new ArrayList<>()).addAll(taken);
+        }
+        return Admission.GRANTED;
+    }
+
+    @Override
+    public synchronized void release(UUID runId) {
+        List<String> tags = slotsOfRun.remove(runId);
+        if (tags != null) {
+            for (String tag : tags) {
+                Limit l = limits.get(tag);
+                if (l != null) {
+                    l.holders.remove(runId);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void renew(String holder, Collection<UUID> runIds, Duration lease) {}
+
+    @Override
+    public synchronized ConcurrencyLimit create(String tag, int limit) {
+        Instant now = clock.instant();
+        Limit l = limits.get(tag);
+        if (l == null) {
+            l = new Limit(limit, now);
+            limits.put(tag, l);
+        } else {
+            l.limit = limit;
+            l.updated = now;
+        }
+        return l.view(tag);
+    }
+
+    @Override
+    public synchronized Optional<ConcurrencyLimit> read(String tag) {
+        Limit l = limits.get(tag);
+        return l == null ? Optional.empty() : Optional.of(l.view(tag));
+    }
+
+    @Override
+    public synchronized List<ConcurrencyLimit> readAll() {
+        List<ConcurrencyLimit> all = new ArrayList<>(limits.size());
+        limits.forEach((tag, l) -> all.add(l.view(tag)));
+        return all;
+    }
+
+    @Override
+    public synchronized boolean delete(String tag) {
+        Limit l = limits.remove(tag);
+        if (l == null) {
+            return false;
+        }
+        forget(tag, l);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean reset(String tag) {
+        Limit l = limits.get(tag);
+        if (l == null) {
+            return false;
+        }
+        forget(tag, l);
+        l.holders.clear();
+        return true;
+    }
+
+    private void forget(String tag, Limit l) {
+        for (UUID run : l.holders.keySet()) {
+            List<String> tags = slotsOfRun.get(run);
+            if (tags != null) {
+                tags.remove(tag);
+                if (tags.isEmpty()) {
+                    slotsOfRun.remove(run);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {}
+}
