@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Access to a task run handed to a task runner by {@code submit}: its state, and its value once it has
@@ -35,6 +36,14 @@ public interface TaskFuture<T> {
      * @return the name
      */
     String name();
+
+    /**
+     * Returns the run's id: unique across processes and hosts, made on first use. It is the id that a
+     * concurrency limit lists among its {@code activeSlots} while the run holds a slot.
+     *
+     * @return the id
+     */
+    UUID id();
 
     /**
      * Returns the run's current state without blocking (Prefect's {@code get_state()}). A waiting run's

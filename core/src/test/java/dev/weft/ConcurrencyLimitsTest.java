@@ -41,9 +41,7 @@ final class ConcurrencyLimitsTest {
 
     @AfterEach
     void restore() {
-        if (previous != null) {
-            SlotStores.use(previous);
-        }
+        SlotStores.use(previous);
     }
 
     /** Counts runs inside a body and remembers the most at once. */
@@ -386,6 +384,27 @@ final class ConcurrencyLimitsTest {
                 })
                 .call();
         assertThat(value).isEqualTo(3);
+    }
+
+    @Test
+    void shouldListTheIdsOfTheRunsThatHoldSlots() {
+        client.createConcurrencyLimit("db", 2);
+        CompletableFuture<Integer> hold = new CompletableFuture<>();
+        Task0<Integer> holder = Task.async("holder", () -> hold).withTags("db");
+        Flow.of("ids", new ConcurrentTaskRunner(), () -> {
+                    TaskFuture<Integer> a = holder.submit();
+                    TaskFuture<Integer> b = holder.submit();
+                    await(
+                            "both to run",
+                            () -> a.state().isRunning() && b.state().isRunning());
+                    assertThat(client.readConcurrencyLimitByTag("db")
+                                    .orElseThrow()
+                                    .activeSlots())
+                            .containsExactlyInAnyOrder(a.id(), b.id());
+                    hold.complete(1);
+                    return a.result() + b.result();
+                })
+                .call();
     }
 
     @Test

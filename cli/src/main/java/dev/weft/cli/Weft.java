@@ -10,12 +10,13 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code weft} command. Each subcommand is a class of its own in this package, listed in {@code
- * subcommands} below; a subcommand reaches what it shares with the others (the example registry) through
- * its {@link picocli.CommandLine.ParentCommand parent}, this class.
+ * subcommands} below; a subcommand reaches what tests replace (the example registry, the store of
+ * concurrency limits) through its {@link picocli.CommandLine.ParentCommand parent}, this class.
  *
- * <p>Exit codes are picocli's {@link CommandLine.ExitCode}: 0 success, 1 the program or an example
- * failed, 2 a usage error. The commands report an error in one line on standard error; a command line that
- * picocli cannot parse gets the usage help after that line.
+ * <p>Exit codes are picocli's {@link CommandLine.ExitCode}: 0 success; 1 the program or an example failed,
+ * a tag has no concurrency limit or the store of limits failed; 2 a usage error. The commands report an
+ * error in one line on standard error; a command line that picocli cannot parse gets the usage help after
+ * that line.
  */
 @Command(
         name = "weft",
@@ -24,18 +25,20 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true,
-        subcommands = {DemoCommand.class, RunCommand.class, HelpCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, ConcurrencyLimitCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",
-            "1:The program or an example failed.",
-            "2:Usage error: an unknown command, option, example or class."
+            "1:The program, an example or a concurrency-limit command failed.",
+            "2:Usage error: an unknown command, option, example or class, or an invalid tag or limit."
         })
 public final class Weft {
     private final List<Example> examples;
+    private final ConcurrencyLimitCommand.Clients clients;
 
-    Weft(List<Example> examples) {
+    Weft(List<Example> examples, ConcurrencyLimitCommand.Clients clients) {
         this.examples = List.copyOf(examples);
+        this.clients = clients;
     }
 
     /**
@@ -49,7 +52,15 @@ public final class Weft {
 
     /** Returns the {@code weft} command, ready to execute, with {@code examples} for {@code weft demo}. */
     static CommandLine commandLine(List<Example> examples) {
-        CommandLine weft = new CommandLine(new Weft(examples));
+        return commandLine(examples, ConcurrencyLimitCommand.Clients.DEFAULT);
+    }
+
+    /**
+     * Returns the {@code weft} command, ready to execute, with {@code examples} for {@code weft demo} and the
+     * store of limits that {@code clients} opens for {@code weft concurrency-limit}.
+     */
+    static CommandLine commandLine(List<Example> examples, ConcurrencyLimitCommand.Clients clients) {
+        CommandLine weft = new CommandLine(new Weft(examples, clients));
         // `weft run Main --verbose` hands --verbose to Main, as `java Main --verbose` does
         weft.getSubcommands().get("run").setStopAtPositional(true);
         return weft;
@@ -57,6 +68,10 @@ public final class Weft {
 
     List<Example> examples() {
         return examples;
+    }
+
+    ConcurrencyLimitCommand.Clients clients() {
+        return clients;
     }
 
     /** Returns the first line of {@code e}'s {@code toString()}: its class and message. */

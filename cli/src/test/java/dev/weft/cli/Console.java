@@ -2,6 +2,7 @@ package dev.weft.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.weft.WeftClient;
 import dev.weft.examples.Example;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,11 +29,26 @@ final class Console {
         }
     }
 
+    /** Where {@code weft concurrency-limit} finds its store unless a test gives one: nowhere, never ~/.weft. */
+    private static final ConcurrencyLimitCommand.Clients NO_STORE = new ConcurrencyLimitCommand.Clients(
+            () -> {
+                throw new IllegalStateException("a test of weft concurrency-limit passes its own Clients");
+            },
+            WeftClient::open);
+
     static Result weft(String... args) {
         return weft(List.of(), args);
     }
 
     static Result weft(List<Example> examples, String... args) {
+        return weft(examples, NO_STORE, args);
+    }
+
+    static Result weft(ConcurrencyLimitCommand.Clients clients, String... args) {
+        return weft(List.of(), clients, args);
+    }
+
+    private static Result weft(List<Example> examples, ConcurrencyLimitCommand.Clients clients, String... args) {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -41,7 +57,7 @@ final class Console {
         System.setOut(new PrintStream(out, true, UTF_8));
         System.setErr(new PrintStream(err, true, UTF_8));
         try {
-            CommandLine weft = Weft.commandLine(examples)
+            CommandLine weft = Weft.commandLine(examples, clients)
                     .setOut(new PrintWriter(System.out, true))
                     .setErr(new PrintWriter(System.err, true));
             int exitCode = weft.execute(args);

@@ -24,8 +24,10 @@ class WeftTest {
                         "Commands:",
                         "Exit codes:",
                         "  0   Success.",
-                        "  1   The program or an example failed.",
-                        "  2   Usage error: an unknown command, option, example or class.")
+                        "  1   The program, an example or a concurrency-limit command failed.",
+                        "  2   Usage error: an unknown command, option, example or class, or an invalid",
+                        "        tag or limit.")
+                .anyMatch(line -> line.startsWith("  concurrency-limit "))
                 .anyMatch(line -> line.startsWith("  demo "))
                 .anyMatch(line -> line.startsWith("  run "));
     }
@@ -35,6 +37,10 @@ class WeftTest {
         assertThat(weft("demo", "--help").outLines())
                 .contains("Exit codes:", "  1   An example failed (the others still ran).");
         assertThat(weft("run", "--help").outLines()).contains("Exit codes:", "  1   The program's main method threw.");
+        assertThat(weft("concurrency-limit", "read", "--help").outLines())
+                .contains("Exit codes:", "  1   The tag has no limit, or the store failed or could not be reached.");
+        assertThat(weft("concurrency-limit", "ls", "--help").outLines())
+                .contains("Exit codes:", "  1   The store failed or could not be reached.");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
@@ -63,6 +64,7 @@ public final class Limiter {
     private final Set<TaskRun<?>> attempting = new HashSet<>();
     private ScheduledExecutorService timer;
     private int queued;
+    private boolean retired;
 
     Limiter(SlotStore store, Settings settings) {
         this.store = store;
@@ -107,8 +109,27 @@ public final class Limiter {
     public static SlotStore use(SlotStore store) {
         synchronized (SHARED_LOCK) {
             Limiter previous = shared;
-            shared = new Limiter(store, Settings.load());
+            shared = store == null ? null : new Limiter(store, Settings.load());
+            if (previous != null) {
+                previous.retire();
+            }
             return previous == null ? null : previous.store;
+        }
+    }
+
+    /** Stops the timer once the runs that hold or wait for slots here are gone; no new run comes. */
+    private void retire() {
+        synchronized (lock) {
+            retired = true;
+            stopIfIdle();
+        }
+    }
+
+    /** Under the lock. */
+    private void stopIfIdle() {
+        if (retired && held.isEmpty() && queued == 0 && timer != null) {
+            timer.shutdown();
+            timer = null;
         }
     }
 
@@ -121,8 +142,22 @@ public final class Limiter {
      * @throws StoreException if a database is named but no store module is on the class path
      */
     public static SlotStore open(Settings settings) {
-        for (SlotStoreProvider provider : ServiceLoader.load(SlotStoreProvider.class, Limiter.class.getClassLoader())) {
-            return provider.open(settings);
+        SlotStoreProvider found = null;
+        try {
+            for (SlotStoreProvider provider :
+                    ServiceLoader.load(SlotStoreProvider.class, Limiter.class.getClassLoader())) {
+                found = provider;
+                break;
+            }
+            if (found != null) {
+                return found.open(settings);
+            }
+        } catch (ServiceConfigurationError | LinkageError e) {
+            throw new StoreException(
+                    "The store of concurrency limits "
+                            + (found == null ? "" : found.getClass().getName() + " ")
+                            + "cannot be loaded, a library it needs is missing from the class path: " + e,
+                    e);
         }
         if (settings.databaseUrl().isPresent()) {
             throw new StoreException(
@@ -252,6 +287,7 @@ public final class Limiter {
         synchronized (lock) {
             attempting.remove(run);
             dequeue(run);
+            stopIfIdle();
         }
     }
 
@@ -270,6 +306,7 @@ public final class Limiter {
         UUID id = run.slotId();
         synchronized (lock) {
             held.remove(id);
+            stopIfIdle();
         }
         io.execute(() -> {
             try {
@@ -408,7 +445,7 @@ public final class Limiter {
     // ---- leases and retries -------------------------------------------------------------------------------
 
     private void startTimer() {
-        if (timer != null) {
+        if (timer != null || (retired && held.isEmpty() && queued == 0)) {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -11,6 +11,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -41,6 +42,7 @@ public abstract class Node<T> implements TaskFuture<T> {
     private static final VarHandle BITS;
     private static final VarHandle OUTCOME;
     private static final VarHandle WAITERS;
+    private static final VarHandle ID;
     private static final StateType[] TYPES = StateType.values();
     private static final int HISTORY_LENGTH = 16;
 
@@ -53,6 +55,7 @@ public abstract class Node<T> implements TaskFuture<T> {
             BITS = lookup.findVarHandle(Node.class, "bits", long.class);
             OUTCOME = lookup.findVarHandle(Node.class, "outcome", State.class);
             WAITERS = lookup.findVarHandle(Node.class, "waiters", Link.class);
+            ID = lookup.findVarHandle(Node.class, "id", UUID.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,6 +64,7 @@ public abstract class Node<T> implements TaskFuture<T> {
     private volatile long bits;
     private volatile State<T> outcome;
     private volatile Link waiters;
+    private volatile UUID id;
 
     /**
      * Creates a node in its first state.
@@ -97,6 +101,17 @@ public abstract class Node<T> implements TaskFuture<T> {
      */
     protected State<T> liveState(StateType type) {
         return State.of(type);
+    }
+
+    @Override
+    public final UUID id() {
+        UUID i = id;
+        if (i == null) {
+            UUID made = UUID.randomUUID();
+            UUID won = (UUID) ID.compareAndExchange(this, null, made);
+            i = won == null ? made : won;
+        }
+        return i;
     }
 
     // ---- state ------------------------------------------------------------------------------------

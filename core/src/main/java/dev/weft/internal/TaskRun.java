@@ -74,7 +74,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private volatile int slots;
 
     // Set for a run with tags, by the limiter that admits it.
-    private volatile UUID slotId;
     private volatile Limiter limiter;
     private volatile String waitingTag;
     private volatile int waitingLimit;
@@ -226,13 +225,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return Arrays.asList(tags);
     }
 
-    /** Returns the id the run's slots are held under. */
+    /** Returns the id the run's slots are held under: the run's id. */
     UUID slotId() {
-        UUID id = slotId;
-        if (id == null) {
-            slotId = id = UUID.randomUUID();
-        }
-        return id;
+        return id();
     }
 
     /**

@@ -13,9 +13,10 @@ public final class SlotStores {
     /**
      * Makes every flow of this process take slots from {@code store} from now on, for embedding Weft with
      * a store of one's own, and for tests. Runs that hold or wait for slots in the previous store keep it;
-     * the previous store is not closed.
+     * the previous store is not closed. {@code null} goes back to the default: the store the settings
+     * name, opened on next use.
      *
-     * @param store the store
+     * @param store the store, or null for the default
      * @return the previous store, or null if none was open yet
      */
     public static SlotStore use(SlotStore store) {

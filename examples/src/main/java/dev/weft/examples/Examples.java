@@ -8,6 +8,7 @@ import dev.weft.examples.science.MonteCarloPi;
 import dev.weft.examples.seed.AnnotatePriority;
 import dev.weft.examples.seed.AnnotateResources;
 import dev.weft.examples.seed.ChoosingATaskRunner;
+import dev.weft.examples.seed.ConcurrencyLimitClient;
 import dev.weft.examples.seed.ConcurrentElevator;
 import dev.weft.examples.seed.FutureResult;
 import dev.weft.examples.seed.FutureType;
@@ -15,6 +16,7 @@ import dev.weft.examples.seed.GetState;
 import dev.weft.examples.seed.GlassTower;
 import dev.weft.examples.seed.LocalCluster;
 import dev.weft.examples.seed.MixingTasksAndFunctions;
+import dev.weft.examples.seed.MultipleTags;
 import dev.weft.examples.seed.MultipleTaskRunners;
 import dev.weft.examples.seed.MyFlowAndSubflow;
 import dev.weft.examples.seed.OnlyFunctions;
@@ -24,9 +26,12 @@ import dev.weft.examples.seed.RaiseOnFailure;
 import dev.weft.examples.seed.ResultIsBlocking;
 import dev.weft.examples.seed.RunWithTaskRunner;
 import dev.weft.examples.seed.SequentialElevator;
+import dev.weft.examples.seed.SubflowConcurrencyLimits;
+import dev.weft.examples.seed.TaskConcurrencyLimits;
 import dev.weft.examples.seed.Wait;
 import dev.weft.examples.seed.WaitFor;
 import dev.weft.examples.seed.WaitWithTimeout;
+import dev.weft.examples.seed.ZeroConcurrencyLimit;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,6 +44,7 @@ public final class Examples {
     private static final String RESULTS = "Task runners > Using results from submitted tasks > ";
     private static final String WHEN = "Task runners > When to use .result() in flows > ";
     private static final String DASK = "Task runners > Running tasks on Dask > ";
+    private static final String LIMITS = "Task runners (first page) > Task run concurrency limits";
 
     private static final List<Example> ALL = List.of(
             new Example(
@@ -152,6 +158,32 @@ public final class Examples {
                     "a worker with 1 GPU and 1 process: the process tasks take turns, the GPU task runs beside",
                     DASK + "Dask annotations (resources)",
                     () -> AnnotateResources.main(NO_ARGS)),
+            new Example(
+                    "concurrency-limits",
+                    "a limit of 2 on 'small_instance': two queries run at once, the other four wait Queued for a slot",
+                    LIMITS,
+                    () -> TaskConcurrencyLimits.main(NO_ARGS)),
+            new Example(
+                    "multiple-tags",
+                    "a task with two tags runs only when both have a free slot: 'database' (limit 1) lets one run at a"
+                            + " time",
+                    LIMITS + " > a task with multiple tags",
+                    () -> MultipleTags.main(NO_ARGS)),
+            new Example(
+                    "zero-concurrency-limit",
+                    "a limit of 0 aborts the run instead of delaying it; the flow run ends Cancelled",
+                    LIMITS + " > note: 0 concurrency limit aborts task runs",
+                    () -> ZeroConcurrencyLimit.main(NO_ARGS)),
+            new Example(
+                    "subflow-concurrency-limits",
+                    "a task holds the only slot and calls a subflow whose task needs it: Weft reports the deadlock",
+                    LIMITS + " > warning: Concurrency limits in subflows",
+                    () -> SubflowConcurrencyLimits.main(NO_ARGS)),
+            new Example(
+                    "concurrency-limit-client",
+                    "WeftClient creates, reads, lists and deletes a limit of 10 on 'small_instance'",
+                    LIMITS + " > Configuring concurrency limits > Python client",
+                    () -> ConcurrencyLimitClient.main(NO_ARGS)),
             new Example(
                     "monte-carlo-pi",
                     "a Monte Carlo estimate of pi: fan-out, gather, an async task, a sequential subflow",

@@ -1,0 +1,6 @@
+/**
+ * Weft's concurrency limits in a database: {@link dev.weft.store.JdbcSlotStore} keeps tag limits and the
+ * slots that task runs lease on them in a SQLite file ({@code weft.db} in Weft's home) or in PostgreSQL,
+ * found by the engine through {@link dev.weft.store.JdbcSlotStoreProvider}.
+ */
+package dev.weft.store;
