@@ -387,6 +387,30 @@ final class ConcurrencyLimitsTest {
     }
 
     @Test
+    void shouldGiveBackTheSlotOfARunThatCrashedAndStartTheNextOne() {
+        client.createConcurrencyLimit("db", 1);
+        Task0<Integer> crashes = Task.<Integer>of("crashes", () -> {
+                    throw new OutOfMemoryError("simulated");
+                })
+                .withTags("db");
+        Task0<Integer> next = Task.of("next", () -> 2).withTags("db");
+        AtomicReference<TaskFuture<Integer>> crashed = new AtomicReference<>();
+        AtomicReference<TaskFuture<Integer>> after = new AtomicReference<>();
+
+        State<Void> flow = Flow.of("crash", new ConcurrentTaskRunner(), () -> {
+                    crashed.set(crashes.submit());
+                    after.set(next.submit());
+                })
+                .callForState();
+
+        assertThat(crashed.get().state().type()).isEqualTo(StateType.CRASHED);
+        assertThat(after.get().result()).isEqualTo(2);
+        assertThat(flow.type()).isEqualTo(StateType.FAILED);
+        assertThat(client.readConcurrencyLimitByTag("db").orElseThrow().activeSlots())
+                .isEmpty();
+    }
+
+    @Test
     void shouldListTheIdsOfTheRunsThatHoldSlots() {
         client.createConcurrencyLimit("db", 2);
         CompletableFuture<Integer> hold = new CompletableFuture<>();
