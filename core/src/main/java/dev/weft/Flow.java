@@ -2,9 +2,11 @@ package dev.weft;
 
 import dev.weft.internal.Engine;
 import dev.weft.internal.FlowSpec;
+import dev.weft.spi.Scheduler;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -37,13 +39,22 @@ public final class Flow<R> {
     private final String name;
     private final Body<R> body;
     private final Supplier<? extends TaskRunner> runners;
+    private final Scheduler scheduler;
+    private final Duration timeout;
     private final FlowSpec<R> spec;
 
     private Flow(String name, Body<R> body, Supplier<? extends TaskRunner> runners) {
+        this(name, body, runners, null, null);
+    }
+
+    private Flow(
+            String name, Body<R> body, Supplier<? extends TaskRunner> runners, Scheduler scheduler, Duration timeout) {
         this.name = name;
         this.body = body;
         this.runners = runners;
-        this.spec = new FlowSpec<>(name, body::run, runners);
+        this.scheduler = scheduler;
+        this.timeout = timeout;
+        this.spec = new FlowSpec<>(name, body::run, runners, scheduler, timeout);
     }
 
     /**
@@ -112,7 +123,35 @@ public final class Flow<R> {
      */
     public Flow<R> withTaskRunner(TaskRunner runner) {
         Objects.requireNonNull(runner, "runner");
-        return new Flow<>(name, body, runner::duplicate);
+        return new Flow<>(name, body, runner::duplicate, scheduler, timeout);
+    }
+
+    /**
+     * Returns this flow with a time limit: a run still going after {@code timeout} ends {@code FAILED} with
+     * a {@link java.util.concurrent.TimeoutException} that names the limit, and every run it submitted that
+     * is not final is cancelled, queued and pending ones included, on every runner. The body's thread is
+     * interrupted.
+     *
+     * @param timeout more than zero
+     * @return a copy of this flow
+     */
+    public Flow<R> withTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("A flow's timeout must be more than zero, not " + timeout);
+        }
+        return new Flow<>(name, body, runners, scheduler, timeout);
+    }
+
+    /**
+     * Returns this flow with its own clock and timer for retry delays and timeouts, for tests that control
+     * time. By default a flow uses the calling flow run's scheduler, else {@link Scheduler#system()}.
+     *
+     * @param scheduler the scheduler
+     * @return a copy of this flow
+     */
+    public Flow<R> withScheduler(Scheduler scheduler) {
+        return new Flow<>(name, body, runners, Objects.requireNonNull(scheduler, "scheduler"), timeout);
     }
 
     /**
@@ -135,7 +174,7 @@ public final class Flow<R> {
         if (Modifier.isAbstract(type.getModifiers())) {
             throw new IllegalArgumentException(type.getName() + " is abstract; pass a concrete runner type");
         }
-        return new Flow<>(name, body, () -> newRunner(constructor));
+        return new Flow<>(name, body, () -> newRunner(constructor), scheduler, timeout);
     }
 
     private static TaskRunner newRunner(Constructor<? extends TaskRunner> constructor) {
@@ -179,6 +218,16 @@ public final class Flow<R> {
      */
     public State<R> callForState() {
         return Engine.runFlow(spec);
+    }
+
+    /**
+     * Starts a run of the flow on a thread of its own and returns at once, with a handle that can wait for
+     * the run or cancel it.
+     *
+     * @return the running flow run
+     */
+    public FlowRunFuture<R> start() {
+        return Engine.startFlow(spec);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.weft.internal.CallOptions;
 import dev.weft.internal.Engine;
 import dev.weft.internal.Node;
 import dev.weft.internal.TaskSpec;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,18 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
 
     final CallOptions plusResources(Map<String, ? extends Number> resources) {
         return options.withResources(Resources.of(resources));
+    }
+
+    final CallOptions plusRetries(Retries retries) {
+        return options.withRetries(Objects.requireNonNull(retries, "retries"));
+    }
+
+    final CallOptions plusTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("A task's timeout must be more than zero, not " + timeout);
+        }
+        return options.withTimeout(timeout);
     }
 
     final CallOptions plusTags(String... tags) {

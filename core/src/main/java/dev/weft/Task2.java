@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.internal.CallOptions;
 import dev.weft.internal.TaskSpec;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -176,5 +177,50 @@ public final class Task2<A, B, R> extends Task {
      */
     public Task2<A, B, R> withTags(String... tags) {
         return new Task2<>(spec, plusTags(tags));
+    }
+
+    /**
+     * Returns this task retrying a failed try up to {@code retries} times, at once.
+     *
+     * @param retries 0 or more
+     * @return a copy of this task with the retries
+     */
+    public Task2<A, B, R> withRetries(int retries) {
+        return new Task2<>(spec, plusRetries(Retries.of(retries)));
+    }
+
+    /**
+     * Returns this task retrying a failed try up to {@code retries} times, {@code delay} after it
+     * failed (Prefect's {@code retries=3, retry_delay_seconds=10}).
+     *
+     * @param retries 0 or more
+     * @param delay zero or more
+     * @return a copy of this task with the retries
+     */
+    public Task2<A, B, R> withRetries(int retries, Duration delay) {
+        return new Task2<>(spec, plusRetries(Retries.of(retries).delay(delay)));
+    }
+
+    /**
+     * Returns this task retrying failed tries as {@code retries} says: how many, after which delays,
+     * and which failures.
+     *
+     * @param retries the policy
+     * @return a copy of this task with the retries
+     */
+    public Task2<A, B, R> withRetries(Retries retries) {
+        return new Task2<>(spec, plusRetries(retries));
+    }
+
+    /**
+     * Returns this task with a time limit on each try: a try still running after {@code timeout} ends
+     * {@code FAILED} with a {@link java.util.concurrent.TimeoutException} that names the limit, and its
+     * thread is interrupted; retries may follow.
+     *
+     * @param timeout more than zero
+     * @return a copy of this task with the timeout
+     */
+    public Task2<A, B, R> withTimeout(Duration timeout) {
+        return new Task2<>(spec, plusTimeout(timeout));
     }
 }

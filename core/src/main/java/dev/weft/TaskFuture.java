@@ -46,6 +46,15 @@ public interface TaskFuture<T> {
     UUID id();
 
     /**
+     * Cancels the run: a run waiting for its inputs, a slot, a retry or its runner ends {@code CANCELLED}
+     * without starting; a running one ends {@code CANCELLED} at once and its thread is interrupted. Runs
+     * downstream of it never start, and its slots are given back at once.
+     *
+     * @return whether this call cancelled it; false if it had ended already
+     */
+    boolean cancel();
+
+    /**
      * Returns the run's current state without blocking (Prefect's {@code get_state()}). A waiting run's
      * state says in its message what it waits for.
      *

@@ -1,15 +1,21 @@
 package dev.weft.internal;
 
+import dev.weft.FlowRunFuture;
 import dev.weft.Resources;
 import dev.weft.State;
 import dev.weft.TaskFuture;
 import dev.weft.TaskRunner;
 import dev.weft.WeftException;
+import dev.weft.spi.Scheduler;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /** The entry points the public API calls: submit a task, call it in place, run a flow. */
 public final class Engine {
+    /** How long a flow run waits, at its end, for the bodies of runs it cancelled while they ran. */
+    private static final Duration STRAY_GRACE = Duration.ofSeconds(1);
+
     private Engine() {}
 
     /**
@@ -33,8 +39,24 @@ public final class Engine {
         Resources resources = options.effectiveResources();
         String[] tags = options.effectiveTags();
         flow.runStarted();
-        TaskRun<T> run = new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args, priority, resources, tags);
+        TaskRun<T> run = new TaskRun<>(
+                spec,
+                flow,
+                flow.nextIndex(spec.key()),
+                args,
+                priority,
+                resources,
+                tags,
+                null,
+                options.retries(),
+                options.timeout());
+        run.liveSlot = flow.track(run);
         flow.recorder().record(Event.Kind.TASK_SUBMITTED, run, null);
+        String cancelled = flow.cancelledBy();
+        if (cancelled != null) {
+            run.cancel(cancelled);
+            return run;
+        }
         run.submit(upstream);
         return run;
     }
@@ -59,10 +81,25 @@ public final class Engine {
         }
         String[] tags = options.effectiveTags();
         flow.runStarted();
-        TaskRun<T> run =
-                new TaskRun<>(spec, flow, flow.nextIndex(spec.key()), args, 0, Resources.NONE, tags, Context.taskRun());
+        TaskRun<T> run = new TaskRun<>(
+                spec,
+                flow,
+                flow.nextIndex(spec.key()),
+                args,
+                0,
+                Resources.NONE,
+                tags,
+                Context.taskRun(),
+                options.retries(),
+                options.timeout());
+        run.liveSlot = flow.track(run);
         flow.recorder().record(Event.Kind.TASK_IN_PLACE, run, null);
-        run.runInPlace(upstream);
+        String cancelled = flow.cancelledBy();
+        if (cancelled != null) {
+            run.cancel(cancelled);
+        } else {
+            run.runInPlace(upstream);
+        }
         return run.finalState().result();
     }
 
@@ -103,12 +140,39 @@ public final class Engine {
      * @return the flow run's final state
      */
     public static <R> State<R> runFlow(FlowSpec<R> spec) {
+        FlowRun run = prepare(spec);
+        return execute(spec, run);
+    }
+
+    /**
+     * Starts a run of a flow on a thread of its own: as a subflow when called inside another flow run.
+     *
+     * @param spec the flow
+     * @param <R> the value type
+     * @return the running flow run
+     */
+    public static <R> FlowRunFuture<R> startFlow(FlowSpec<R> spec) {
+        FlowRun run = prepare(spec);
+        FlowHandle<R> handle = new FlowHandle<>(run);
+        Thread.ofPlatform().name("weft-flow-" + run.name()).daemon(false).start(() -> handle.ended(execute(spec, run)));
+        return handle;
+    }
+
+    private static <R> FlowRun prepare(FlowSpec<R> spec) {
         FlowRun parent = Context.flowRun();
         if (parent != null) {
             parent.runStarted();
         }
         Recorder recorder = parent != null ? parent.recorder() : Recorder.global();
-        FlowRun run = new FlowRun(spec.name(), Names.flowRunName(), parent, Context.taskRun(), recorder);
+        FlowRun run =
+                new FlowRun(spec.name(), Names.flowRunName(), parent, Context.taskRun(), recorder, spec.scheduler());
+        run.trackInParent();
+        return run;
+    }
+
+    private static <R> State<R> execute(FlowSpec<R> spec, FlowRun run) {
+        Recorder recorder = run.recorder();
+        FlowRun parent = run.parentRun();
         recorder.record(Event.Kind.FLOW_BEGIN, run, null);
         State<R> state;
         TaskRunner runner = null;
@@ -127,18 +191,29 @@ public final class Engine {
             return end(run, parent, state);
         }
         run.useRunner(runner);
+        Duration timeout = spec.timeout();
+        Scheduler.Cancellable timer =
+                timeout == null ? null : run.scheduler().schedule(() -> run.timeOut(timeout), timeout);
         R value = null;
         Throwable bodyError = null;
         Object previous = Context.enter(run);
+        run.enterBody();
         try {
-            value = spec.body().run();
+            if (run.cancelledBy() == null) {
+                value = spec.body().run();
+            }
         } catch (Throwable t) {
             bodyError = t;
         } finally {
+            run.leaveBody();
             Context.restore(previous);
         }
         run.bodyFinished();
         run.awaitRuns();
+        if (timer != null) {
+            timer.cancel();
+        }
+        run.awaitStrayBodies(STRAY_GRACE);
         recorder.record(Event.Kind.RUNNER_SHUTTING_DOWN, run, runner.name());
         try {
             runner.shutdown();
@@ -151,6 +226,7 @@ public final class Engine {
     }
 
     private static <R> State<R> end(FlowRun run, FlowRun parent, State<R> state) {
+        run.untrackInParent();
         if (parent != null) {
             parent.runFinished(state);
         }

@@ -3,9 +3,12 @@ package dev.weft.internal;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
+import dev.weft.spi.Scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -25,6 +28,11 @@ public final class FlowRun {
     private static final VarHandle CRASHED;
     private static final VarHandle CANCELLED;
     private static final VarHandle FIRST_FAILURE;
+    private static final VarHandle CANCELLED_BY;
+    private static final VarHandle BODY;
+    private static final VarHandle STRAY_BODIES;
+    private static final Object INTERRUPTING = new Object();
+    private static final Object INTERRUPTED = new Object();
 
     static {
         try {
@@ -35,6 +43,9 @@ public final class FlowRun {
             CRASHED = lookup.findVarHandle(FlowRun.class, "crashed", int.class);
             CANCELLED = lookup.findVarHandle(FlowRun.class, "cancelled", int.class);
             FIRST_FAILURE = lookup.findVarHandle(FlowRun.class, "firstFailure", State.class);
+            CANCELLED_BY = lookup.findVarHandle(FlowRun.class, "cancelledBy", String.class);
+            BODY = lookup.findVarHandle(FlowRun.class, "body", Object.class);
+            STRAY_BODIES = lookup.findVarHandle(FlowRun.class, "strayBodies", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -45,6 +56,23 @@ public final class FlowRun {
     private final FlowRun parent;
     private final TaskRun<?> caller;
     private final Recorder recorder;
+    private final Scheduler scheduler;
+    private final LiveRuns live = new LiveRuns();
+    private volatile boolean timedOut;
+    private volatile Duration timeout;
+    private volatile int liveSlot = -1;
+
+    /** Why the run was cancelled (a cancel or its timeout), or null. */
+    private volatile String cancelledBy;
+
+    /** The body's thread while the body runs, as in {@link TaskRun}. */
+    @SuppressWarnings("unused") // accessed through BODY
+    private volatile Object body;
+
+    /** Bodies of runs cancelled while they ran that have not returned yet. */
+    @SuppressWarnings("unused") // accessed through STRAY_BODIES
+    private volatile int strayBodies;
+
     private final ConcurrentHashMap<String, AtomicInteger> callIndex = new ConcurrentHashMap<>();
     private volatile TaskRunner runner;
     private volatile Thread waiter;
@@ -66,11 +94,21 @@ public final class FlowRun {
     private volatile State<?> firstFailure;
 
     FlowRun(String flowName, String name, FlowRun parent, TaskRun<?> caller, Recorder recorder) {
+        this(flowName, name, parent, caller, recorder, null);
+    }
+
+    FlowRun(String flowName, String name, FlowRun parent, TaskRun<?> caller, Recorder recorder, Scheduler scheduler) {
         this.flowName = flowName;
         this.name = name;
         this.parent = parent;
         this.caller = caller;
         this.recorder = recorder;
+        this.scheduler = scheduler != null ? scheduler : parent != null ? parent.scheduler() : Scheduler.system();
+    }
+
+    /** Returns the clock and timer of this run's retries and timeouts. */
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     /** Returns the task run whose body called this subflow and waits for it, or null. */
@@ -86,6 +124,11 @@ public final class FlowRun {
     /** Returns the flow's name. */
     public String flowName() {
         return flowName;
+    }
+
+    /** Returns the flow run this one is a subflow of, or null. */
+    FlowRun parentRun() {
+        return parent;
     }
 
     /** Returns whether this run was called inside another flow run. */
@@ -130,6 +173,20 @@ public final class FlowRun {
         }
     }
 
+    /** Tracks a new task run, so that a cancel reaches it; returns its slot. */
+    int track(Object run) {
+        return live.add(run);
+    }
+
+    /** Counts a task run's final state and stops tracking it. */
+    void runFinished(TaskRun<?> run, State<?> state) {
+        int slot = run.liveSlot;
+        if (slot >= 0) {
+            live.remove(slot);
+        }
+        runFinished(state);
+    }
+
     /** Counts a run's final state. Called once per run, after its waiters were told. */
     void runFinished(State<?> state) {
         switch (state.type()) {
@@ -170,6 +227,125 @@ public final class FlowRun {
         }
     }
 
+    // ---- cancelling ---------------------------------------------------------------------------------
+
+    /** Returns why the run was cancelled, or null while it was not. */
+    String cancelledBy() {
+        return cancelledBy;
+    }
+
+    /**
+     * Cancels the run: every task run and subflow run it submitted that is not final is cancelled (those
+     * waiting never start; running ones are interrupted), and the body is interrupted. Runs submitted from
+     * now on are cancelled at once.
+     *
+     * @param reason why, for the states' messages
+     * @return whether this call cancelled it (false if it had been cancelled or had ended)
+     */
+    boolean cancel(String reason) {
+        if (open == 0 || !CANCELLED_BY.compareAndSet(this, null, reason)) {
+            return false;
+        }
+        // Runs first: a run whose body runs on the flow's own thread ends CANCELLED, not failed by the
+        // interrupt meant for the flow's body.
+        live.forEach(run -> {
+            if (run instanceof TaskRun<?> task) {
+                task.cancel(reason);
+            } else if (run instanceof FlowRun subflow) {
+                subflow.cancel(reason);
+            }
+        });
+        interruptBody();
+        return true;
+    }
+
+    /** The flow's time limit struck: the run fails and cancels what it submitted. */
+    void timeOut(Duration limit) {
+        timeout = limit;
+        timedOut = true;
+        if (!cancel("The flow run timed out after " + TaskRun.describe(limit))) {
+            timedOut = false;
+        }
+    }
+
+    /** Publishes the body's thread, for {@link #cancel} to interrupt. */
+    void enterBody() {
+        BODY.setVolatile(this, Thread.currentThread());
+    }
+
+    /** The body returned; waits out an interrupter at work and clears the interrupt it left. */
+    void leaveBody() {
+        Thread me = Thread.currentThread();
+        if (BODY.compareAndSet(this, me, null)) {
+            return;
+        }
+        while (BODY.getVolatile(this) != INTERRUPTED) {
+            Thread.onSpinWait();
+        }
+        BODY.setVolatile(this, null);
+        Thread.interrupted();
+    }
+
+    private void interruptBody() {
+        Object b = BODY.getVolatile(this);
+        if (b instanceof Thread thread && BODY.compareAndSet(this, b, INTERRUPTING)) {
+            thread.interrupt();
+            BODY.setVolatile(this, INTERRUPTED);
+        }
+    }
+
+    /** A task run's body was interrupted by a cancel or a timeout while it ran. */
+    void bodyInterrupted() {
+        STRAY_BODIES.getAndAdd(this, 1);
+    }
+
+    /** A body interrupted by {@link #bodyInterrupted()} has returned. */
+    void bodyLeftAfterInterrupt() {
+        if ((int) STRAY_BODIES.getAndAdd(this, -1) == 1) {
+            Thread w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+        }
+    }
+
+    /**
+     * Gives the bodies of runs cancelled while they ran a grace period to return, so that the final state
+     * can say whether some ignored their interrupt.
+     */
+    void awaitStrayBodies(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean interrupted = false;
+        while (strayBodies > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            LockSupport.parkNanos(this, left);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Tracks this subflow run in its parent, so that cancelling the parent cancels it. */
+    void trackInParent() {
+        if (parent != null) {
+            liveSlot = parent.track(this);
+            if (parent.cancelledBy != null) {
+                cancel(parent.cancelledBy);
+            }
+        }
+    }
+
+    /** Stops tracking this subflow run in its parent. */
+    void untrackInParent() {
+        if (parent != null && liveSlot >= 0) {
+            parent.live.remove(liveSlot);
+        }
+    }
+
     /** Hands a ready run to the runner; a runner that refuses it crashes the run. */
     void dispatch(TaskRun<?> run) {
         try {
@@ -206,7 +382,20 @@ public final class FlowRun {
         int bad = failed + crashed;
         int total = done + bad + cancelled;
         State<R> state;
-        if (bodyError != null) {
+        String cancelReason = cancelledBy;
+        int stray = strayBodies;
+        String strays = stray == 0
+                ? ""
+                : " " + stray + " cancelled run" + (stray == 1 ? "" : "s")
+                        + " ignored the interrupt and may still be running.";
+        if (cancelReason != null && timedOut) {
+            String message = "Flow run timed out after " + TaskRun.describe(timeout) + "; " + cancelled + "/" + total
+                    + " states cancelled." + strays;
+            state = State.failed(
+                    message, new TimeoutException(label() + " timed out after " + TaskRun.describe(timeout)));
+        } else if (cancelReason != null) {
+            state = State.cancelled(cancelReason + "; " + cancelled + "/" + total + " states cancelled." + strays);
+        } else if (bodyError != null) {
             String message = "Flow run encountered an exception: " + bodyError;
             state = TaskRun.isCrash(bodyError) ? State.crashed(message, bodyError) : State.failed(message, bodyError);
         } else if (done == total) {

@@ -1,6 +1,8 @@
 package dev.weft.internal;
 
 import dev.weft.TaskRunner;
+import dev.weft.spi.Scheduler;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -10,9 +12,12 @@ import java.util.function.Supplier;
  * @param name the flow's name
  * @param body the flow's code
  * @param runners makes a new, unstarted runner for each flow run
+ * @param scheduler the clock and timer of its runs, or null for the calling flow run's, else the system's
+ * @param timeout how long a run may take before it fails and cancels what it submitted, or null
  * @param <R> the flow's value type
  */
-public record FlowSpec<R>(String name, Body<R> body, Supplier<? extends TaskRunner> runners) {
+public record FlowSpec<R>(
+        String name, Body<R> body, Supplier<? extends TaskRunner> runners, Scheduler scheduler, Duration timeout) {
 
     /** The flow's code. */
     @FunctionalInterface
@@ -33,6 +38,8 @@ public record FlowSpec<R>(String name, Body<R> body, Supplier<? extends TaskRunn
      * @param name the flow's name
      * @param body its code
      * @param runners its runner factory
+     * @param scheduler its scheduler, or null
+     * @param timeout its timeout, or null
      */
     public FlowSpec {
         Objects.requireNonNull(name, "name");

@@ -362,7 +362,7 @@ public final class Limiter {
     // ---- queues ------------------------------------------------------------------------------------------
 
     private void enqueue(TaskRun<?> run, String tag) {
-        String was = run.queuedOn;
+        String was = run.queuedOn();
         if (tag.equals(was)) {
             return;
         }
@@ -373,14 +373,14 @@ public final class Limiter {
         if (run.caller() != null) {
             nestedQueued.computeIfAbsent(tag, t -> new HashSet<>()).add(run);
         }
-        run.queuedOn = tag;
+        run.queuedOn(tag);
         if (queued++ == 0) {
             startTimer();
         }
     }
 
     private void dequeue(TaskRun<?> run) {
-        String tag = run.queuedOn;
+        String tag = run.queuedOn();
         if (tag == null) {
             return;
         }
@@ -395,7 +395,7 @@ public final class Limiter {
         if (nested != null && nested.remove(run) && nested.isEmpty()) {
             nestedQueued.remove(tag);
         }
-        run.queuedOn = null;
+        run.queuedOn(null);
     }
 
     // ---- deadlocks ---------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ final class LogSink implements EventSink {
                 if (detail instanceof State<?> state) {
                     yield switch (state.type()) {
                         case COMPLETED, QUEUED -> tasks.isInfoEnabled();
-                        case CANCELLED -> tasks.isWarnEnabled();
+                        case CANCELLED, AWAITING_RETRY -> tasks.isWarnEnabled();
                         default -> tasks.isErrorEnabled();
                     };
                 }
@@ -88,6 +88,7 @@ final class LogSink implements EventSink {
                     tasks.info("Task run '{}' entered state {}", run.name(), state);
                 }
             }
+            case AWAITING_RETRY -> tasks.warn("Task run '{}' entered state {}", run.name(), state);
             case COMPLETED -> {
                 if (tasks.isInfoEnabled()) {
                     tasks.info("Task run '{}' finished in state {}", run.name(), state);

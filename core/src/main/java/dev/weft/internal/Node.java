@@ -114,6 +114,11 @@ public abstract class Node<T> implements TaskFuture<T> {
         return i;
     }
 
+    @Override
+    public boolean cancel() {
+        return !isDone() && finish(State.<T>cancelled("Cancelled by the user").forRun(label()));
+    }
+
     // ---- state ------------------------------------------------------------------------------------
 
     /**

@@ -1,18 +1,25 @@
 package dev.weft.internal;
 
 import dev.weft.Resources;
+import dev.weft.Retries;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
 import dev.weft.WeftException;
+import dev.weft.spi.Scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,30 +31,53 @@ import java.util.concurrent.locks.LockSupport;
  * whoever takes the last one hands the run to the runner, on its own thread, by continuation. No thread
  * waits for an input. An input that did not complete ends the run at once, naming that input.
  *
+ * <p>Design notes on tries. A run with retries, a timeout or an asynchronous body carries a {@link Tries}.
+ * Each try ends once: its end is claimed by CAS on {@code Tries.ended}, by the body returning or by the
+ * timeout, and the claimer decides: final state, or {@code AWAITING_RETRY} with a delay. The retry is
+ * scheduled only once both the decision is made and the body has returned (two parties on {@code
+ * Tries.gate}), so that a try whose body ignores its interrupt never runs beside the next one, and the
+ * runner has its thread and resources back first. Slots are given back between tries. Runs without tags,
+ * retries or timeouts carry neither side object.
+ *
+ * <p>The body's thread is published in {@code body} while the body runs, so that a cancel or a timeout
+ * interrupts it and nothing else: the interrupter claims it by CAS, interrupts, then marks it done; the
+ * body, leaving, waits for that mark and clears the interrupt before its thread goes back to the runner.
+ *
  * @param <T> the value type
  */
 public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Dependent {
     private static final VarHandle UNRESOLVED;
     private static final VarHandle PHASE;
+    private static final VarHandle BODY;
     private static final VarHandle SLOTS;
+    private static final VarHandle ENDED;
+    private static final VarHandle GATE;
     private static final String[] NO_TAGS = new String[0];
-
-    // Whether the run holds slots on its tags: none yet, held, given back.
-    private static final int NO_SLOTS = 0;
-    private static final int HELD = 1;
-    private static final int GIVEN_BACK = 2;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     // Handshake between run() returning and an asynchronous body's stage completing.
     private static final int IN_RUN = 0;
     private static final int RETURNED = 1;
     private static final int ENDED_IN_RUN = 2;
 
+    // Whether the run holds slots on its tags: none yet, held, given back.
+    private static final int NO_SLOTS = 0;
+    private static final int HELD = 1;
+    private static final int GIVEN_BACK = 2;
+
+    // Marks in `body` while an interrupter works on the body's thread, and once it is done.
+    private static final Object INTERRUPTING = new Object();
+    private static final Object INTERRUPTED = new Object();
+
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             UNRESOLVED = lookup.findVarHandle(TaskRun.class, "unresolved", int.class);
             PHASE = lookup.findVarHandle(TaskRun.class, "phase", int.class);
-            SLOTS = lookup.findVarHandle(TaskRun.class, "slots", int.class);
+            BODY = lookup.findVarHandle(TaskRun.class, "body", Object.class);
+            SLOTS = lookup.findVarHandle(Slots.class, "state", int.class);
+            ENDED = lookup.findVarHandle(Tries.class, "ended", int.class);
+            GATE = lookup.findVarHandle(Tries.class, "gate", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -58,11 +88,15 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private final int index;
     private final int priority;
     private final Resources resources;
-    private final String[] tags;
     private final TaskRun<?> inPlaceCaller;
+    private final Slots slots;
+    private final Tries tries;
     private Object[] args;
     private String name;
     private Runnable whenFinal;
+
+    /** The run's slot among its flow run's live runs. */
+    int liveSlot = -1;
 
     @SuppressWarnings("unused") // accessed through UNRESOLVED
     private volatile int unresolved;
@@ -70,21 +104,60 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     @SuppressWarnings("unused") // accessed through PHASE
     private volatile int phase;
 
-    @SuppressWarnings("unused") // accessed through SLOTS
-    private volatile int slots;
+    @SuppressWarnings("unused") // accessed through BODY
+    private volatile Object body;
 
-    // Set for a run with tags, by the limiter that admits it.
-    private volatile Limiter limiter;
-    private volatile String waitingTag;
-    private volatile int waitingLimit;
-    private volatile Thread inPlaceWaiter;
-    private volatile boolean admitted;
+    /** What a run with tags needs for its slots. */
+    static final class Slots {
+        final String[] tags;
+        volatile Limiter limiter;
 
-    /** The tag whose queue the run sits in; guarded by the limiter's lock. */
-    String queuedOn;
+        @SuppressWarnings("unused") // accessed through SLOTS
+        volatile int state;
+
+        volatile String waitingTag;
+        volatile int waitingLimit;
+        volatile Thread inPlaceWaiter;
+        volatile boolean admitted;
+
+        /** The tag whose queue the run sits in; guarded by the limiter's lock. */
+        String queuedOn;
+
+        Slots(String[] tags) {
+            this.tags = tags;
+        }
+    }
+
+    /** What a run with retries, a timeout or an asynchronous body needs across its tries. */
+    static final class Tries {
+        final Retries retries;
+        final Duration timeout;
+        volatile int current;
+
+        @SuppressWarnings("unused") // accessed through ENDED
+        volatile int ended;
+
+        @SuppressWarnings("unused") // accessed through GATE
+        volatile int gate;
+
+        volatile Duration retryDelay;
+        volatile Instant nextTry;
+        volatile Throwable lastFailure;
+        volatile Scheduler.Cancellable timer;
+        volatile Scheduler.Cancellable retryTimer;
+        volatile CompletionStage<?> stage;
+        volatile Thread inPlaceThread;
+        volatile boolean retryDue;
+        Object[] input;
+
+        Tries(Retries retries, Duration timeout) {
+            this.retries = retries;
+            this.timeout = timeout;
+        }
+    }
 
     TaskRun(TaskSpec spec, FlowRun flow, int index, Object[] args, int priority, Resources resources, String[] tags) {
-        this(spec, flow, index, args, priority, resources, tags, null);
+        this(spec, flow, index, args, priority, resources, tags, null, Retries.NONE, null);
     }
 
     TaskRun(
@@ -95,7 +168,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             int priority,
             Resources resources,
             String[] tags,
-            TaskRun<?> inPlaceCaller) {
+            TaskRun<?> inPlaceCaller,
+            Retries retries,
+            Duration timeout) {
         super(StateType.PENDING);
         this.spec = spec;
         this.flow = flow;
@@ -103,8 +178,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         this.args = args;
         this.priority = priority;
         this.resources = resources;
-        this.tags = tags.length == 0 ? NO_TAGS : tags;
         this.inPlaceCaller = inPlaceCaller;
+        this.slots = tags.length == 0 ? null : new Slots(tags);
+        this.tries = retries.retries() > 0 || timeout != null || spec.async() ? new Tries(retries, timeout) : null;
     }
 
     @Override
@@ -129,6 +205,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     @Override
     protected String label() {
         return "Task run '" + name() + "'";
+    }
+
+    private String lowerLabel() {
+        String l = label();
+        return Character.toLowerCase(l.charAt(0)) + l.substring(1);
     }
 
     // ---- inputs -----------------------------------------------------------------------------------
@@ -170,7 +251,16 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     /** Every input has completed: the runner gets the run, once it holds slots on its limited tags. */
     private void ready() {
-        if (tags.length == 0) {
+        if (isDone()) {
+            return;
+        }
+        String cancelled = flow.cancelledBy();
+        if (cancelled != null) {
+            cancel(cancelled);
+            return;
+        }
+        Slots s = slots;
+        if (s == null) {
             flow.dispatch(this);
             return;
         }
@@ -181,7 +271,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             slotsUnavailable("the store of concurrency limits", e);
             return;
         }
-        limiter = l;
+        s.limiter = l;
         l.admit(this);
     }
 
@@ -195,39 +285,72 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             }
             UNRESOLVED.getAndAdd(this, -1);
         }
-        if (tags.length > 0 && !awaitSlots()) {
-            return;
+        Tries t = tries;
+        if (t != null) {
+            t.inPlaceThread = Thread.currentThread();
         }
-        if (!run(null)) {
-            await();
+        boolean interrupted = false;
+        for (; ; ) {
+            if (slots != null && !awaitSlots()) {
+                return;
+            }
+            boolean ended = run(null);
+            if (t == null) {
+                if (!ended) {
+                    await();
+                }
+                return;
+            }
+            // Asynchronous, or retrying: wait for the end of the run or for the next try to be due.
+            while (!isDone() && !t.retryDue) {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (isDone()) {
+                break;
+            }
+            t.retryDue = false;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** For a call in place: takes the slots on the calling thread, waiting there while queued. */
     private boolean awaitSlots() {
-        inPlaceWaiter = Thread.currentThread();
+        Slots s = slots;
+        s.admitted = false;
+        s.inPlaceWaiter = Thread.currentThread();
         ready();
         boolean interrupted = false;
-        while (!admitted && !isDone()) {
+        while (!s.admitted && !isDone()) {
             LockSupport.park(this);
             interrupted |= Thread.interrupted();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return admitted && !isDone();
+        return s.admitted && !isDone();
     }
 
     // ---- slots ------------------------------------------------------------------------------------
 
     /** Returns the run's tags, without repeats. */
     List<String> tags() {
-        return Arrays.asList(tags);
+        return slots == null ? List.of() : Arrays.asList(slots.tags);
     }
 
     /** Returns the id the run's slots are held under: the run's id. */
     UUID slotId() {
         return id();
+    }
+
+    String queuedOn() {
+        return slots == null ? null : slots.queuedOn;
+    }
+
+    void queuedOn(String tag) {
+        slots.queuedOn = tag;
     }
 
     /**
@@ -254,8 +377,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             if (run.inPlaceCaller == ancestor) {
                 return run == this
                         ? "this run, which it called in place"
-                        : run.label().toLowerCase(Locale.ROOT).charAt(0)
-                                + run.label().substring(1) + ", which it called in place";
+                        : run.lowerLabel() + ", which it called in place";
             }
             if (run.inPlaceCaller == null && run.flow.caller() == ancestor) {
                 return "subflow run '" + run.flow.name() + "', which this run belongs to";
@@ -266,13 +388,14 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     void admitted() {
-        SLOTS.compareAndSet(this, NO_SLOTS, HELD);
+        Slots s = slots;
+        SLOTS.compareAndSet(s, NO_SLOTS, HELD);
         if (isDone()) {
             giveBackSlots(null);
             return;
         }
-        admitted = true;
-        Thread waiter = inPlaceWaiter;
+        s.admitted = true;
+        Thread waiter = s.inPlaceWaiter;
         if (waiter != null) {
             LockSupport.unpark(waiter);
         } else {
@@ -281,25 +404,22 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     void queued(String tag, int limit) {
-        waitingTag = tag;
-        waitingLimit = limit;
-        if (type() == StateType.PENDING) {
+        slots.waitingTag = tag;
+        slots.waitingLimit = limit;
+        StateType now = type();
+        if (now == StateType.PENDING || now == StateType.AWAITING_RETRY) {
             transition(StateType.QUEUED);
         }
     }
 
     void aborted(String tag) {
-        String message = "Aborted: the concurrency limit on tag '" + tag + "' is 0, so "
-                + label().toLowerCase(Locale.ROOT).charAt(0) + label().substring(1)
-                + " can never run; raise the limit or delete it to run the tag's"
-                + " tasks";
+        String message = "Aborted: the concurrency limit on tag '" + tag + "' is 0, so " + lowerLabel()
+                + " can never run; raise the limit or delete it to run the tag's tasks";
         finish(State.<T>of(StateType.CANCELLED, "Aborted", message, null, null).forRun(label()));
-        wakeInPlaceWaiter();
     }
 
     void deadlocked(String message) {
         finish(State.<T>failed(message, new WeftException(message)).forRun(label()));
-        wakeInPlaceWaiter();
     }
 
     void slotsUnavailable(String store, RuntimeException e) {
@@ -308,26 +428,19 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                                 + e.getMessage(),
                         e)
                 .forRun(label()));
-        wakeInPlaceWaiter();
-    }
-
-    private void wakeInPlaceWaiter() {
-        Thread waiter = inPlaceWaiter;
-        if (waiter != null) {
-            LockSupport.unpark(waiter);
-        }
     }
 
     /** Gives back the run's slots once, keeping its flow run open until the store has them. */
     private void giveBackSlots(FlowRun holdOpen) {
-        if (!SLOTS.compareAndSet(this, HELD, GIVEN_BACK)) {
+        Slots s = slots;
+        if (!SLOTS.compareAndSet(s, HELD, GIVEN_BACK)) {
             return;
         }
         if (holdOpen != null) {
             holdOpen.hold();
-            limiter.release(this, holdOpen::unhold);
+            s.limiter.release(this, holdOpen::unhold);
         } else {
-            limiter.release(this, () -> {});
+            s.limiter.release(this, () -> {});
         }
     }
 
@@ -335,66 +448,290 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public boolean run(Runnable whenFinal) {
+        String cancelled = flow.cancelledBy();
+        if (cancelled != null) {
+            cancel(cancelled); // the flow run was cancelled while this one waited: it never starts
+            return true;
+        }
         if (!transition(StateType.RUNNING)) {
             return true;
+        }
+        Tries t = tries;
+        int tryNo = 1;
+        if (t != null) {
+            tryNo = ++t.current;
+            GATE.setVolatile(t, 0);
+            t.retryDelay = null;
+            PHASE.setVolatile(this, IN_RUN);
+            if (t.timeout != null) {
+                int timed = tryNo;
+                t.timer = flow.scheduler().schedule(() -> timeOut(timed), t.timeout);
+            }
         }
         Object previous = Context.enter(this);
         Annotations.Scope scope = Annotations.suspend();
         try {
             Object[] input;
             try {
-                input = Inputs.resolve(args);
-                args = null;
+                input = input(t);
             } catch (RuntimeException | Error e) {
                 finish(State.<T>crashed("Task run crashed: its inputs could not be resolved: " + e, e)
                         .forRun(label()));
                 return true;
             }
-            Object value;
-            try {
-                value = spec.body().invoke(input);
-            } catch (Throwable t) {
-                finish(thrown(t));
-                return true;
+            Thread me = Thread.currentThread();
+            BODY.setVolatile(this, me);
+            Object value = null;
+            Throwable error = null;
+            if (!isDone()) {
+                try {
+                    value = spec.body().invoke(input);
+                } catch (Throwable e) {
+                    error = e;
+                }
             }
-            if (!spec.async()) {
-                finish(completed(value));
-                return true;
+            leaveBody(me);
+            if (spec.async() && error == null && !isDone()) {
+                return awaitStage(value, whenFinal, tryNo);
             }
-            return awaitStage(value, whenFinal);
+            endTry(tryNo, value, error);
+            arrive(t);
+            return true;
         } finally {
             Annotations.resume(scope);
             Context.restore(previous);
         }
     }
 
-    private boolean awaitStage(Object value, Runnable listener) {
-        if (!(value instanceof CompletionStage<?> stage)) {
-            finish(thrown(new IllegalStateException(
-                    "Asynchronous task '" + spec.name() + "' returned " + value + " instead of a CompletionStage")));
+    private Object[] input(Tries t) {
+        if (t == null) {
+            Object[] input = Inputs.resolve(args);
+            args = null;
+            return input;
+        }
+        if (t.input == null) {
+            t.input = Inputs.resolve(args);
+            args = null;
+        }
+        return t.input;
+    }
+
+    /** The body returned: takes its thread back from an interrupter, if one is at work, and clears its mark. */
+    private void leaveBody(Thread me) {
+        if (BODY.compareAndSet(this, me, null)) {
+            return;
+        }
+        while (BODY.getVolatile(this) != INTERRUPTED) {
+            Thread.onSpinWait();
+        }
+        BODY.setVolatile(this, null);
+        Thread.interrupted(); // the interrupt was for this run's body, not for what the thread does next
+        flow.bodyLeftAfterInterrupt();
+    }
+
+    /** Interrupts the body's thread if the body is running now; returns whether it did. */
+    private boolean interruptBody() {
+        Object b = BODY.getVolatile(this);
+        if (b instanceof Thread thread && BODY.compareAndSet(this, b, INTERRUPTING)) {
+            flow.bodyInterrupted();
+            thread.interrupt();
+            BODY.setVolatile(this, INTERRUPTED);
             return true;
         }
+        return false;
+    }
+
+    private boolean awaitStage(Object value, Runnable listener, int tryNo) {
+        Tries t = tries;
+        if (!(value instanceof CompletionStage<?> stage)) {
+            endTry(
+                    tryNo,
+                    null,
+                    new IllegalStateException("Asynchronous task '" + spec.name() + "' returned " + value
+                            + " instead of a CompletionStage"));
+            arrive(t);
+            return true;
+        }
+        t.stage = stage;
         this.whenFinal = listener;
-        stage.whenComplete(this::stageDone);
+        stage.whenComplete((v, e) -> stageDone(v, e, tryNo));
         if (PHASE.compareAndSet(this, IN_RUN, RETURNED)) {
             return false;
         }
         this.whenFinal = null;
+        arrive(t); // the stage ended before run() returned; the runner is done with the try on return
         return true;
     }
 
-    private void stageDone(Object value, Throwable error) {
+    private void stageDone(Object value, Throwable error, int tryNo) {
         if (error instanceof CompletionException && error.getCause() != null) {
             error = error.getCause();
         }
-        finish(error == null ? completed(value) : thrown(error));
+        Tries t = tries;
+        t.stage = null;
+        endTry(tryNo, value, error);
         if (!PHASE.compareAndSet(this, IN_RUN, ENDED_IN_RUN)) {
             Runnable listener = whenFinal;
             whenFinal = null;
             if (listener != null) {
                 listener.run();
             }
+            arrive(t);
         }
+    }
+
+    // ---- the end of a try -------------------------------------------------------------------------
+
+    /**
+     * The body ended a try: claims the try's end, unless its timeout did, and decides what follows. The
+     * caller arrives for the body once the runner is done with the try.
+     */
+    private void endTry(int tryNo, Object value, Throwable error) {
+        Tries t = tries;
+        if (t != null) {
+            if (!ENDED.compareAndSet(t, tryNo - 1, tryNo)) {
+                return; // the timeout ended this try
+            }
+            Scheduler.Cancellable timer = t.timer;
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
+        if (error == null) {
+            finish(completed(value));
+        } else {
+            failTry(tryNo, error, thrown(error));
+        }
+        arrive(t); // the decision is made
+    }
+
+    /** The timeout of a try struck: ends the try, interrupts the body, and decides what follows. */
+    private void timeOut(int tryNo) {
+        Tries t = tries;
+        if (isDone() || !ENDED.compareAndSet(t, tryNo - 1, tryNo)) {
+            return;
+        }
+        String limit = describe(t.timeout);
+        TimeoutException e = new TimeoutException(label() + " timed out after " + limit);
+        interruptBody();
+        CompletionStage<?> stage = t.stage;
+        if (stage != null) {
+            stage.toCompletableFuture().cancel(true);
+        }
+        failTry(
+                tryNo,
+                e,
+                State.<T>failed("Task run timed out after " + limit, e).forRun(label()));
+        arrive(t);
+    }
+
+    /** Moves to AWAITING_RETRY if the policy allows another try, else ends the run in {@code failed}. */
+    private void failTry(int tryNo, Throwable error, State<T> failed) {
+        Tries t = tries;
+        if (t != null && !isCrash(error) && tryNo <= t.retries.retries() && !isDone() && accepts(t, error)) {
+            Duration delay = t.retries.delayBefore(tryNo);
+            t.lastFailure = error;
+            t.nextTry = flow.scheduler().now().plus(delay);
+            t.retryDelay = delay;
+            if (transition(StateType.AWAITING_RETRY)) {
+                return;
+            }
+            t.retryDelay = null;
+        }
+        finish(failed);
+    }
+
+    private static boolean accepts(Tries t, Throwable error) {
+        try {
+            return t.retries.accepts(error);
+        } catch (RuntimeException e) {
+            return false; // a condition that throws decides nothing: the failure stands
+        }
+    }
+
+    /**
+     * One of the two parties of a try is done: the one that decided its end, or the body (its thread and
+     * resources are back with the runner). The second schedules the retry, if there is one.
+     */
+    private void arrive(Tries t) {
+        if (t == null || (int) GATE.getAndAdd(t, 1) != 1) {
+            return;
+        }
+        Duration delay = t.retryDelay;
+        if (delay == null || isDone()) {
+            return;
+        }
+        Slots s = slots;
+        if (s != null && SLOTS.compareAndSet(s, HELD, NO_SLOTS)) {
+            s.limiter.release(this, () -> scheduleRetry(t, delay)); // no slot between tries
+        } else {
+            scheduleRetry(t, delay);
+        }
+    }
+
+    private void scheduleRetry(Tries t, Duration delay) {
+        if (!isDone()) {
+            t.retryTimer = flow.scheduler().schedule(this::retryNow, delay);
+        }
+    }
+
+    private void retryNow() {
+        Tries t = tries;
+        t.retryTimer = null;
+        if (isDone()) {
+            return;
+        }
+        Thread inPlace = t.inPlaceThread;
+        if (inPlace != null) {
+            t.retryDue = true;
+            LockSupport.unpark(inPlace);
+        } else {
+            ready();
+        }
+    }
+
+    // ---- cancelling -------------------------------------------------------------------------------
+
+    @Override
+    public boolean cancel() {
+        return cancel("Cancelled by the user");
+    }
+
+    /**
+     * Ends the run {@code CANCELLED} unless it has ended: a waiting run never starts, a running one's body is
+     * interrupted, and its slots are given back at once.
+     *
+     * @param reason why, for the state's message
+     * @return whether this call ended the run
+     */
+    boolean cancel(String reason) {
+        StateType was = type();
+        if (was.isFinal()) {
+            return false;
+        }
+        boolean running = was == StateType.RUNNING;
+        String message = running ? reason + "; the run was interrupted while it ran" : reason + " before it started";
+        if (!complete(State.<T>cancelled(message).forRun(label()))) {
+            return false;
+        }
+        interruptBody();
+        Tries t = tries;
+        if (t != null) {
+            Scheduler.Cancellable retry = t.retryTimer;
+            if (retry != null) {
+                retry.cancel();
+            }
+            Scheduler.Cancellable timer = t.timer;
+            if (timer != null) {
+                timer.cancel();
+            }
+            CompletionStage<?> stage = t.stage;
+            if (stage != null) {
+                stage.toCompletableFuture().cancel(true);
+            }
+        }
+        propagate(this);
+        return true;
     }
 
     @Override
@@ -420,6 +757,18 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return t instanceof VirtualMachineError || t instanceof LinkageError;
     }
 
+    /** Writes a duration as people do: {@code 1.5s}, {@code 250ms}, {@code 2m}. */
+    static String describe(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms % 60_000 == 0) {
+            return (ms / 60_000) + "m";
+        }
+        return (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + "s";
+    }
+
     // ---- state ------------------------------------------------------------------------------------
 
     @Override
@@ -433,35 +782,70 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                             : "Waiting for task runner `" + flow.runnerName() + "` to start it"
                                     + (resources.isEmpty() ? "" : " on a worker with " + resources + " free"));
         }
-        if (type == StateType.QUEUED) {
-            String tag = waitingTag;
+        if (type == StateType.QUEUED && slots != null) {
+            String tag = slots.waitingTag;
             if (tag != null) {
-                int limit = waitingLimit;
+                int limit = slots.waitingLimit;
                 return State.of(
                         type,
                         "Waiting for a concurrency slot on tag '" + tag + "': all " + limit + " slot"
                                 + (limit == 1 ? " is" : "s are") + " taken");
             }
         }
+        if (type == StateType.AWAITING_RETRY && tries != null) {
+            Tries t = tries;
+            Instant next = t.nextTry;
+            Duration delay = t.retryDelay;
+            int failed = t.current;
+            int of = t.retries.retries() + 1;
+            String at = next == null
+                    ? ""
+                    : "; try " + (failed + 1) + " of " + of + " starts at "
+                            + CLOCK.format(LocalTime.ofInstant(next, ZoneId.systemDefault()))
+                            + (delay == null ? "" : ", in " + describe(delay));
+            Throwable why = t.lastFailure;
+            return State.of(
+                    type,
+                    "AwaitingRetry",
+                    "Try " + failed + " of " + of + " failed" + (why == null ? "" : " with " + why) + at,
+                    null,
+                    why);
+        }
         return State.of(type);
     }
 
     @Override
     protected void transitioned(StateType to, State<T> finalState) {
-        Object detail = finalState != null ? finalState : to == StateType.QUEUED ? liveState(to) : to;
+        Object detail = finalState != null
+                ? finalState
+                : to == StateType.QUEUED || to == StateType.AWAITING_RETRY ? liveState(to) : to;
         flow.recorder().record(Event.Kind.TASK_STATE, this, detail);
     }
 
     @Override
     protected void afterFinal() {
-        Limiter l = limiter;
-        if (l != null) {
-            if ((int) SLOTS.getVolatile(this) == HELD) {
-                giveBackSlots(flow);
-            } else {
-                l.forget(this);
+        Slots s = slots;
+        if (s != null) {
+            Limiter l = s.limiter;
+            if (l != null) {
+                if ((int) SLOTS.getVolatile(s) == HELD) {
+                    giveBackSlots(flow);
+                } else {
+                    l.forget(this);
+                }
+            }
+            Thread waiter = s.inPlaceWaiter;
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
             }
         }
-        flow.runFinished(finalState());
+        Tries t = tries;
+        if (t != null) {
+            Thread inPlace = t.inPlaceThread;
+            if (inPlace != null) {
+                LockSupport.unpark(inPlace);
+            }
+        }
+        flow.runFinished(this, finalState());
     }
 }

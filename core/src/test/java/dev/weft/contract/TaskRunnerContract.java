@@ -491,6 +491,86 @@ public abstract class TaskRunnerContract {
         }
     }
 
+    @Test
+    public void shouldRetryAFailedTryUntilItSucceeds() {
+        AtomicInteger tries = new AtomicInteger();
+        Task0<Integer> flaky = Task.of("flaky", () -> {
+                    int n = tries.incrementAndGet();
+                    if (n < 3) {
+                        throw new IllegalStateException("try " + n);
+                    }
+                    return n;
+                })
+                .withRetries(2);
+        assertThat(flow("retries", () -> flaky.submit().result()).call()).isEqualTo(3);
+    }
+
+    @Test
+    public void shouldEndATryThatRunsPastItsTimeout() {
+        Task0<Integer> slow = Task.<Integer>of("slow", () -> {
+                    new java.util.concurrent.CountDownLatch(1).await(); // until interrupted
+                    return 0;
+                })
+                .withTimeout(Duration.ofMillis(50));
+        AtomicReference<State<Integer>> run = new AtomicReference<>();
+        State<Void> flowState = Flow.of("timeout", runner(), () -> {
+                    run.set(slow.submit().await());
+                })
+                .callForState();
+        State<Integer> state = run.get();
+        assertThat(flowState.type()).isEqualTo(StateType.FAILED);
+        assertThat(state.type()).isEqualTo(StateType.FAILED);
+        assertThat(state.exception()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+    }
+
+    @Test
+    public void shouldCancelRunsWaitingForTheirRunnerWhenTheFlowTimesOut() {
+        // One worker with one process: the first call holds it until interrupted, the others wait for the
+        // runner; the flow's timeout cancels them all, and none ever runs.
+        AtomicInteger started = new AtomicInteger();
+        Task1<Integer, Integer> process = Task.<Integer, Integer>of("process", (Integer i) -> {
+                    started.incrementAndGet();
+                    new java.util.concurrent.CountDownLatch(1).await();
+                    return i;
+                })
+                .withResources(Map.of("process", 1));
+        List<TaskFuture<Integer>> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        State<Void> state = Flow.of("flow-timeout", runner(Map.of("process", 1)), () -> {
+                    for (int i = 0; i < 100; i++) {
+                        runs.add(process.submit(i));
+                    }
+                })
+                .withTimeout(Duration.ofMillis(200))
+                .callForState();
+        assertThat(state.type()).isEqualTo(StateType.FAILED);
+        assertThat(state.exception()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(runs).hasSize(100).allSatisfy(r -> assertThat(r.state().type())
+                .isEqualTo(StateType.CANCELLED));
+        assertThat(started).hasValueLessThanOrEqualTo(1);
+    }
+
+    @Test
+    public void shouldNeverStartACancelledRunNorWhatDependsOnIt() {
+        CompletableFuture<Integer> gate = new CompletableFuture<>();
+        Task0<Integer> first = Task.async("first", () -> gate);
+        AtomicInteger ran = new AtomicInteger();
+        Task1<Integer, Integer> second = Task.of("second", (Integer x) -> ran.incrementAndGet());
+        AtomicReference<State<Integer>> last = new AtomicReference<>();
+        State<Integer> state = flow("cancel", () -> {
+                    TaskFuture<Integer> a = first.submit();
+                    TaskFuture<Integer> b = second.submit(a);
+                    TaskFuture<Integer> c = second.submit(b);
+                    assertThat(b.cancel()).isTrue();
+                    gate.complete(1);
+                    last.set(c.await());
+                    return a.result();
+                })
+                .callForState();
+        assertThat(last.get().type()).isEqualTo(StateType.CANCELLED);
+        assertThat(state.type()).isEqualTo(StateType.CANCELLED);
+        assertThat(ran).hasValue(0);
+    }
+
     /** Waits until a run has started (it starts on another thread once the one before has ended). */
     static void awaitRunning(TaskFuture<?> future) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

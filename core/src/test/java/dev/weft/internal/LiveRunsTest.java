@@ -1,0 +1,100 @@
+package dev.weft.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Property: whatever adds, removes and walks race, a walk never sees a run that was removed before it
+ * began, and sees every run that was added before it began and is not removed until it ends; at rest it
+ * sees exactly the runs still in. Chunks fill, empty and are dropped many times over.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+final class LiveRunsTest {
+
+    @RepeatedTest(5)
+    void shouldWalkExactlyTheRunsStillInUnderRacingAddsAndRemoves() throws InterruptedException {
+        LiveRuns live = new LiveRuns();
+        int threads = 4;
+        int perThread = 20_000;
+        Set<Object> kept = ConcurrentHashMap.newKeySet();
+        Set<Object> pinned = ConcurrentHashMap.newKeySet();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> failures = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+
+        // Pinned runs stay in for the whole test: every walk must see each of them.
+        for (int i = 0; i < 50; i++) {
+            Object run = "pinned-" + i;
+            live.add(run);
+            pinned.add(run);
+        }
+        Thread walker = Thread.ofPlatform().start(() -> {
+            try {
+                start.await();
+                while (!stop.get()) {
+                    Set<Object> seen = new HashSet<>();
+                    live.forEach(seen::add);
+                    if (!seen.containsAll(pinned)) {
+                        throw new AssertionError("a walk missed a run that stayed in");
+                    }
+                }
+            } catch (Throwable t) {
+                synchronized (failures) {
+                    failures.add(t);
+                }
+            }
+        });
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            workers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    List<Integer> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        Object run = id + "-" + i;
+                        int slot = live.add(run);
+                        if (i % 997 == 0) {
+                            kept.add(run); // stays in
+                        } else {
+                            mine.add(slot);
+                        }
+                        if (mine.size() > 16) {
+                            live.remove(mine.remove(0));
+                        }
+                    }
+                    for (int slot : mine) {
+                        live.remove(slot);
+                    }
+                } catch (Throwable e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        stop.set(true);
+        walker.join();
+
+        assertThat(failures).isEmpty();
+        Set<Object> seen = new HashSet<>();
+        live.forEach(seen::add);
+        Set<Object> expected = new HashSet<>(kept);
+        expected.addAll(pinned);
+        assertThat(seen).isEqualTo(expected);
+    }
+}
