@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -230,7 +231,11 @@ public final class Placement {
                 kept = placed;
                 keepFirst = false;
             } else {
-                launcher.launch(placed);
+                try {
+                    launcher.launch(placed);
+                } catch (RejectedExecutionException e) {
+                    placed.rejected(e); // the runner's threads are gone: the call crashes, never waits forever
+                }
             }
         }
     }
@@ -584,6 +589,15 @@ public final class Placement {
             }
             released();
             call.crash(cause);
+        }
+
+        /** The launcher refused the call: crashes it and gives back what it holds, placing nothing more. */
+        void rejected(RejectedExecutionException cause) {
+            worker.freeSlots.incrementAndGet();
+            if (!shape.empty) {
+                worker.releaseResources(shape);
+            }
+            call.crash(new IllegalStateException("The task runner could not start the call: " + cause, cause));
         }
 
         /**

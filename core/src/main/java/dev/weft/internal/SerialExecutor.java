@@ -45,6 +45,9 @@ public final class SerialExecutor implements Helper {
 
     private volatile Thread helper;
 
+    /** The runner's name once it has shut down: calls still queued then crash instead of running. */
+    private volatile String shutDownBy;
+
     /**
      * Queues a call and, unless another thread or an in-flight asynchronous call holds the lock, runs the
      * queue on the calling thread.
@@ -68,6 +71,11 @@ public final class SerialExecutor implements Helper {
         for (; ; ) {
             TaskRunner.Call call;
             while ((call = next()) != null) {
+                String shutDown = shutDownBy;
+                if (shutDown != null) {
+                    call.crash(new RejectedExecutionException(shutDown + " was shut down before the call ran"));
+                    continue;
+                }
                 if (!runOne(call, resume)) {
                     return; // the in-flight call keeps the lock; its end calls resume
                 }
@@ -159,6 +167,7 @@ public final class SerialExecutor implements Helper {
 
     /** Crashes the calls still queued, if no call is running; used when the runner shuts down. */
     public void crashQueued(String runner) {
+        shutDownBy = runner; // a call in flight holds the lock: the drain it resumes crashes the rest
         if (!LOCK.compareAndSet(this, 0, 1)) {
             return;
         }

@@ -65,6 +65,9 @@ public final class FixedThreadsTaskRunner implements TaskRunner {
 
     @Override
     public void shutdown() {
+        if (!pool.isShutdown()) {
+            placement.crashWaiting(name() + " was shut down before the call could start");
+        }
         pool.shutdown();
     }
 

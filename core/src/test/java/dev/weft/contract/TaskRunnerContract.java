@@ -615,6 +615,90 @@ public abstract class TaskRunnerContract {
     }
 
     @Test
+    public void shouldCrashTheCallsStillWaitingWhenTheRunnerShutsDownUnderThem() {
+        // A holds the worker's one process (in flight until the test ends it); B waits for it. Shutting the
+        // runner down under B crashes it, with a reason, instead of leaving it waiting forever.
+        TaskRunner runner = runner(Map.of("process", 1));
+        runner.start();
+        AtomicReference<Runnable> endA = new AtomicReference<>();
+        AtomicReference<Throwable> crashedB = new AtomicReference<>();
+        AtomicInteger ranB = new AtomicInteger();
+        runner.submit(new TaskRunner.Call() {
+            @Override
+            public String name() {
+                return "a";
+            }
+
+            @Override
+            public dev.weft.Resources resources() {
+                return dev.weft.Resources.of("process", 1);
+            }
+
+            @Override
+            public boolean run(Runnable whenFinal) {
+                endA.set(whenFinal);
+                return false;
+            }
+
+            @Override
+            public void crash(Throwable cause) {}
+        });
+        awaitCondition("a to start", () -> endA.get() != null);
+        runner.submit(new TaskRunner.Call() {
+            @Override
+            public String name() {
+                return "b";
+            }
+
+            @Override
+            public dev.weft.Resources resources() {
+                return dev.weft.Resources.of("process", 1);
+            }
+
+            @Override
+            public boolean run(Runnable whenFinal) {
+                ranB.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            public void crash(Throwable cause) {
+                crashedB.set(cause);
+            }
+        });
+        runner.shutdown();
+        endA.get().run();
+        assertThat(crashedB.get()).isNotNull().hasMessageContaining("shut down");
+        assertThat(ranB).hasValue(0);
+    }
+
+    @Test
+    public void shouldCrashARunWhoseTaskRunsOutOfMemoryAndWakeItsWaiters() {
+        Task0<Integer> oom = Task.<Integer>of("oom", () -> {
+            throw new OutOfMemoryError("simulated");
+        });
+        AtomicReference<State<Integer>> seen = new AtomicReference<>();
+        State<Void> state = Flow.of("crash", runner(), () -> {
+                    TaskFuture<Integer> run = oom.submit();
+                    seen.set(run.await());
+                })
+                .callForState();
+        assertThat(seen.get().type()).isEqualTo(StateType.CRASHED);
+        assertThat(seen.get().message()).isEqualTo("Task run crashed: java.lang.OutOfMemoryError: simulated");
+        assertThat(state.type()).isEqualTo(StateType.FAILED);
+    }
+
+    private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     public void shouldFailFastWhenUsedBeforeStartOrAfterShutdown() {
         TaskRunner runner = runner();
         TaskRunner.Call call = new TaskRunner.Call() {
