@@ -4,6 +4,7 @@ import dev.weft.Resources;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The calling thread's stack of annotation scopes ({@code dev.weft.Annotate}): the priority and resources
@@ -12,6 +13,12 @@ import java.util.Set;
  */
 public final class Annotations {
     private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
+
+    /**
+     * How many scopes are open in the process. While none is, a task body has nothing to suspend, and the
+     * thread-local is not even read: on a fresh virtual thread, reading it would make it an entry.
+     */
+    private static final AtomicInteger OPEN = new AtomicInteger();
 
     private Annotations() {}
 
@@ -53,6 +60,7 @@ public final class Annotations {
                 allTags,
                 Thread.currentThread());
         CURRENT.set(scope);
+        OPEN.incrementAndGet();
         return scope;
     }
 
@@ -73,6 +81,7 @@ public final class Annotations {
             throw new IllegalStateException("Annotation scopes must be closed innermost first; use try-with-resources");
         }
         CURRENT.set(scope.outer());
+        OPEN.decrementAndGet();
     }
 
     /**
@@ -82,6 +91,9 @@ public final class Annotations {
      * @return what to give {@link #resume}
      */
     static Scope suspend() {
+        if (OPEN.get() == 0) {
+            return null;
+        }
         Scope scope = CURRENT.get();
         if (scope != null) {
             CURRENT.set(null);
@@ -97,17 +109,17 @@ public final class Annotations {
     }
 
     static Integer priority() {
-        Scope scope = CURRENT.get();
+        Scope scope = OPEN.get() == 0 ? null : CURRENT.get();
         return scope == null ? null : scope.priority();
     }
 
     static Resources resources() {
-        Scope scope = CURRENT.get();
+        Scope scope = OPEN.get() == 0 ? null : CURRENT.get();
         return scope == null ? null : scope.resources();
     }
 
     static List<String> tags() {
-        Scope scope = CURRENT.get();
+        Scope scope = OPEN.get() == 0 ? null : CURRENT.get();
         return scope == null ? null : scope.tags();
     }
 }
