@@ -425,6 +425,9 @@ final class ConcurrencyLimitsTest {
                                     .orElseThrow()
                                     .activeSlots())
                             .containsExactlyInAnyOrder(a.id(), b.id());
+                    assertThat(a.id()).isNotEqualTo(b.id()).isSameAs(a.id());
+                    assertThat(a.id().version()).isEqualTo(4); // random
+                    assertThat(a.id().variant()).isEqualTo(2); // IETF
                     hold.complete(1);
                     return a.result() + b.result();
                 })

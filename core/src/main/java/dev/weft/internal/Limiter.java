@@ -61,7 +61,6 @@ public final class Limiter {
     private final Map<String, LinkedHashSet<TaskRun<?>>> queues = new HashMap<>();
     private final Map<String, Set<TaskRun<?>>> nestedQueued = new HashMap<>();
     private final Map<UUID, TaskRun<?>> held = new HashMap<>();
-    private final Set<TaskRun<?>> attempting = new HashSet<>();
     private ScheduledExecutorService timer;
     private int queued;
     private boolean retired;
@@ -221,7 +220,7 @@ public final class Limiter {
     private void attempt(TaskRun<?> run) {
         for (; ; ) {
             synchronized (lock) {
-                if (!attempting.add(run)) {
+                if (!run.startAttempt()) {
                     return; // the thread asking for it now re-asks if a slot came free meanwhile
                 }
             }
@@ -241,7 +240,7 @@ public final class Limiter {
             switch (answer.outcome()) {
                 case GRANTED -> {
                     synchronized (lock) {
-                        attempting.remove(run);
+                        run.endAttempt();
                         dequeue(run);
                         held.put(run.slotId(), run);
                         startTimer();
@@ -258,7 +257,7 @@ public final class Limiter {
                     String deadlock;
                     TaskRun<?> victim;
                     synchronized (lock) {
-                        attempting.remove(run);
+                        run.endAttempt();
                         enqueue(run, answer.tag());
                         Deadlock found = deadlock(run, answer);
                         victim = found == null ? null : found.victim;
@@ -285,7 +284,7 @@ public final class Limiter {
 
     private void settle(TaskRun<?> run) {
         synchronized (lock) {
-            attempting.remove(run);
+            run.endAttempt();
             dequeue(run);
             stopIfIdle();
         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -107,7 +108,7 @@ public abstract class Node<T> implements TaskFuture<T> {
     public final UUID id() {
         UUID i = id;
         if (i == null) {
-            UUID made = UUID.randomUUID();
+            UUID made = randomId();
             UUID won = (UUID) ID.compareAndExchange(this, null, made);
             i = won == null ? made : won;
         }
@@ -117,6 +118,17 @@ public abstract class Node<T> implements TaskFuture<T> {
     @Override
     public boolean cancel() {
         return !isDone() && finish(State.<T>cancelled("Cancelled by the user").forRun(label()));
+    }
+
+    /**
+     * A version 4 (random) UUID from the thread's fast generator: run ids need to be unique, not
+     * unguessable, and {@link UUID#randomUUID()} would take a secure random number per run.
+     */
+    static UUID randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+        return new UUID(high, low);
     }
 
     // ---- state ------------------------------------------------------------------------------------

@@ -97,7 +97,15 @@ public final class Recorder {
         }
     }
 
-    private boolean wanted(Event.Kind kind, Object detail) {
+    /**
+     * Returns whether some sink wants an event like this one, so that a caller can skip building a costly
+     * detail.
+     *
+     * @param kind the kind
+     * @param detail a detail of the same kind as the real one
+     * @return whether to record it
+     */
+    boolean wanted(Event.Kind kind, Object detail) {
         for (EventSink sink : sinks) {
             if (sink.wants(kind, detail)) {
                 return true;

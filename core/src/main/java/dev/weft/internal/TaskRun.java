@@ -52,7 +52,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private static final VarHandle SLOTS;
     private static final VarHandle ENDED;
     private static final VarHandle GATE;
-    private static final String[] NO_TAGS = new String[0];
+    private static final State<?> QUEUED_PROBE = State.of(StateType.QUEUED);
+    private static final State<?> RETRY_PROBE = State.of(StateType.AWAITING_RETRY);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     // Handshake between run() returning and an asynchronous body's stage completing.
@@ -119,6 +120,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         volatile int waitingLimit;
         volatile Thread inPlaceWaiter;
         volatile boolean admitted;
+
+        /** Whether a thread is asking the store for the run's slots now; guarded by the limiter's lock. */
+        boolean attempting;
 
         /** The tag whose queue the run sits in; guarded by the limiter's lock. */
         String queuedOn;
@@ -351,6 +355,20 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     void queuedOn(String tag) {
         slots.queuedOn = tag;
+    }
+
+    /** Under the limiter's lock: marks the run as being asked for; false if it already is. */
+    boolean startAttempt() {
+        if (slots.attempting) {
+            return false;
+        }
+        slots.attempting = true;
+        return true;
+    }
+
+    /** Under the limiter's lock. */
+    void endAttempt() {
+        slots.attempting = false;
     }
 
     /**
@@ -816,10 +834,15 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     protected void transitioned(StateType to, State<T> finalState) {
-        Object detail = finalState != null
-                ? finalState
-                : to == StateType.QUEUED || to == StateType.AWAITING_RETRY ? liveState(to) : to;
-        flow.recorder().record(Event.Kind.TASK_STATE, this, detail);
+        Recorder recorder = flow.recorder();
+        if (finalState == null && (to == StateType.QUEUED || to == StateType.AWAITING_RETRY)) {
+            // These states are logged with their message, which is only built if someone will read it.
+            if (recorder.wanted(Event.Kind.TASK_STATE, to == StateType.QUEUED ? QUEUED_PROBE : RETRY_PROBE)) {
+                recorder.record(Event.Kind.TASK_STATE, this, liveState(to));
+            }
+            return;
+        }
+        recorder.record(Event.Kind.TASK_STATE, this, finalState != null ? finalState : to);
     }
 
     @Override

@@ -4,6 +4,10 @@ import dev.weft.examples.parallel.AnnotateScopes;
 import dev.weft.examples.parallel.BlockingCalls;
 import dev.weft.examples.parallel.ConnectionLimit;
 import dev.weft.examples.parallel.ParallelSum;
+import dev.weft.examples.reliability.CancelRuns;
+import dev.weft.examples.reliability.FlakyDownload;
+import dev.weft.examples.reliability.FlowTimeout;
+import dev.weft.examples.reliability.TaskTimeout;
 import dev.weft.examples.science.MonteCarloPi;
 import dev.weft.examples.seed.AnnotatePriority;
 import dev.weft.examples.seed.AnnotateResources;
@@ -45,6 +49,7 @@ public final class Examples {
     private static final String WHEN = "Task runners > When to use .result() in flows > ";
     private static final String DASK = "Task runners > Running tasks on Dask > ";
     private static final String LIMITS = "Task runners (first page) > Task run concurrency limits";
+    private static final String RELIABILITY = "Weft's own: docs/concepts.md, Retries, timeouts and cancellation";
 
     private static final List<Example> ALL = List.of(
             new Example(
@@ -208,7 +213,29 @@ public final class Examples {
                     "connection-limit",
                     "a resource as a concurrency limit: at most 2 queries hold a connection at once",
                     "Weft's own: docs/forkjoin.md",
-                    () -> ConnectionLimit.main(NO_ARGS)));
+                    () -> ConnectionLimit.main(NO_ARGS)),
+            new Example(
+                    "flaky-download",
+                    "retries with exponential backoff get a file on the third try; a bad request fails at once",
+                    RELIABILITY,
+                    () -> FlakyDownload.main(NO_ARGS)),
+            new Example(
+                    "task-timeout",
+                    "a try that hangs times out after 200 ms and is interrupted; the retry completes",
+                    RELIABILITY,
+                    () -> TaskTimeout.main(NO_ARGS)),
+            new Example(
+                    "cancel-runs",
+                    "cancelled runs: a waiting one never starts, nor does its downstream; a running one is"
+                            + " interrupted; a started flow run is cancelled",
+                    RELIABILITY,
+                    () -> CancelRuns.main(NO_ARGS)),
+            new Example(
+                    "flow-timeout",
+                    "a flow run times out after 300 ms: its running export is interrupted, the queued ones never"
+                            + " start",
+                    RELIABILITY,
+                    () -> FlowTimeout.main(NO_ARGS)));
 
     /**
      * Returns every example, in demo order: the seed pages' examples in the order the newer page tells
