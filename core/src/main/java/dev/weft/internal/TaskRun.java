@@ -501,7 +501,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             BODY.setVolatile(this, me);
             Object value = null;
             Throwable error = null;
-            if (!isDone()) {
+            // A try whose timeout struck before its body began never begins: the interrupt had no thread.
+            if (!isDone() && (t == null || (int) ENDED.getVolatile(t) < tryNo)) {
                 try {
                     value = spec.body().invoke(input);
                 } catch (Throwable e) {
@@ -727,8 +728,12 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (was.isFinal()) {
             return false;
         }
-        boolean running = was == StateType.RUNNING;
-        String message = running ? reason + "; the run was interrupted while it ran" : reason + " before it started";
+        String message =
+                switch (was) {
+                    case RUNNING -> reason + "; the run was interrupted while it ran";
+                    case AWAITING_RETRY -> reason + " while it awaited a retry";
+                    default -> reason + " before it started";
+                };
         if (!complete(State.<T>cancelled(message).forRun(label()))) {
             return false;
         }

@@ -31,12 +31,12 @@ public final class FlowTimeout {
     static final Duration BIG_EXPORT = Duration.ofMinutes(1);
 
     // snippet:flow-timeout
-    static final Task1<String, Integer> export = Task.of("export", (String table) -> {
+    static final Task1<String, String> export = Task.of("export", (String table) -> {
                 System.out.println("exporting " + table + "...");
                 if (table.equals(BIG_TABLE)) {
                     Thread.sleep(BIG_EXPORT); // far too long; interrupted when the flow run times out
                 }
-                return table.length();
+                return table + ".csv";
             })
             .withResources(Map.of("process", 1));
 

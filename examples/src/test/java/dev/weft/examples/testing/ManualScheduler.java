@@ -22,9 +22,10 @@ public final class ManualScheduler implements Scheduler {
 
     private record Action(Instant due, long order, Runnable action) {}
 
-    private final PriorityQueue<Action> due = new PriorityQueue<>((a, b) -> a.due().equals(b.due())
-            ? Long.compare(a.order(), b.order())
-            : a.due().compareTo(b.due()));
+    private final PriorityQueue<Action> due =
+            new PriorityQueue<>((a, b) -> a.due().equals(b.due())
+                    ? Long.compare(a.order(), b.order())
+                    : a.due().compareTo(b.due()));
     private final List<Duration> asked = new ArrayList<>();
     private Instant now = START;
 
@@ -77,8 +78,8 @@ public final class ManualScheduler implements Scheduler {
         while (asked.size() < count) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("Waited for " + count + " scheduled actions; " + asked.size()
-                        + " were asked for: " + asked);
+                throw new AssertionError(
+                        "Waited for " + count + " scheduled actions; " + asked.size() + " were asked for: " + asked);
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
