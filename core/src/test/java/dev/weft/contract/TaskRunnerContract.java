@@ -617,4 +617,22 @@ public abstract class TaskRunnerContract {
         assertThat(sample).hasSize(runs / 1000).allSatisfy(ref -> assertThat(ref.get())
                 .isNull());
     }
+
+    @Test
+    public void shouldMapOneRunPerElementAndReturnTheirFuturesInOrder() {
+        List<Integer> values = flow("map", () -> {
+                    TaskFuture<Integer> five = INC.submit(4);
+                    List<TaskFuture<Integer>> incs = INC.map(List.of(0, five, 9));
+                    List<TaskFuture<Integer>> sums = ADD.map(List.of(1, 2, 3), 10);
+                    assertThat(incs)
+                            .extracting(TaskFuture::name)
+                            .containsExactly(
+                                    "inc-" + INC.key() + "-1", "inc-" + INC.key() + "-2", "inc-" + INC.key() + "-3");
+                    List<Integer> all = new ArrayList<>(TaskFuture.gather(incs).result());
+                    all.addAll(TaskFuture.gather(sums).result());
+                    return all;
+                })
+                .call();
+        assertThat(values).containsExactly(1, 6, 10, 11, 12, 13);
+    }
 }
