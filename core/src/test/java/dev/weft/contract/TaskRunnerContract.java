@@ -635,4 +635,36 @@ public abstract class TaskRunnerContract {
                 .call();
         assertThat(values).containsExactly(1, 6, 10, 11, 12, 13);
     }
+
+    @Test
+    public void shouldYieldEveryFutureOnceFromAsCompleted() {
+        List<CompletableFuture<Integer>> gates =
+                List.of(new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>());
+        Task1<Integer, Integer> held = Task.async("held", (Integer i) -> gates.get(i));
+        Task0<Integer> boom = Task.of("boom", () -> {
+            throw new IllegalStateException("boom");
+        });
+        State<Void> state = stateOf(flow("as-completed", () -> {
+            List<TaskFuture<Integer>> futures = new ArrayList<>();
+            try {
+                futures.addAll(held.map(List.of(0, 1, 2)));
+                futures.addAll(INC.map(List.of(0, 1, 2)));
+                futures.add(boom.submit());
+                Iterable<TaskFuture<Integer>> inOrder = TaskFuture.asCompleted(futures, Duration.ofSeconds(60));
+                for (int i = 2; i >= 0; i--) {
+                    gates.get(i).complete(i);
+                }
+                List<TaskFuture<Integer>> yielded = new ArrayList<>();
+                for (TaskFuture<Integer> future : inOrder) {
+                    assertThat(future.isDone()).isTrue();
+                    yielded.add(future);
+                }
+                assertThat(yielded).hasSize(futures.size()).containsExactlyInAnyOrderElementsOf(futures);
+                assertThat(TaskFuture.waitAll(futures).done()).containsExactlyElementsOf(futures);
+            } finally {
+                gates.forEach(g -> g.complete(-1));
+            }
+        }));
+        assertThat(state.toString()).isEqualTo("Failed(message='1/7 states failed.', type=FAILED)");
+    }
 }
