@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.internal.CallOptions;
 import dev.weft.internal.Engine;
+import dev.weft.internal.Mapping;
 import dev.weft.internal.Node;
 import dev.weft.internal.TaskSpec;
 import java.time.Duration;
@@ -69,6 +70,14 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
 
     final <R> R callWith(Object... args) {
         return Engine.call(spec, options, args);
+    }
+
+    final <R> List<TaskFuture<R>> mapEach(Iterable<?> elements) {
+        return Mapping.each(spec, options, elements);
+    }
+
+    final <R> List<TaskFuture<R>> mapZipped(Object... args) {
+        return Mapping.zipped(spec, options, args);
     }
 
     final CallOptions plusWaitFor(TaskFuture<?>[] upstream) {
@@ -338,6 +347,19 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
         Objects.requireNonNull(fn, "fn");
         return new Task3<>(
                 TaskSpec.of(name, args -> fn.apply((A) args[0], (B) args[1], (C) args[2]), true), NO_UPSTREAM);
+    }
+
+    /**
+     * Holds a constant argument of {@code map} out of the mapping (Prefect's {@code unmapped}): every run
+     * gets the whole value. Needed for a constant that is an {@link Iterable}, such as a list.
+     *
+     * @param value the constant
+     * @param <T> its type
+     * @return the wrapped constant
+     * @see Task2#map(Object, Object)
+     */
+    public static <T> Unmapped<T> unmapped(T value) {
+        return Unmapped.of(value);
     }
 
     // ---- bodies -----------------------------------------------------------------------------------

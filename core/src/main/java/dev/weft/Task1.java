@@ -3,6 +3,7 @@ package dev.weft;
 import dev.weft.internal.CallOptions;
 import dev.weft.internal.TaskSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,6 +70,24 @@ public final class Task1<A, R> extends Task {
      */
     public R call(TaskFuture<? extends A> a) {
         return callWith(a);
+    }
+
+    /**
+     * Submits one run of this task per element and returns their futures at once, in the elements' order
+     * (Prefect's {@code task.map}). Each element is an argument as {@code submit} takes it: a value, or a
+     * {@link TaskFuture} of one, whose run starts once that future has completed. Each run is what {@code
+     * submit} makes: its own index and name, and this task's {@code waitFor}, priority, resources and tags.
+     *
+     * {@snippet :
+     * List<TaskFuture<String>> greetings = sayHello.map(List.of("Marvin", "Arthur")); // two runs
+     * }
+     *
+     * @param as the arguments, values or futures, read once
+     * @return the runs' futures, one per element, in order; an unmodifiable list
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public List<TaskFuture<R>> map(Iterable<?> as) {
+        return mapEach(as);
     }
 
     /**

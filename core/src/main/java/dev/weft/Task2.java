@@ -3,6 +3,7 @@ package dev.weft;
 import dev.weft.internal.CallOptions;
 import dev.weft.internal.TaskSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -128,6 +129,36 @@ public final class Task2<A, B, R> extends Task {
      */
     public R call(TaskFuture<? extends A> a, TaskFuture<? extends B> b) {
         return callWith(a, b);
+    }
+
+    /**
+     * Submits one run of this task per position of its mapped arguments and returns their futures at once,
+     * in order (Prefect's {@code task.map}): run {@code i} gets element {@code i} of each mapped argument,
+     * and the whole of each constant one.
+     *
+     * <p>An {@link Iterable} argument is mapped, except a {@link java.nio.file.Path}, which is given whole.
+     * Any other value is a constant, as is a value wrapped in {@link Task#unmapped}: wrap a constant that is
+     * itself a collection, or it is mapped. Arrays are constants; map over a list of their elements. A future,
+     * as an element or as a constant, reaches the runs as its value, and they start once it has completed;
+     * to map over the value of a future of a list, wait for it first ({@code map(listFuture.result(), ...)}).
+     * Each run is what {@code submit} makes: its own index and name, and this task's {@code waitFor},
+     * priority, resources and tags. Every {@code Iterable} is read once, and the arguments are checked
+     * before the first run is submitted, so a call with bad arguments submits nothing.
+     *
+     * {@snippet :
+     * List<TaskFuture<Integer>> sums = add.map(List.of(1, 2, 3), 10); // 11, 12, 13
+     * List<TaskFuture<Integer>> pairs = add.map(List.of(1, 2), List.of(10, 20)); // 11, 22
+     * }
+     *
+     * @param a the first argument: an {@code Iterable} to map, or a constant
+     * @param b the second argument: an {@code Iterable} to map, or a constant
+     * @return the runs' futures, one per position, in order; an unmodifiable list
+     * @throws IllegalArgumentException if no argument is mapped, or the mapped ones have different lengths;
+     *     the message gives the lengths, such as {@code a has 3, b has 2}
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public List<TaskFuture<R>> map(Object a, Object b) {
+        return mapZipped(a, b);
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.weft;
 
+import dev.weft.internal.Completions;
 import dev.weft.internal.Gather;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -126,5 +128,97 @@ public interface TaskFuture<T> {
     @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     static <T> TaskFuture<List<T>> gather(TaskFuture<? extends T>... futures) {
         return Gather.ofArray(futures);
+    }
+
+    /**
+     * Waits for the runs of all the futures to end, in any final state, and returns them (Prefect's {@code
+     * wait(futures)}). Failed runs are ended runs: this never throws for them; check each future's {@link
+     * #state()}.
+     *
+     * @param futures Weft futures; one given more than once appears once per occurrence
+     * @param <T> the type of their values
+     * @return every future in {@link Done#done()}, in the given order
+     * @throws IllegalArgumentException if one of them is not a future that Weft returned
+     * @throws WeftException if the waiting thread is interrupted
+     * @see #waitAll(Collection, Duration)
+     */
+    static <T> Done<T> waitAll(Collection<? extends TaskFuture<? extends T>> futures) {
+        return Completions.waitAll(futures, null);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the runs of all the futures to end, in any final state, and returns
+     * which had ended (Prefect's {@code wait(futures, timeout)}). It returns as soon as the last one ends;
+     * when the timeout passes first, the runs still in flight go on. Failed runs are ended runs: this never
+     * throws for them, nor on the timeout.
+     *
+     * <p>It holds no thread per future and does not poll: it registers on each run and parks until the last
+     * one tells it. Inside a task of a {@link SequentialTaskRunner}, the waiting thread runs the runner's
+     * queued calls meanwhile, as {@link #await()} does.
+     *
+     * {@snippet :
+     * Done<Integer> done = TaskFuture.waitAll(futures, Duration.ofSeconds(10));
+     * for (TaskFuture<Integer> late : done.notDone()) {
+     *     System.out.println(late.name() + " is still " + late.state());
+     * }
+     * }
+     *
+     * @param futures Weft futures; one given more than once appears once per occurrence
+     * @param timeout how long to wait at most; zero or negative only looks
+     * @param <T> the type of their values
+     * @return the futures whose runs had ended and those whose runs had not, each in the given order
+     * @throws IllegalArgumentException if one of them is not a future that Weft returned
+     * @throws WeftException if the waiting thread is interrupted
+     */
+    static <T> Done<T> waitAll(Collection<? extends TaskFuture<? extends T>> futures, Duration timeout) {
+        return Completions.waitAll(futures, Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Returns the futures in the order their runs end, waiting as long as it takes (Prefect's {@code
+     * as_completed(futures)}).
+     *
+     * @param futures Weft futures
+     * @param <T> the type of their values
+     * @return the futures in the order their runs end; iterable once
+     * @throws IllegalArgumentException if one of them is not a future that Weft returned
+     * @see #asCompleted(Collection, Duration)
+     */
+    static <T> Iterable<TaskFuture<T>> asCompleted(Collection<? extends TaskFuture<? extends T>> futures) {
+        return Completions.asCompleted(futures, null);
+    }
+
+    /**
+     * Returns the futures in the order their runs end, in any final state (Prefect's {@code
+     * as_completed(futures, timeout)}): each future is yielded once, as soon as its run has ended, so a loop
+     * handles each result without waiting for slower runs. Futures whose runs had already ended when this
+     * is called come first, in the given order; the others follow in the order they end. A future given
+     * more than once is yielded once per occurrence.
+     *
+     * <p>The timeout counts from this call, for the whole iteration: when it passes before the next run has
+     * ended, {@code next()} throws a {@link WaitTimeoutException} that says how many of the futures had
+     * ended. {@code hasNext()} never blocks; {@code next()} blocks until a run ends. Nothing is cancelled.
+     * It holds no thread per future and does not poll: it registers on each run at this call, and each run
+     * that ends hands itself to the iteration. An interrupted {@code next()} throws a {@link WeftException}
+     * and leaves the interrupt flag set.
+     *
+     * <p>The returned iterable can be iterated once (a second {@code iterator()} throws {@link
+     * IllegalStateException}), by one thread at a time.
+     *
+     * {@snippet :
+     * for (TaskFuture<Path> file : TaskFuture.asCompleted(downloads, Duration.ofMinutes(5))) {
+     *     index.submit(file); // starts as soon as each download has ended
+     * }
+     * }
+     *
+     * @param futures Weft futures
+     * @param timeout how long, from this call, the whole iteration may take
+     * @param <T> the type of their values
+     * @return the futures in the order their runs end; iterable once
+     * @throws IllegalArgumentException if one of them is not a future that Weft returned
+     */
+    static <T> Iterable<TaskFuture<T>> asCompleted(
+            Collection<? extends TaskFuture<? extends T>> futures, Duration timeout) {
+        return Completions.asCompleted(futures, Objects.requireNonNull(timeout, "timeout"));
     }
 }

@@ -781,4 +781,54 @@ public abstract class TaskRunnerContract {
         assertThat(sample).hasSize(runs / 1000).allSatisfy(ref -> assertThat(ref.get())
                 .isNull());
     }
+
+    @Test
+    public void shouldMapOneRunPerElementAndReturnTheirFuturesInOrder() {
+        List<Integer> values = flow("map", () -> {
+                    TaskFuture<Integer> five = INC.submit(4);
+                    List<TaskFuture<Integer>> incs = INC.map(List.of(0, five, 9));
+                    List<TaskFuture<Integer>> sums = ADD.map(List.of(1, 2, 3), 10);
+                    assertThat(incs)
+                            .extracting(TaskFuture::name)
+                            .containsExactly(
+                                    "inc-" + INC.key() + "-1", "inc-" + INC.key() + "-2", "inc-" + INC.key() + "-3");
+                    List<Integer> all = new ArrayList<>(TaskFuture.gather(incs).result());
+                    all.addAll(TaskFuture.gather(sums).result());
+                    return all;
+                })
+                .call();
+        assertThat(values).containsExactly(1, 6, 10, 11, 12, 13);
+    }
+
+    @Test
+    public void shouldYieldEveryFutureOnceFromAsCompleted() {
+        List<CompletableFuture<Integer>> gates =
+                List.of(new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>());
+        Task1<Integer, Integer> held = Task.async("held", (Integer i) -> gates.get(i));
+        Task0<Integer> boom = Task.of("boom", () -> {
+            throw new IllegalStateException("boom");
+        });
+        State<Void> state = stateOf(flow("as-completed", () -> {
+            List<TaskFuture<Integer>> futures = new ArrayList<>();
+            try {
+                futures.addAll(held.map(List.of(0, 1, 2)));
+                futures.addAll(INC.map(List.of(0, 1, 2)));
+                futures.add(boom.submit());
+                Iterable<TaskFuture<Integer>> inOrder = TaskFuture.asCompleted(futures, Duration.ofSeconds(60));
+                for (int i = 2; i >= 0; i--) {
+                    gates.get(i).complete(i);
+                }
+                List<TaskFuture<Integer>> yielded = new ArrayList<>();
+                for (TaskFuture<Integer> future : inOrder) {
+                    assertThat(future.isDone()).isTrue();
+                    yielded.add(future);
+                }
+                assertThat(yielded).hasSize(futures.size()).containsExactlyInAnyOrderElementsOf(futures);
+                assertThat(TaskFuture.waitAll(futures).done()).containsExactlyElementsOf(futures);
+            } finally {
+                gates.forEach(g -> g.complete(-1));
+            }
+        }));
+        assertThat(state.toString()).isEqualTo("Failed(message='1/7 states failed.', type=FAILED)");
+    }
 }
