@@ -1,5 +1,7 @@
 package dev.weft.examples;
 
+import dev.weft.examples.many.AsCompleted;
+import dev.weft.examples.many.MapScenes;
 import dev.weft.examples.parallel.AnnotateScopes;
 import dev.weft.examples.parallel.BlockingCalls;
 import dev.weft.examples.parallel.ConnectionLimit;
@@ -50,6 +52,7 @@ public final class Examples {
     private static final String DASK = "Task runners > Running tasks on Dask > ";
     private static final String LIMITS = "Task runners (first page) > Task run concurrency limits";
     private static final String RELIABILITY = "Weft's own: docs/concepts.md, Retries, timeouts and cancellation";
+    private static final String MANY = "Weft's own: docs/concepts.md, Many runs at once";
 
     private static final List<Example> ALL = List.of(
             new Example(
@@ -235,7 +238,17 @@ public final class Examples {
                     "a flow run times out after 300 ms: its running export is interrupted, the queued ones never"
                             + " start",
                     RELIABILITY,
-                    () -> FlowTimeout.main(NO_ARGS)));
+                    () -> FlowTimeout.main(NO_ARGS)),
+            new Example(
+                    "map",
+                    "task.map: a render per scene, each once its scene is loaded, the formats held out",
+                    MANY,
+                    () -> MapScenes.main(NO_ARGS)),
+            new Example(
+                    "as-completed",
+                    "three mirrors asked at once, their answers taken as they come, then waitAll",
+                    MANY,
+                    () -> AsCompleted.main(NO_ARGS)));
 
     /**
      * Returns every example, in demo order: the seed pages' examples in the order the newer page tells

@@ -54,7 +54,8 @@ class ExamplesTest {
                         + mainClasses("seed")
                         + mainClasses("science")
                         + mainClasses("parallel")
-                        + mainClasses("reliability"));
+                        + mainClasses("reliability")
+                        + mainClasses("many"));
     }
 
     @Test
