@@ -1,5 +1,6 @@
 package dev.weft;
 
+import static dev.weft.contract.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,24 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Retries: how many, after which delays, which failures; what a run holds between tries. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class RetriesTest {
-
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
 
     /** Fails its first {@code failures} tries, then returns the try's number. */
     static Task0<Integer> flaky(String name, int failures, AtomicInteger tries) {

@@ -1,6 +1,6 @@
 package dev.weft;
 
-import static dev.weft.RetriesTest.await;
+import static dev.weft.contract.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.contract.ManualScheduler;

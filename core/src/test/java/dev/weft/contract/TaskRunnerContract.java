@@ -643,7 +643,7 @@ public abstract class TaskRunnerContract {
             @Override
             public void crash(Throwable cause) {}
         });
-        awaitCondition("a to start", () -> endA.get() != null);
+        Conditions.await("a to start", () -> endA.get() != null);
         runner.submit(new TaskRunner.Call() {
             @Override
             public String name() {
@@ -686,16 +686,6 @@ public abstract class TaskRunnerContract {
         assertThat(seen.get().type()).isEqualTo(StateType.CRASHED);
         assertThat(seen.get().message()).isEqualTo("Task run crashed: java.lang.OutOfMemoryError: simulated");
         assertThat(state.type()).isEqualTo(StateType.FAILED);
-    }
-
-    private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
     }
 
     @Test

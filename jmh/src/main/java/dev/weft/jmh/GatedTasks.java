@@ -3,10 +3,7 @@ package dev.weft.jmh;
 import dev.weft.Flow;
 import dev.weft.Task;
 import dev.weft.Task1;
-import dev.weft.TaskFuture;
 import dev.weft.forkjoin.ForkJoinTaskRunner;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -88,7 +85,7 @@ public class GatedTasks {
                 .threadsPerWorker(1)
                 .resources(Map.of(PROCESS, 1))
                 .build();
-        flow = Flow.of("gated-tasks", runner, () -> weftBatch(task));
+        flow = Flow.of("gated-tasks", runner, () -> IndependentTasks.weftBatch(task));
     }
 
     /**
@@ -102,18 +99,6 @@ public class GatedTasks {
         long sum = flow.call();
         if (sum != EXPECTED_SUM) {
             throw new IllegalStateException("gate " + gate + ": the results sum to " + sum + ", not " + EXPECTED_SUM);
-        }
-        return sum;
-    }
-
-    private static long weftBatch(Task1<Integer, Integer> task) {
-        List<TaskFuture<Integer>> futures = new ArrayList<>(TASKS);
-        for (int i = 0; i < TASKS; i++) {
-            futures.add(task.submit(i));
-        }
-        long sum = 0;
-        for (TaskFuture<Integer> future : futures) {
-            sum += future.result();
         }
         return sum;
     }

@@ -68,7 +68,7 @@ public class IndependentTasks {
     private static final long EXPECTED_SUM = (long) TASKS * (TASKS - 1) / 2;
 
     private static final Task1<Integer, Integer> NOOP = Task.of("noop", (Integer x) -> x);
-    private static final Flow<Long> BATCH = Flow.of("independent-tasks", IndependentTasks::weftBatch);
+    private static final Flow<Long> BATCH = Flow.of("independent-tasks", () -> weftBatch(NOOP));
 
     /** The row: a Weft runner, or the bare-JDK baseline it is compared with. */
     @Param({Runners.JDK_VIRTUAL, Runners.JDK_FORKJOIN, "weft-sequential", "weft-concurrent", Runners.WEFT_FORKJOIN})
@@ -110,10 +110,14 @@ public class IndependentTasks {
         return sum;
     }
 
-    private static long weftBatch() {
+    /**
+     * Submits the batch of {@link #TASKS} calls of {@code task} in the current flow run, then takes every
+     * result and sums them; the other batch benchmarks share it.
+     */
+    static long weftBatch(Task1<Integer, Integer> task) {
         List<TaskFuture<Integer>> futures = new ArrayList<>(TASKS);
         for (int i = 0; i < TASKS; i++) {
-            futures.add(NOOP.submit(i));
+            futures.add(task.submit(i));
         }
         long sum = 0;
         for (TaskFuture<Integer> future : futures) {

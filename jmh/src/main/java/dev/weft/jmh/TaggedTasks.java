@@ -4,12 +4,9 @@ import dev.weft.ConcurrentTaskRunner;
 import dev.weft.Flow;
 import dev.weft.Task;
 import dev.weft.Task1;
-import dev.weft.TaskFuture;
 import dev.weft.WeftClient;
 import dev.weft.spi.SlotStore;
 import dev.weft.spi.SlotStores;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -83,7 +80,7 @@ public class TaggedTasks {
                     case "limited" -> NOOP.withTags(TAG);
                     default -> throw new IllegalArgumentException("'" + tag + "' is not a row; known: none, limited");
                 };
-        flow = Flow.of("tagged-tasks", new ConcurrentTaskRunner(), () -> batch(task));
+        flow = Flow.of("tagged-tasks", new ConcurrentTaskRunner(), () -> IndependentTasks.weftBatch(task));
     }
 
     /** Puts back the store the process had. */
@@ -105,18 +102,6 @@ public class TaggedTasks {
         long sum = flow.call();
         if (sum != EXPECTED_SUM) {
             throw new IllegalStateException("tag " + tag + ": the results sum to " + sum + ", not " + EXPECTED_SUM);
-        }
-        return sum;
-    }
-
-    private static long batch(Task1<Integer, Integer> task) {
-        List<TaskFuture<Integer>> futures = new ArrayList<>(TASKS);
-        for (int i = 0; i < TASKS; i++) {
-            futures.add(task.submit(i));
-        }
-        long sum = 0;
-        for (TaskFuture<Integer> future : futures) {
-            sum += future.result();
         }
         return sum;
     }
