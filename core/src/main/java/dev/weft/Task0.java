@@ -8,9 +8,8 @@ import java.util.Map;
 /**
  * A task of no arguments. Make one with {@code Task.of} or {@code Task.async}.
  *
- * <p>Each argument may be given as a value or as a {@link TaskFuture} of one; a future reaches the task's
- * code as its value, and the run starts only once it has completed. Instances are immutable and
- * thread-safe; {@link #waitFor} returns a copy carrying the extra ordering.
+ * <p>It takes no data; {@link #waitFor} orders its runs after others all the same. Instances are immutable
+ * and thread-safe; {@link #waitFor} and the {@code with...} methods return copies.
  *
  * @param <R> the type of the value
  */

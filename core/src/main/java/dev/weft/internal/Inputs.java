@@ -34,7 +34,7 @@ final class Inputs {
             return node;
         }
         throw new IllegalArgumentException("Not a Weft future: " + future + " ("
-                + future.getClass().getName() + "); only futures returned by Weft can be passed to tasks");
+                + future.getClass().getName() + "); only futures returned by Weft can be passed to tasks or gathered");
     }
 
     /** Returns the futures among {@code args} and {@code waitFor}, in order. */
