@@ -219,6 +219,7 @@ final class ConcurrencyLimitsTest {
         assertThat(state.exception())
                 .isInstanceOf(RunFailedException.class)
                 .rootCause()
+                .isInstanceOf(ConcurrencyDeadlockException.class)
                 .hasMessageStartingWith("Task run 'inner-")
                 .hasMessageContaining("needs a slot on tag 'db' (limit 1)")
                 .hasMessageContaining("task run 'outer-")

@@ -1,5 +1,6 @@
 package dev.weft.internal;
 
+import dev.weft.ConcurrencyDeadlockException;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.UpstreamFailedException;
@@ -97,7 +98,8 @@ final class LogSink implements EventSink {
             case CANCELLED -> tasks.warn("Task run '{}' finished in state {}", run.name(), state);
             default -> {
                 // The root failure carries its stack trace; runs that never started only name it.
-                if (state.exception() instanceof UpstreamFailedException) {
+                if (state.exception() instanceof UpstreamFailedException
+                        || state.exception() instanceof ConcurrencyDeadlockException) {
                     tasks.error("Task run '{}' finished in state {}", run.name(), state);
                 } else {
                     tasks.error("Task run '{}' finished in state {}", run.name(), state, state.exception());

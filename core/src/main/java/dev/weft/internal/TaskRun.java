@@ -1,11 +1,11 @@
 package dev.weft.internal;
 
+import dev.weft.ConcurrencyDeadlockException;
 import dev.weft.Resources;
 import dev.weft.Retries;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
-import dev.weft.WeftException;
 import dev.weft.spi.Scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -437,7 +437,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     void deadlocked(String message) {
-        finish(State.<T>failed(message, new WeftException(message)).forRun(label()));
+        finish(State.<T>failed(message, new ConcurrencyDeadlockException(message))
+                .forRun(label()));
     }
 
     void slotsUnavailable(String store, RuntimeException e) {
