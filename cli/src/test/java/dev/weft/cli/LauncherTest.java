@@ -49,6 +49,9 @@ class LauncherTest {
     void makeRoot() throws IOException {
         Files.copy(LAUNCHER, root.resolve("weft"));
         executable(root.resolve("weft"));
+        Path findJdk = Files.createDirectories(root.resolve(".mvn")).resolve("find-jdk");
+        Files.copy(LAUNCHER.resolveSibling(".mvn/find-jdk"), findJdk);
+        executable(findJdk);
         jar = Files.createDirectories(root.resolve("cli/target")).resolve("weft.jar");
         Files.writeString(jar, "");
         script(root.resolve("mvnw"), "echo \"mvnw $* with JAVA_HOME=$JAVA_HOME\" >&2; : > cli/target/weft.jar");
@@ -189,6 +192,7 @@ class LauncherTest {
                 """
                         .replace("{version}", version)
                         .replace("{home}", home.toString()));
+        script(home.resolve("bin/javac"), "exit 0");
         return home;
     }
 
