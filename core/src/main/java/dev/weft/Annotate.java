@@ -1,7 +1,6 @@
 package dev.weft;
 
 import dev.weft.internal.Annotations;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +82,7 @@ public final class Annotate implements AutoCloseable {
      * @throws IllegalArgumentException for an invalid tag (see {@link Tags#check})
      */
     public static Annotate tags(String... tags) {
-        return new Annotate(null, null, List.copyOf(Tags.checkAll(Arrays.asList(tags))));
+        return new Annotate(null, null, Tags.checkAll(tags));
     }
 
     /**

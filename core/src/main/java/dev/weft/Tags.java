@@ -1,7 +1,7 @@
 package dev.weft;
 
-import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -47,13 +47,13 @@ public final class Tags {
      * Checks tags and returns them in order, without repeats.
      *
      * @param tags the tags
-     * @return them, checked
+     * @return them, checked, unmodifiable
      */
-    static Set<String> checkAll(Collection<String> tags) {
+    static List<String> checkAll(String... tags) {
         Set<String> checked = new LinkedHashSet<>();
         for (String tag : tags) {
             checked.add(check(tag));
         }
-        return checked;
+        return List.copyOf(checked);
     }
 }

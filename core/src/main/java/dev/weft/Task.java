@@ -6,7 +6,6 @@ import dev.weft.internal.Mapping;
 import dev.weft.internal.Node;
 import dev.weft.internal.TaskSpec;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,7 +112,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
     }
 
     final CallOptions plusTags(String... tags) {
-        return options.plusTags(List.copyOf(Tags.checkAll(Arrays.asList(tags))));
+        return options.plusTags(Tags.checkAll(tags));
     }
 
     /**

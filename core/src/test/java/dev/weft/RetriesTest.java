@@ -49,7 +49,7 @@ final class RetriesTest {
                 .withScheduler(clock)
                 .start();
 
-        clock.awaitPending(1, Duration.ofSeconds(20));
+        clock.awaitAsked(1);
         await(
                 "the first retry to wait",
                 () -> run.get() != null && run.get().state().type() == StateType.AWAITING_RETRY);
@@ -57,12 +57,12 @@ final class RetriesTest {
                 .startsWith("Try 1 of 4 failed with java.io.IOException: try 1 failed;" + " try 2 of 4 starts at ");
         assertThat(run.get().state().message()).endsWith(", in 1s");
         clock.advance(Duration.ofSeconds(1));
-        clock.awaitPending(1, Duration.ofSeconds(20));
+        clock.awaitAsked(2);
         clock.advance(Duration.ofSeconds(10));
 
         assertThat(flow.result()).isEqualTo(3);
         assertThat(tries).hasValue(3);
-        assertThat(clock.delays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(10));
+        assertThat(clock.asked()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(10));
         assertThat(((dev.weft.internal.Node<?>) run.get()).history())
                 .isEqualTo("Pending -> Running -> AwaitingRetry -> Running -> AwaitingRetry -> Running -> Completed");
     }
@@ -150,7 +150,7 @@ final class RetriesTest {
                     })
                     .withScheduler(clock)
                     .start();
-            clock.awaitPending(1, Duration.ofSeconds(20));
+            clock.awaitAsked(1);
             await("the other run to take the slot and end", () -> between.get() != null);
             clock.advance(Duration.ofMinutes(5));
             assertThat(flow.result()).isEqualTo(2);

@@ -120,7 +120,7 @@ final class TimeoutsAndCancellationTest {
                 .start();
         assertThat(firstEntered.await(20, TimeUnit.SECONDS)).isTrue();
         clock.advance(Duration.ofSeconds(1)); // the timeout, then the retry (delay 0)
-        await("the retry to be scheduled", () -> clock.pending() > 0 || flow.isDone());
+        clock.awaitAsked(2); // the timeout, then the retry
         clock.advance(Duration.ZERO);
         assertThat(flow.result()).isEqualTo(2);
     }

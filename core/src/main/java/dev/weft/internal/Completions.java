@@ -3,7 +3,6 @@ package dev.weft.internal;
 import dev.weft.Done;
 import dev.weft.TaskFuture;
 import dev.weft.WaitTimeoutException;
-import dev.weft.WeftException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -201,30 +200,15 @@ public final class Completions<T> implements Dependent, Iterable<TaskFuture<T>> 
         if (timed && deadline - System.nanoTime() <= 0) {
             return false; // a helping runner would run its queue first, even past the deadline
         }
-        Thread me = Thread.currentThread();
-        waiter = me;
+        waiter = Thread.currentThread();
         try {
-            Helper helper = Helper.current();
-            if (helper != null) {
-                return helper.helpUntil(arrived, timed, deadline);
-            }
-            while (!arrived.getAsBoolean()) {
-                if (timed) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    LockSupport.parkNanos(this, left);
-                } else {
-                    LockSupport.park(this);
-                }
-                if (Thread.interrupted()) {
-                    me.interrupt();
-                    throw new WeftException("Interrupted in " + operation + " while waiting for runs to end: " + ended()
-                            + " of " + log.length + " futures had ended");
-                }
-            }
-            return true;
+            return Helper.await(
+                    arrived,
+                    timed,
+                    deadline,
+                    this,
+                    () -> "Interrupted in " + operation + " while waiting for runs to end: " + ended() + " of "
+                            + log.length + " futures had ended");
         } finally {
             waiter = null;
         }

@@ -37,27 +37,10 @@ public final class Engine {
         Node<?>[] upstream = Inputs.collect(args, options.waitFor());
         int priority = options.effectivePriority();
         Resources resources = options.effectiveResources();
-        String[] tags = options.effectiveTags();
-        flow.runStarted();
-        TaskRun<T> run = new TaskRun<>(
-                spec,
-                flow,
-                flow.nextIndex(spec.key()),
-                args,
-                priority,
-                resources,
-                tags,
-                null,
-                options.retries(),
-                options.timeout());
-        run.liveSlot = flow.track(run);
-        flow.recorder().record(Event.Kind.TASK_SUBMITTED, run, null);
-        String cancelled = flow.cancelledBy();
-        if (cancelled != null) {
-            run.cancel(cancelled);
-            return run;
+        TaskRun<T> run = newRun(flow, spec, options, args, priority, resources, null, Event.Kind.TASK_SUBMITTED);
+        if (!run.isDone()) {
+            run.submit(upstream);
         }
-        run.submit(upstream);
         return run;
     }
 
@@ -79,6 +62,27 @@ public final class Engine {
         if (flow == null) {
             return callPlain(spec, upstream, args);
         }
+        TaskRun<T> run =
+                newRun(flow, spec, options, args, 0, Resources.NONE, Context.taskRun(), Event.Kind.TASK_IN_PLACE);
+        if (!run.isDone()) {
+            run.runInPlace(upstream);
+        }
+        return run.finalState().result();
+    }
+
+    /**
+     * Makes a task run in a flow run, tracked so that a cancel reaches it, and records its event. In a flow
+     * run that has been cancelled, the run ends cancelled at once: a cancelled flow run starts nothing new.
+     */
+    private static <T> TaskRun<T> newRun(
+            FlowRun flow,
+            TaskSpec spec,
+            CallOptions options,
+            Object[] args,
+            int priority,
+            Resources resources,
+            TaskRun<?> inPlaceCaller,
+            Event.Kind kind) {
         String[] tags = options.effectiveTags();
         flow.runStarted();
         TaskRun<T> run = new TaskRun<>(
@@ -86,21 +90,19 @@ public final class Engine {
                 flow,
                 flow.nextIndex(spec.key()),
                 args,
-                0,
-                Resources.NONE,
+                priority,
+                resources,
                 tags,
-                Context.taskRun(),
+                inPlaceCaller,
                 options.retries(),
                 options.timeout());
         run.liveSlot = flow.track(run);
-        flow.recorder().record(Event.Kind.TASK_IN_PLACE, run, null);
+        flow.recorder().record(kind, run, null);
         String cancelled = flow.cancelledBy();
         if (cancelled != null) {
             run.cancel(cancelled);
-        } else {
-            run.runInPlace(upstream);
         }
-        return run.finalState().result();
+        return run;
     }
 
     @SuppressWarnings("unchecked")

@@ -31,8 +31,6 @@ public final class FlowRun {
     private static final VarHandle CANCELLED_BY;
     private static final VarHandle BODY;
     private static final VarHandle STRAY_BODIES;
-    private static final Object INTERRUPTING = new Object();
-    private static final Object INTERRUPTED = new Object();
 
     static {
         try {
@@ -65,7 +63,7 @@ public final class FlowRun {
     /** Why the run was cancelled (a cancel or its timeout), or null. */
     private volatile String cancelledBy;
 
-    /** The body's thread while the body runs, as in {@link TaskRun}. */
+    /** The body's thread while the body runs ({@link BodyThread}). */
     @SuppressWarnings("unused") // accessed through BODY
     private volatile Object body;
 
@@ -270,28 +268,16 @@ public final class FlowRun {
 
     /** Publishes the body's thread, for {@link #cancel} to interrupt. */
     void enterBody() {
-        BODY.setVolatile(this, Thread.currentThread());
+        BodyThread.enter(BODY, this);
     }
 
     /** The body returned; waits out an interrupter at work and clears the interrupt it left. */
     void leaveBody() {
-        Thread me = Thread.currentThread();
-        if (BODY.compareAndSet(this, me, null)) {
-            return;
-        }
-        while (BODY.getVolatile(this) != INTERRUPTED) {
-            Thread.onSpinWait();
-        }
-        BODY.setVolatile(this, null);
-        Thread.interrupted();
+        BodyThread.leave(BODY, this);
     }
 
     private void interruptBody() {
-        Object b = BODY.getVolatile(this);
-        if (b instanceof Thread thread && BODY.compareAndSet(this, b, INTERRUPTING)) {
-            thread.interrupt();
-            BODY.setVolatile(this, INTERRUPTED);
-        }
+        BodyThread.interrupt(BODY, this, () -> {});
     }
 
     /** A task run's body was interrupted by a cancel or a timeout while it ran. */

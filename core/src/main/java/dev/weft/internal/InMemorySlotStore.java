@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.UUID;
 final class InMemorySlotStore implements SlotStore {
     private final Clock clock;
     private final Map<String, Limit> limits = new TreeMap<>();
-    private final Map<UUID, List<String>> slotsOfRun = new HashMap<>();
 
     InMemorySlotStore(Clock clock) {
         this.clock = clock;
@@ -61,7 +59,6 @@ final class InMemorySlotStore implements SlotStore {
     public synchronized Admission acquire(
             String holder, UUID runId, String runName, Collection<String> tags, Duration lease) {
         List<Limit> taking = new ArrayList<>(tags.size());
-        List<String> taken = new ArrayList<>(tags.size());
         for (String tag : tags) {
             Limit l = limits.get(tag);
             if (l == null || l.holders.containsKey(runId)) {
@@ -74,27 +71,17 @@ final class InMemorySlotStore implements SlotStore {
                 return Admission.full(tag, l.limit, new ArrayList<>(l.holders.keySet()));
             }
             taking.add(l);
-            taken.add(tag);
         }
         for (Limit l : taking) {
             l.holders.put(runId, runName);
-        }
-        if (!taken.isEmpty()) {
-            slotsOfRun.computeIfAbsent(runId, k -> new ArrayList<>()).addAll(taken);
         }
         return Admission.GRANTED;
     }
 
     @Override
     public synchronized void release(UUID runId) {
-        List<String> tags = slotsOfRun.remove(runId);
-        if (tags != null) {
-            for (String tag : tags) {
-                Limit l = limits.get(tag);
-                if (l != null) {
-                    l.holders.remove(runId);
-                }
-            }
+        for (Limit l : limits.values()) { // a handful of limits: no index of runs to keep in step
+            l.holders.remove(runId);
         }
     }
 
@@ -130,12 +117,7 @@ final class InMemorySlotStore implements SlotStore {
 
     @Override
     public synchronized boolean delete(String tag) {
-        Limit l = limits.remove(tag);
-        if (l == null) {
-            return false;
-        }
-        forget(tag, l);
-        return true;
+        return limits.remove(tag) != null;
     }
 
     @Override
@@ -144,21 +126,8 @@ final class InMemorySlotStore implements SlotStore {
         if (l == null) {
             return false;
         }
-        forget(tag, l);
         l.holders.clear();
         return true;
-    }
-
-    private void forget(String tag, Limit l) {
-        for (UUID run : l.holders.keySet()) {
-            List<String> tags = slotsOfRun.get(run);
-            if (tags != null) {
-                tags.remove(tag);
-                if (tags.isEmpty()) {
-                    slotsOfRun.remove(run);
-                }
-            }
-        }
     }
 
     @Override

@@ -7,10 +7,8 @@ import dev.weft.spi.SlotStoreProvider;
 import dev.weft.spi.StoreException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +60,6 @@ public final class Limiter {
     private final Map<String, Set<TaskRun<?>>> nestedQueued = new HashMap<>();
     private final Map<UUID, TaskRun<?>> held = new HashMap<>();
     private ScheduledExecutorService timer;
-    private int queued;
     private boolean retired;
 
     Limiter(SlotStore store, Settings settings) {
@@ -126,7 +123,7 @@ public final class Limiter {
 
     /** Under the lock. */
     private void stopIfIdle() {
-        if (retired && held.isEmpty() && queued == 0 && timer != null) {
+        if (retired && held.isEmpty() && queues.isEmpty() && timer != null) {
             timer.shutdown();
             timer = null;
         }
@@ -199,15 +196,19 @@ public final class Limiter {
         return store;
     }
 
+    /**
+     * Names this process for people reading the store: host, pid and a random part. The host comes from
+     * the environment, not from a name lookup, which can stall start-up for seconds on a host whose name
+     * does not resolve.
+     */
     private static String holderName() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException | RuntimeException e) {
-            host = "localhost";
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            host = System.getenv("COMPUTERNAME"); // Windows
         }
-        return host + ":" + ProcessHandle.current().pid() + ":"
-                + UUID.randomUUID().toString().substring(0, 8);
+        return (host == null || host.isBlank() ? "localhost" : host) + ":"
+                + ProcessHandle.current().pid() + ":"
+                + Node.randomId().toString().substring(0, 8);
     }
 
     // ---- admission --------------------------------------------------------------------------------------
@@ -226,14 +227,14 @@ public final class Limiter {
             }
             long seen = epoch.get();
             if (run.isDone()) {
-                settle(run);
+                forget(run);
                 return;
             }
             Admission answer;
             try {
-                answer = store.acquire(holder, run.slotId(), run.name(), run.tags(), settings.slotLease());
+                answer = store.acquire(holder, run.id(), run.name(), run.tags(), settings.slotLease());
             } catch (RuntimeException e) {
-                settle(run);
+                forget(run);
                 run.slotsUnavailable(store.describe(), e);
                 return;
             }
@@ -242,14 +243,14 @@ public final class Limiter {
                     synchronized (lock) {
                         run.endAttempt();
                         dequeue(run);
-                        held.put(run.slotId(), run);
+                        held.put(run.id(), run);
                         startTimer();
                     }
                     run.admitted();
                     return;
                 }
                 case ZERO -> {
-                    settle(run);
+                    forget(run);
                     run.aborted(answer.tag());
                     return;
                 }
@@ -282,17 +283,13 @@ public final class Limiter {
         }
     }
 
-    private void settle(TaskRun<?> run) {
+    /** Forgets a run that is no longer asked for: it got its answer, or it ended while queued. */
+    void forget(TaskRun<?> run) {
         synchronized (lock) {
             run.endAttempt();
             dequeue(run);
             stopIfIdle();
         }
-    }
-
-    /** Forgets a run that ended while queued. */
-    void forget(TaskRun<?> run) {
-        settle(run);
     }
 
     /**
@@ -302,7 +299,7 @@ public final class Limiter {
      * @param done called once the store has the release
      */
     void release(TaskRun<?> run, Runnable done) {
-        UUID id = run.slotId();
+        UUID id = run.id();
         synchronized (lock) {
             held.remove(id);
             stopIfIdle();
@@ -373,9 +370,7 @@ public final class Limiter {
             nestedQueued.computeIfAbsent(tag, t -> new HashSet<>()).add(run);
         }
         run.queuedOn(tag);
-        if (queued++ == 0) {
-            startTimer();
-        }
+        startTimer();
     }
 
     private void dequeue(TaskRun<?> run) {
@@ -384,11 +379,8 @@ public final class Limiter {
             return;
         }
         LinkedHashSet<TaskRun<?>> q = queues.get(tag);
-        if (q != null && q.remove(run)) {
-            queued--;
-            if (q.isEmpty()) {
-                queues.remove(tag);
-            }
+        if (q != null && q.remove(run) && q.isEmpty()) {
+            queues.remove(tag); // so that no queue is empty: queues.isEmpty() says whether any run waits
         }
         Set<TaskRun<?>> nested = nestedQueued.get(tag);
         if (nested != null && nested.remove(run) && nested.isEmpty()) {
@@ -444,7 +436,7 @@ public final class Limiter {
     // ---- leases and retries -------------------------------------------------------------------------------
 
     private void startTimer() {
-        if (timer != null || (retired && held.isEmpty() && queued == 0)) {
+        if (timer != null || (retired && held.isEmpty() && queues.isEmpty())) {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -468,7 +460,7 @@ public final class Limiter {
 
     private boolean hasQueued() {
         synchronized (lock) {
-            return queued > 0;
+            return !queues.isEmpty();
         }
     }
 
@@ -484,20 +476,6 @@ public final class Limiter {
             store.renew(holder, ids, settings.slotLease());
         } catch (RuntimeException e) {
             LOG.warn("Could not renew the leases of {} slots in {}: {}", ids.size(), store.describe(), e.toString());
-        }
-    }
-
-    /** The runs holding slots here, for tests. */
-    Collection<TaskRun<?>> holding() {
-        synchronized (lock) {
-            return List.copyOf(held.values());
-        }
-    }
-
-    Iterator<TaskRun<?>> queuedOn(String tag) {
-        synchronized (lock) {
-            LinkedHashSet<TaskRun<?>> q = queues.get(tag);
-            return q == null ? List.<TaskRun<?>>of().iterator() : List.copyOf(q).iterator();
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskFuture;
 import dev.weft.UpstreamFailedException;
-import dev.weft.WeftException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -414,26 +413,7 @@ public abstract class Node<T> implements TaskFuture<T> {
             return true;
         }
         try {
-            Helper helper = Helper.current();
-            if (helper != null) {
-                return helper.helpUntil(this::isDone, timed, deadline);
-            }
-            while (!isDone()) {
-                if (timed) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    LockSupport.parkNanos(this, left);
-                } else {
-                    LockSupport.park(this);
-                }
-                if (Thread.interrupted()) {
-                    me.interrupt();
-                    throw new WeftException("Interrupted while waiting for " + label());
-                }
-            }
-            return true;
+            return Helper.await(this::isDone, timed, deadline, this, () -> "Interrupted while waiting for " + label());
         } finally {
             if (!isDone()) {
                 removeWaiter(link);

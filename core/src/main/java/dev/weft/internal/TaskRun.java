@@ -16,7 +16,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -39,9 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  * runner has its thread and resources back first. Slots are given back between tries. Runs without tags,
  * retries or timeouts carry neither side object.
  *
- * <p>The body's thread is published in {@code body} while the body runs, so that a cancel or a timeout
- * interrupts it and nothing else: the interrupter claims it by CAS, interrupts, then marks it done; the
- * body, leaving, waits for that mark and clears the interrupt before its thread goes back to the runner.
+ * <p>The body's thread is published in {@code body} while the body runs ({@link BodyThread}), so that a
+ * cancel or a timeout interrupts it and nothing else.
  *
  * @param <T> the value type
  */
@@ -65,10 +63,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private static final int NO_SLOTS = 0;
     private static final int HELD = 1;
     private static final int GIVEN_BACK = 2;
-
-    // Marks in `body` while an interrupter works on the body's thread, and once it is done.
-    private static final Object INTERRUPTING = new Object();
-    private static final Object INTERRUPTED = new Object();
 
     static {
         try {
@@ -116,7 +110,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         @SuppressWarnings("unused") // accessed through SLOTS
         volatile int state;
 
-        volatile String waitingTag;
         volatile int waitingLimit;
         volatile Thread inPlaceWaiter;
         volatile boolean admitted;
@@ -124,8 +117,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         /** Whether a thread is asking the store for the run's slots now; guarded by the limiter's lock. */
         boolean attempting;
 
-        /** The tag whose queue the run sits in; guarded by the limiter's lock. */
-        String queuedOn;
+        /** The tag whose queue the run sits in; written under the limiter's lock, read by its state. */
+        volatile String queuedOn;
 
         Slots(String[] tags) {
             this.tags = tags;
@@ -158,10 +151,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             this.retries = retries;
             this.timeout = timeout;
         }
-    }
-
-    TaskRun(TaskSpec spec, FlowRun flow, int index, Object[] args, int priority, Resources resources, String[] tags) {
-        this(spec, flow, index, args, priority, resources, tags, null, Retries.NONE, null);
     }
 
     TaskRun(
@@ -344,11 +333,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return slots == null ? List.of() : Arrays.asList(slots.tags);
     }
 
-    /** Returns the id the run's slots are held under: the run's id. */
-    UUID slotId() {
-        return id();
-    }
-
     String queuedOn() {
         return slots == null ? null : slots.queuedOn;
     }
@@ -422,7 +406,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     void queued(String tag, int limit) {
-        slots.waitingTag = tag;
         slots.waitingLimit = limit;
         StateType now = type();
         if (now == StateType.PENDING || now == StateType.AWAITING_RETRY) {
@@ -498,8 +481,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                         .forRun(label()));
                 return true;
             }
-            Thread me = Thread.currentThread();
-            BODY.setVolatile(this, me);
+            BodyThread.enter(BODY, this);
             Object value = null;
             Throwable error = null;
             // A try whose timeout struck before its body began never begins: the interrupt had no thread.
@@ -510,7 +492,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                     error = e;
                 }
             }
-            leaveBody(me);
+            leaveBody();
             if (spec.async() && error == null && !isDone()) {
                 return awaitStage(value, whenFinal, tryNo);
             }
@@ -536,29 +518,15 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return t.input;
     }
 
-    /** The body returned: takes its thread back from an interrupter, if one is at work, and clears its mark. */
-    private void leaveBody(Thread me) {
-        if (BODY.compareAndSet(this, me, null)) {
-            return;
+    private void leaveBody() {
+        if (BodyThread.leave(BODY, this)) {
+            flow.bodyLeftAfterInterrupt();
         }
-        while (BODY.getVolatile(this) != INTERRUPTED) {
-            Thread.onSpinWait();
-        }
-        BODY.setVolatile(this, null);
-        Thread.interrupted(); // the interrupt was for this run's body, not for what the thread does next
-        flow.bodyLeftAfterInterrupt();
     }
 
     /** Interrupts the body's thread if the body is running now; returns whether it did. */
     private boolean interruptBody() {
-        Object b = BODY.getVolatile(this);
-        if (b instanceof Thread thread && BODY.compareAndSet(this, b, INTERRUPTING)) {
-            flow.bodyInterrupted();
-            thread.interrupt();
-            BODY.setVolatile(this, INTERRUPTED);
-            return true;
-        }
-        return false;
+        return BodyThread.interrupt(BODY, this, flow::bodyInterrupted);
     }
 
     private boolean awaitStage(Object value, Runnable listener, int tryNo) {
@@ -807,7 +775,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                                     + (resources.isEmpty() ? "" : " on a worker with " + resources + " free"));
         }
         if (type == StateType.QUEUED && slots != null) {
-            String tag = slots.waitingTag;
+            String tag = slots.queuedOn;
             if (tag != null) {
                 int limit = slots.waitingLimit;
                 return State.of(

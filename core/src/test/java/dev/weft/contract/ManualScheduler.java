@@ -4,20 +4,33 @@ import dev.weft.spi.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A scheduler whose time moves only when a test says so: it records every delay asked of it, and runs an
- * action only when the test advances the clock past its due time.
+ * A {@link Scheduler} whose clock stands still until a test moves it: give it to a flow with {@code
+ * Flow.withScheduler}, and retry delays and timeouts strike only when the test calls {@link
+ * #advance(Duration)}, on the test's thread. It remembers every delay it was asked for, in order, so a test
+ * can wait for the engine to have asked ({@link #awaitAsked(int)}) and check what it asked.
+ *
+ * <p>Thread-safe: the engine schedules from its threads while the test advances from its own.
  */
 public final class ManualScheduler implements Scheduler {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private final List<Entry> pending = new ArrayList<>();
-    private final List<Duration> asked = new ArrayList<>();
-    private long sequence;
+    /** Where the clock starts. */
+    public static final Instant START = Instant.parse("2026-01-01T12:00:00Z");
 
-    private record Entry(Instant due, long order, Runnable action) {}
+    /** How long {@link #awaitAsked} waits for the engine, in real time. */
+    public static final int PATIENCE_SECONDS = 30;
+
+    private record Action(Instant due, long order, Runnable action) {}
+
+    private final PriorityQueue<Action> due =
+            new PriorityQueue<>((a, b) -> a.due().equals(b.due())
+                    ? Long.compare(a.order(), b.order())
+                    : a.due().compareTo(b.due()));
+    private final List<Duration> asked = new ArrayList<>();
+    private Instant now = START;
 
     @Override
     public synchronized Instant now() {
@@ -26,51 +39,60 @@ public final class ManualScheduler implements Scheduler {
 
     @Override
     public synchronized Cancellable schedule(Runnable action, Duration delay) {
-        Entry entry = new Entry(now.plus(delay), sequence++, action);
-        pending.add(entry);
+        Action a = new Action(now.plus(delay.isNegative() ? Duration.ZERO : delay), asked.size(), action);
+        due.add(a);
         asked.add(delay);
         notifyAll();
         return () -> {
             synchronized (this) {
-                pending.remove(entry);
+                due.remove(a);
             }
         };
     }
 
-    /** Returns every delay asked for so far, in order. */
-    public synchronized List<Duration> delays() {
+    /**
+     * Returns every delay asked for so far, in the order asked, the called-off ones included.
+     *
+     * @return the delays
+     */
+    public synchronized List<Duration> asked() {
         return List.copyOf(asked);
     }
 
-    /** Returns how many actions wait for their time. */
-    public synchronized int pending() {
-        return pending.size();
+    /**
+     * Returns how much time has passed on this clock since {@link #START}.
+     *
+     * @return the time advanced so far
+     */
+    public synchronized Duration elapsed() {
+        return Duration.between(START, now);
     }
 
     /**
-     * Waits until at least {@code count} actions wait for their time.
+     * Waits until {@code count} actions in all have been asked for, at most {@value #PATIENCE_SECONDS}
+     * seconds of real time.
      *
-     * @param count how many
-     * @param timeout how long to wait, in real time
-     * @throws InterruptedException if interrupted
+     * @param count how many, counting from the first
+     * @throws InterruptedException if interrupted while waiting
+     * @throws AssertionError if fewer were asked for in time
      */
-    public synchronized void awaitPending(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (pending.size() < count) {
+    public synchronized void awaitAsked(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+        while (asked.size() < count) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new AssertionError(
-                        "Timed out waiting for " + count + " scheduled actions; " + pending.size() + " are pending");
+                        "Waited for " + count + " scheduled actions; " + asked.size() + " were asked for: " + asked);
             }
-            wait(Math.max(1, left / 1_000_000));
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
     }
 
     /**
-     * Moves the clock forward and runs, in due order and on the calling thread, every action that falls
-     * due.
+     * Moves the clock forward by {@code by} and runs, on the calling thread and in the order they fall due,
+     * the actions due by then, including those that they schedule within that time.
      *
-     * @param by how far
+     * @param by how far, zero or more
      */
     public void advance(Duration by) {
         Instant until;
@@ -78,22 +100,19 @@ public final class ManualScheduler implements Scheduler {
             until = now.plus(by);
         }
         for (; ; ) {
-            Entry next;
+            Action next;
             synchronized (this) {
-                next = pending.stream()
-                        .filter(e -> !e.due().isAfter(until))
-                        .min(Comparator.comparing(Entry::due).thenComparingLong(Entry::order))
-                        .orElse(null);
-                if (next == null) {
+                next = due.peek();
+                if (next == null || next.due().isAfter(until)) {
                     now = until;
                     return;
                 }
-                pending.remove(next);
+                due.poll();
                 if (next.due().isAfter(now)) {
                     now = next.due();
                 }
             }
-            next.action().run();
+            next.action().run(); // outside the lock: the action may schedule another
         }
     }
 }

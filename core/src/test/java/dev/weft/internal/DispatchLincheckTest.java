@@ -1,6 +1,7 @@
 package dev.weft.internal;
 
 import dev.weft.Resources;
+import dev.weft.Retries;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
 import java.util.List;
@@ -39,7 +40,10 @@ public class DispatchLincheckTest {
                 new Object[] {first, second},
                 0,
                 Resources.NONE,
-                new String[0]);
+                new String[0],
+                null,
+                Retries.NONE,
+                null);
         run = r;
         r.submit(new Node<?>[] {first, second});
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.IllegalTransitionException;
 import dev.weft.Resources;
+import dev.weft.Retries;
 import dev.weft.State;
 import dev.weft.StateType;
 import java.util.List;
@@ -15,7 +16,16 @@ final class TransitionTest {
     private static TaskRun<Integer> pendingRun() {
         FlowRun flow = new FlowRun("flow", "test-run", null, null, new Recorder(List.of()));
         return new TaskRun<>(
-                TaskSpec.of("t", args -> 1, false), flow, 0, new Object[0], 0, Resources.NONE, new String[0]);
+                TaskSpec.of("t", args -> 1, false),
+                flow,
+                0,
+                new Object[0],
+                0,
+                Resources.NONE,
+                new String[0],
+                null,
+                Retries.NONE,
+                null);
     }
 
     @Test

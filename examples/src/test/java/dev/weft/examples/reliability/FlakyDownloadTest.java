@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.FlowRunFuture;
 import dev.weft.State;
-import dev.weft.examples.testing.ManualScheduler;
+import dev.weft.contract.ManualScheduler;
 import dev.weft.examples.testing.Transcript;
 import java.time.Duration;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.weft.examples.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.FlowRunFuture;
+import dev.weft.contract.ManualScheduler;
 import dev.weft.examples.testing.Blocking;
-import dev.weft.examples.testing.ManualScheduler;
 import dev.weft.examples.testing.TaskRunLog;
 import dev.weft.examples.testing.Transcript;
 import java.time.Duration;
