@@ -20,7 +20,8 @@ import java.util.Optional;
  * <tr><td>home</td><td>{@code weft.home}</td><td>{@code WEFT_HOME}</td><td>{@code ~/.weft}</td></tr>
  * <tr><td>database URL</td><td>{@code weft.database.url}</td><td>{@code WEFT_DATABASE_URL}</td>
  *     <td>none: a SQLite file {@code weft.db} in the home</td></tr>
- * <tr><td>slot wait</td><td>{@code weft.slot.wait}</td><td>{@code WEFT_SLOT_WAIT}</td><td>30 s</td></tr>
+ * <tr><td>slot wait</td><td>{@code weft.slot.wait}</td><td>{@code WEFT_SLOT_WAIT}</td><td>the store's: 30 s,
+ *     1 s for a SQLite file</td></tr>
  * <tr><td>slot lease</td><td>{@code weft.slot.lease}</td><td>{@code WEFT_SLOT_LEASE}</td><td>30 s</td></tr>
  * </table>
  *
@@ -28,11 +29,12 @@ import java.util.Optional;
  *
  * @param home the directory that holds Weft's files
  * @param databaseUrl a JDBC URL for the store, or empty for the SQLite file in the home
- * @param slotWait how often a queued run retries for slots that runs in other processes hold
+ * @param slotWait how often a queued run retries for slots that runs in other processes hold, or empty for
+ *     the store's default ({@link dev.weft.spi.SlotStore#defaultSlotWait()})
  * @param slotLease how long a slot stays taken without its holder renewing it
  */
-public record Settings(Path home, Optional<String> databaseUrl, Duration slotWait, Duration slotLease) {
-    /** The default slot wait, as the seed's Prefect has it. */
+public record Settings(Path home, Optional<String> databaseUrl, Optional<Duration> slotWait, Duration slotLease) {
+    /** The default slot wait of a store on a server, as the seed's Prefect has it. */
     public static final Duration DEFAULT_SLOT_WAIT = Duration.ofSeconds(30);
 
     /** The default slot lease. */
@@ -43,13 +45,14 @@ public record Settings(Path home, Optional<String> databaseUrl, Duration slotWai
      *
      * @param home the home directory
      * @param databaseUrl the database URL, or empty
-     * @param slotWait the slot wait, more than zero
+     * @param slotWait the slot wait, more than zero, or empty for the store's default
      * @param slotLease the slot lease, more than zero
      */
     public Settings {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
-        positive("slot wait", slotWait);
+        Objects.requireNonNull(slotWait, "slotWait");
+        slotWait.ifPresent(wait -> positive("slot wait", wait));
         positive("slot lease", slotLease);
     }
 
@@ -71,7 +74,7 @@ public record Settings(Path home, Optional<String> databaseUrl, Duration slotWai
         return new Settings(
                 home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".weft"),
                 Optional.ofNullable(url),
-                wait != null ? duration("weft.slot.wait / WEFT_SLOT_WAIT", wait) : DEFAULT_SLOT_WAIT,
+                Optional.ofNullable(wait).map(w -> duration("weft.slot.wait / WEFT_SLOT_WAIT", w)),
                 lease != null ? duration("weft.slot.lease / WEFT_SLOT_LEASE", lease) : DEFAULT_SLOT_LEASE);
     }
 
@@ -102,7 +105,7 @@ public record Settings(Path home, Optional<String> databaseUrl, Duration slotWai
      * @return the settings
      */
     public Settings withSlotWait(Duration wait) {
-        return new Settings(home, databaseUrl, wait, slotLease);
+        return new Settings(home, databaseUrl, Optional.of(wait), slotLease);
     }
 
     /**

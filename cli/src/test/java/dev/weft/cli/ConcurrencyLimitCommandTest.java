@@ -42,7 +42,7 @@ class ConcurrencyLimitCommandTest {
     }
 
     private static Settings settings(Path home) {
-        return new Settings(home, Optional.empty(), Settings.DEFAULT_SLOT_WAIT, Settings.DEFAULT_SLOT_LEASE);
+        return new Settings(home, Optional.empty(), Optional.empty(), Settings.DEFAULT_SLOT_LEASE);
     }
 
     // ---- create ----------------------------------------------------------------------------------------

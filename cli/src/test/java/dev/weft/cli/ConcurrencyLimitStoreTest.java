@@ -47,7 +47,7 @@ class ConcurrencyLimitStoreTest {
     }
 
     private static Settings settings(Path home) {
-        return new Settings(home, Optional.empty(), Settings.DEFAULT_SLOT_WAIT, Settings.DEFAULT_SLOT_LEASE);
+        return new Settings(home, Optional.empty(), Optional.empty(), Settings.DEFAULT_SLOT_LEASE);
     }
 
     private static String createdId(Console.Result created) {

@@ -44,8 +44,8 @@ final class FakeSlotStore implements SlotStore {
     /** Gives {@code runId} a slot on {@code tag}, as a running task would hold one. */
     void hold(String tag, UUID runId) {
         ConcurrencyLimit limit = limits.get(tag);
-        List<UUID> slots = new ArrayList<>(limit.activeSlots());
-        slots.add(runId);
+        List<ConcurrencyLimit.Slot> slots = new ArrayList<>(limit.slots());
+        slots.add(ConcurrencyLimit.Slot.held(runId, "run-" + runId, "host-a:4242:0a1b2c3d", NOW));
         limits.put(tag, with(limit, limit.limit(), slots));
     }
 
@@ -87,7 +87,7 @@ final class FakeSlotStore implements SlotStore {
         check();
         ConcurrencyLimit old = limits.get(tag);
         ConcurrencyLimit created = old != null
-                ? with(old, limit, old.activeSlots())
+                ? with(old, limit, old.slots())
                 : new ConcurrencyLimit(id(nextId++), tag, limit, List.of(), NOW, NOW);
         limits.put(tag, created);
         return created;
@@ -133,7 +133,7 @@ final class FakeSlotStore implements SlotStore {
         }
     }
 
-    private static ConcurrencyLimit with(ConcurrencyLimit limit, int value, List<UUID> slots) {
+    private static ConcurrencyLimit with(ConcurrencyLimit limit, int value, List<ConcurrencyLimit.Slot> slots) {
         return new ConcurrencyLimit(limit.id(), limit.tag(), value, slots, limit.created(), NOW);
     }
 }

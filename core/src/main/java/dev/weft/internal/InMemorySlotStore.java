@@ -32,7 +32,7 @@ final class InMemorySlotStore implements SlotStore {
         final Instant created;
         Instant updated;
         int limit;
-        final LinkedHashMap<UUID, String> holders = new LinkedHashMap<>();
+        final LinkedHashMap<UUID, ConcurrencyLimit.Slot> holders = new LinkedHashMap<>();
 
         Limit(int limit, Instant now) {
             this.limit = limit;
@@ -41,7 +41,7 @@ final class InMemorySlotStore implements SlotStore {
         }
 
         ConcurrencyLimit view(String tag) {
-            return new ConcurrencyLimit(id, tag, limit, new ArrayList<>(holders.keySet()), created, updated);
+            return new ConcurrencyLimit(id, tag, limit, new ArrayList<>(holders.values()), created, updated);
         }
     }
 
@@ -72,8 +72,9 @@ final class InMemorySlotStore implements SlotStore {
             }
             taking.add(l);
         }
+        Instant now = clock.instant();
         for (Limit l : taking) {
-            l.holders.put(runId, runName);
+            l.holders.put(runId, ConcurrencyLimit.Slot.held(runId, runName, holder, now));
         }
         return Admission.GRANTED;
     }

@@ -446,7 +446,7 @@ public final class Limiter {
         });
         long renewEvery = Math.max(1, settings.slotLease().toMillis() / 3);
         timer.scheduleAtFixedRate(() -> io.execute(this::renew), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
-        long retryEvery = settings.slotWait().toMillis();
+        long retryEvery = settings.slotWait().orElseGet(store::defaultSlotWait).toMillis();
         timer.scheduleAtFixedRate(
                 () -> {
                     if (hasQueued()) {

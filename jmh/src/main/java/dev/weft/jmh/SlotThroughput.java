@@ -68,7 +68,7 @@ public class SlotThroughput {
     @Setup(Level.Trial)
     public void setUp() throws IOException, SQLException {
         home = Files.createTempDirectory("weft-bench");
-        Settings settings = new Settings(home, Optional.empty(), Duration.ofSeconds(30), LEASE);
+        Settings settings = new Settings(home, Optional.empty(), Optional.of(Duration.ofSeconds(30)), LEASE);
         switch (store) {
             case "sqlite" -> {}
             case "postgresql" -> {

@@ -85,7 +85,8 @@ public final class JdbcSlotStore implements SlotStore {
         this.db = db;
         this.pool = pool;
         this.dialect = db.dialect();
-        this.readSql = "SELECT l.id, l.tag, l.concurrency_limit, l.created_ms, l.updated_ms, s.run_id"
+        this.readSql = "SELECT l.id, l.tag, l.concurrency_limit, l.created_ms, l.updated_ms, s.run_id, s.run_name,"
+                + " s.holder, s.acquired_ms"
                 + " FROM " + LIMIT + " l LEFT JOIN " + SLOT + " s ON s.tag = l.tag AND s.expires_ms > "
                 + dialect.now();
     }
@@ -518,7 +519,7 @@ public final class JdbcSlotStore implements SlotStore {
 
     /** Runs a {@link #readSql} query, whose rows are ordered by slot age, and groups them by tag. */
     private static List<ConcurrencyLimit> limits(PreparedStatement s) throws SQLException {
-        record Row(UUID id, int limit, long created, long updated, List<UUID> slots) {}
+        record Row(UUID id, int limit, long created, long updated, List<ConcurrencyLimit.Slot> slots) {}
         // ordered here rather than by the database, whose collation may differ from Java's order
         Map<String, Row> rows = new TreeMap<>();
         try (ResultSet r = s.executeQuery()) {
@@ -536,7 +537,11 @@ public final class JdbcSlotStore implements SlotStore {
                 }
                 String runId = r.getString(6);
                 if (runId != null) {
-                    row.slots.add(UUID.fromString(runId));
+                    row.slots.add(ConcurrencyLimit.Slot.held(
+                            UUID.fromString(runId),
+                            r.getString(7),
+                            r.getString(8),
+                            Instant.ofEpochMilli(r.getLong(9))));
                 }
             }
         }

@@ -29,7 +29,8 @@ final class FlowConcurrencyLimitTest {
 
     @Test
     void shouldRunAtMostTheLimitOfTaggedTasksAtOnce() {
-        Settings settings = new Settings(home, Optional.empty(), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        Settings settings =
+                new Settings(home, Optional.empty(), Optional.of(Duration.ofSeconds(30)), Duration.ofSeconds(30));
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostRunning = new AtomicInteger();
         AtomicInteger completed = new AtomicInteger();

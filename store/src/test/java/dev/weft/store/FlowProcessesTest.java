@@ -50,7 +50,7 @@ final class FlowProcessesTest {
     private record Store(String option, Settings settings) {}
 
     private Store store(String kind, Duration slotWait, Duration lease) {
-        Settings settings = new Settings(dir.resolve("home"), Optional.empty(), slotWait, lease);
+        Settings settings = new Settings(dir.resolve("home"), Optional.empty(), Optional.of(slotWait), lease);
         if (kind.equals("sqlite")) {
             return new Store("-Dweft.home=" + settings.home(), settings);
         }
@@ -66,7 +66,7 @@ final class FlowProcessesTest {
                 System.getProperty("java.class.path"),
                 "--enable-native-access=ALL-UNNAMED",
                 store.option(),
-                "-Dweft.slot.wait=" + store.settings().slotWait().toMillis() + "ms",
+                "-Dweft.slot.wait=" + store.settings().slotWait().orElseThrow().toMillis() + "ms",
                 "-Dweft.slot.lease=" + store.settings().slotLease().toMillis() + "ms",
                 FlowProcess.class.getName()));
         command.addAll(List.of(args));

@@ -25,7 +25,11 @@ final class PostgresSlotStoreTest extends SlotStoreContractTest {
         if (server == null) {
             server = PostgresTestDatabase.connectOrSkip();
         }
-        return new Settings(Path.of("unused-home"), Optional.empty(), Duration.ofSeconds(30), Duration.ofSeconds(30))
+        return new Settings(
+                        Path.of("unused-home"),
+                        Optional.empty(),
+                        Optional.of(Duration.ofSeconds(30)),
+                        Duration.ofSeconds(30))
                 .withDatabaseUrl(server.newSchema());
     }
 

@@ -28,7 +28,7 @@ final class SqliteSlotStoreTest extends SlotStoreContractTest {
     Settings newDatabase() {
         // a home that does not exist yet: opening the store creates it
         Path home = root.resolve("home-" + homes.incrementAndGet()).resolve(".weft");
-        return new Settings(home, Optional.empty(), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        return new Settings(home, Optional.empty(), Optional.of(Duration.ofSeconds(30)), Duration.ofSeconds(30));
     }
 
     @Override

@@ -30,7 +30,8 @@ final class StoreProcess {
         String tag = args[1];
         int limit = Integer.parseInt(args[2]);
         int grants = Integer.parseInt(args[3]);
-        Settings settings = new Settings(home, Optional.empty(), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        Settings settings =
+                new Settings(home, Optional.empty(), Optional.of(Duration.ofSeconds(30)), Duration.ofSeconds(30));
         String holder = "process-" + ProcessHandle.current().pid();
         int mostRows = 0;
         try (SlotStore store = JdbcSlotStore.open(settings);
