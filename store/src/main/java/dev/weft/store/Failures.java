@@ -11,6 +11,10 @@ import java.sql.SQLTransientConnectionException;
  * line naming the database, without its password. The original error stays attached as the cause.
  */
 final class Failures {
+    // SQLite's primary result codes for a file whose pages make no sense, and for one that is no database
+    private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_NOTADB = 26;
+
     private Failures() {}
 
     /**
@@ -21,6 +25,10 @@ final class Failures {
      * @return the exception
      */
     static StoreException unreachable(Database db, Throwable cause) {
+        StoreException damaged = damaged(db, cause);
+        if (damaged != null) {
+            return damaged;
+        }
         String verb = db.dialect() == Dialect.SQLITE ? "open" : "reach";
         return new StoreException(
                 "Cannot " + verb + " the concurrency-limit database " + db.safeUrl() + ": " + reason(cause), cause);
@@ -36,11 +44,45 @@ final class Failures {
      * @return the exception
      */
     static StoreException failed(Database db, String what, SQLException cause) {
+        StoreException damaged = damaged(db, cause);
+        if (damaged != null) {
+            return damaged;
+        }
         if (connectionLost(cause)) {
             return unreachable(db, cause);
         }
         return new StoreException(
                 "The concurrency-limit database " + db.safeUrl() + " failed to " + what + ": " + reason(cause), cause);
+    }
+
+    /**
+     * A SQLite file that is not a database, or whose pages make no sense: someone wrote into it, or a disk
+     * lost part of it. Says so, and what to do, whatever the store was doing.
+     *
+     * @param db the database
+     * @param cause what went wrong
+     * @return the exception, or null if the cause is not a damaged SQLite file
+     */
+    static StoreException damaged(Database db, Throwable cause) {
+        if (db.dialect() != Dialect.SQLITE) {
+            return null;
+        }
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException s) {
+                int primary = s.getErrorCode() & 0xff; // extended result codes keep the primary one in the low byte
+                String what = primary == SQLITE_NOTADB
+                        ? "file is not a database"
+                        : primary == SQLITE_CORRUPT ? "database disk image is malformed" : null;
+                if (what != null) {
+                    return new StoreException(
+                            "The concurrency-limit database " + db.describe() + " is damaged (" + what
+                                    + "): move it away, and Weft makes a new, empty one on next use, whose limits"
+                                    + " must be set again",
+                            cause);
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -7,29 +7,24 @@ import dev.weft.Tags;
 import dev.weft.spi.Admission;
 import dev.weft.spi.SlotStore;
 import dev.weft.spi.StoreException;
+import dev.weft.store.SlotTables.Holding;
+import dev.weft.store.SlotTables.Waiter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link SlotStore} over JDBC: a SQLite file that the processes of one machine share ({@code weft.db} in
@@ -38,68 +33,85 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Instances are safe for use by many threads, and many instances, in any number of processes, may use
  * the same database at once. Every method may block on IO; none holds a lock of this process while it
  * waits for the network, except that SQLite writes of one instance go one at a time. Failures throw {@link
- * StoreException}, whose message is one line naming the database without its password.
+ * StoreException}, whose message is one line naming the database without its password; a SQLite file
+ * that is not a database, or whose pages make no sense, is called damaged, with what to do.
  *
  * <p>Design notes.
  *
  * <ul>
  *   <li>A slot is a row of {@code weft_concurrency_slot} with a lease, {@code expires_ms}. Times come from
  *       the database's clock, never the host's, so that hosts whose clocks disagree agree on when a lease
- *       runs out. Reads show only unexpired slots; an acquire deletes the expired slots of its tags before
- *       it counts.
+ *       runs out. Reads show only unexpired slots; an acquire deletes the expired slots and waits of its
+ *       tags before it counts.
  *   <li>An acquire is one transaction that holds its tags' limits still: PostgreSQL locks the limit rows
  *       {@code FOR UPDATE} in tag order, SQLite begins {@code IMMEDIATE}, taking the file's one write lock.
  *       So no two acquires count the same tag at once, in any process. {@code delete} and {@code reset}
  *       take the limit row first, then the slots, so that a slot an acquire is adding is never left behind.
- *   <li>{@link #renew} extends the holder's slots that still exist, expired or not: an expired slot that
- *       still exists has not been counted as free by any acquire, because acquires delete expired slots in
- *       the transaction that counts.
+ *   <li>Fairness. A run that finds a tag full becomes a row of {@code weft_concurrency_waiter} on that tag,
+ *       with a place ({@code seq}, one more than the tag's newest) and a lease like a slot's; it keeps its
+ *       place when it asks again and finds the tag full again, and moves to the back of another tag when
+ *       that one stops it instead. A run gets its slots only where the free slots outnumber the waiters
+ *       ahead of it: for a run that does not wait on the tag, every waiter; for one that does, the waiters
+ *       of other holders that queued before its holder's first waiter. So a slot freed in one process goes
+ *       to the process whose run has waited longest, and a process that keeps submitting cannot keep it.
+ *   <li>Among one holder's waiters the store keeps no order: the holder asks for the head of its own
+ *       queue, which may have reached the store after a later run of the same holder. The run that is
+ *       granted takes its holder's first place; the holder's first waiter moves to the granted run's place.
+ *       Were the store to insist on its own order within a holder, a holder whose queue had another head
+ *       would never ask for the run the store waits for, and the slot would stay free.
+ *   <li>An acquire that finds a tag full, for a run already waiting on it, writes nothing. So SQLite's
+ *       change counter, which wakes every waiting process, does not move, and processes that wait on one
+ *       file do not wake each other in a loop.
+ *   <li>{@link #renew} extends the holder's slots and waits that still exist, expired or not: an expired
+ *       row that still exists has not been counted as gone by any acquire, because acquires delete expired
+ *       rows in the transaction that counts.
+ *   <li>{@link #release} ends a run's waits as well as its slots: the engine releases a queued run that
+ *       ends without its slots, so that a cancelled waiter stops holding others back at once rather than
+ *       when its lease runs out. {@link #reset} frees slots only: the waiting runs are alive, renew their
+ *       waits, and take the freed slots in their order. {@link #delete} ends the tag's waits with it.
  *   <li>A transaction that fails on a busy SQLite file, a PostgreSQL deadlock or serialization failure
- *       runs again, a few times, after a short random pause.
- *   <li>On PostgreSQL, whatever frees slots or changes a limit sends {@code NOTIFY weft_slots} in its own
- *       transaction, so that it arrives on commit; {@link #onSlotsFreed} listens (see {@link
- *       SlotListener}). SQLite cannot tell, and waiting runs retry every slot wait.
+ *       runs again, a few times, after a short random pause (see {@link Transactions}).
+ *   <li>Waiting processes learn of changes at once. On PostgreSQL, whatever frees slots, ends a wait or
+ *       changes a limit sends {@code NOTIFY weft_slots} in its own transaction, so that it arrives on
+ *       commit; {@link #onSlotsFreed} listens (see {@link SlotListener}). A SQLite file has no such channel,
+ *       but a cheap counter that moves when another connection commits: {@link #onSlotsFreed} polls it
+ *       (see {@link SqliteWatcher}). Waiting runs also ask again every slot wait: {@link #defaultSlotWait}
+ *       is 1 s for a SQLite file, a small local transaction, and Prefect's 30 s for a server.
  * </ul>
  */
 public final class JdbcSlotStore implements SlotStore {
-    /** How many times a transaction runs at most when it fails on a busy database or a deadlock. */
-    static final int MAX_ATTEMPTS = 8;
+    /** How often, by default, a queued run asks a SQLite file again for slots other processes hold. */
+    public static final Duration SQLITE_SLOT_WAIT = Duration.ofSeconds(1);
 
-    private static final String LIMIT = "weft_concurrency_limit";
-    private static final String SLOT = "weft_concurrency_slot";
-    private static final int MAX_RUNS_PER_RENEWAL = 500; // bind parameters per statement, far below both limits
+    private static final String EVERYONE = ""; // a notification payload that no store takes for its own
 
     private final Database db;
     private final HikariDataSource pool;
     private final Dialect dialect;
+    private final Transactions tx;
+    private final SlotTables tables;
     private final String self = UUID.randomUUID().toString();
-    private final String readSql;
-    // SQLite allows one writer at a time: queue this instance's writers here rather than in SQLite's busy
-    // handler, which holds a carrier thread while it waits
-    private final ReentrantLock sqliteWrites = new ReentrantLock();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object listenerLock = new Object();
-    private SlotListener listener; // guarded by listenerLock
+    private final Object feedLock = new Object();
+    private ChangeFeed feed; // guarded by feedLock
 
     private JdbcSlotStore(Database db, HikariDataSource pool) {
         this.db = db;
         this.pool = pool;
         this.dialect = db.dialect();
-        this.readSql = "SELECT l.id, l.tag, l.concurrency_limit, l.created_ms, l.updated_ms, s.run_id, s.run_name,"
-                + " s.holder, s.acquired_ms"
-                + " FROM " + LIMIT + " l LEFT JOIN " + SLOT + " s ON s.tag = l.tag AND s.expires_ms > "
-                + dialect.now();
+        this.tx = new Transactions(db, pool);
+        this.tables = new SlotTables(dialect);
     }
 
     /**
      * Opens the store the settings name, creating its tables on first use: PostgreSQL for a {@code
      * jdbc:postgresql:} URL, SQLite for a {@code jdbc:sqlite:} URL, else the SQLite file {@code weft.db} in
-     * the home, which is created if missing.
+     * the home, which is created if missing. Fails fast: one attempt to connect, within {@link
+     * Pools#CONNECTION_TIMEOUT_MS} unless the URL sets another connect timeout.
      *
      * @param settings the settings
      * @return the store, open
-     * @throws StoreException naming the database, if it cannot be reached, its URL names another kind of
-     *     database, or its tables cannot be created
+     * @throws StoreException naming the database, on one line, if it cannot be reached, its URL names
+     *     another kind of database, its SQLite file is damaged, or its tables cannot be created
      */
     public static JdbcSlotStore open(Settings settings) {
         Database db = Database.of(Objects.requireNonNull(settings, "settings"));
@@ -145,18 +157,22 @@ public final class JdbcSlotStore implements SlotStore {
     // ---- the engine's side ------------------------------------------------------------------------------
 
     /**
-     * Takes one slot on every limited tag of a run, all or nothing, in one transaction. Tags are looked at
-     * in the order given: the first one whose limit is 0 answers {@link Admission.Outcome#ZERO}, the first
-     * one that is full answers {@link Admission.Outcome#FULL} with its holders, oldest first. A tag on
-     * which the run holds a slot already is not taken again.
+     * Takes one slot on every limited tag of a run, all or nothing, in one transaction, or records that the
+     * run waits. Tags are looked at in the order given: the first one whose limit is 0 answers {@link
+     * Admission.Outcome#ZERO} and ends the run's waits; the first one that has no slot for the run answers
+     * {@link Admission.Outcome#FULL} with its holders, oldest first, and makes the run wait on that tag
+     * alone, keeping its place if it waited there already. A tag has no slot for the run when its free slots
+     * do not outnumber the waiters ahead of the run (see the class's notes on fairness), so FULL may come
+     * with fewer holders than the limit. A tag on which the run holds a slot already is not taken again. A
+     * grant ends the run's wait.
      *
-     * @param holder the process that will renew the slots
+     * @param holder the process that will renew the slots and the wait
      * @param runId the run that takes them
      * @param runName the run's name, kept for people reading the database
      * @param tags the run's tags
-     * @param lease how long the slots stay taken unless renewed, more than zero
+     * @param lease how long the slots, or the wait, stay taken unless renewed, more than zero
      * @return whether the run got its slots
-     * @throws StoreException if the database cannot be reached
+     * @throws StoreException if the database cannot be reached or is damaged
      */
     @Override
     public Admission acquire(String holder, UUID runId, String runName, Collection<String> tags, Duration lease) {
@@ -167,69 +183,126 @@ public final class JdbcSlotStore implements SlotStore {
         if (wanted.isEmpty()) {
             return Admission.GRANTED;
         }
-        return write("acquire slots", c -> {
-            Map<String, Integer> limits = lockLimits(c, wanted);
-            if (limits.isEmpty()) {
-                return Admission.GRANTED;
+        return tx.write("acquire slots", c -> admit(c, holder, runId, runName, wanted, leaseMs));
+    }
+
+    private Admission admit(Connection c, String holder, UUID runId, String runName, List<String> wanted, long leaseMs)
+            throws SQLException {
+        Map<String, Integer> limits = tables.lockLimits(c, wanted);
+        if (limits.isEmpty()) {
+            return Admission.GRANTED; // a wait on a tag whose limit was deleted went with the limit
+        }
+        long now = tables.now(c);
+        List<String> limited = new ArrayList<>(limits.keySet());
+        // a wait that lapsed may have held back a run of any process, this one's included
+        boolean lapsed = tables.purgeExpired(c, limited, now) > 0;
+        Map<String, List<Holding>> holdings = tables.holdings(c, limited);
+        Map<String, List<Waiter>> waiters = tables.waiters(c, limited);
+        List<String> taking = new ArrayList<>();
+        for (String tag : wanted) {
+            Integer limit = limits.get(tag);
+            if (limit == null) {
+                continue;
             }
-            long now = now(c);
-            List<String> limited = new ArrayList<>(limits.keySet());
-            purgeExpired(c, limited, now);
-            Map<String, List<Holding>> holdings = holdings(c, limited);
-            List<String> taking = new ArrayList<>();
-            for (String tag : wanted) {
-                Integer limit = limits.get(tag);
-                if (limit == null) {
-                    continue;
-                }
-                List<Holding> held = holdings.getOrDefault(tag, List.of());
-                if (held.stream().anyMatch(h -> h.runId.equals(runId))) {
-                    continue;
-                }
-                if (limit == 0) {
-                    return Admission.zero(tag);
-                }
-                if (held.size() >= limit) {
-                    return Admission.full(
-                            tag, limit, held.stream().map(Holding::runId).toList());
-                }
-                taking.add(tag);
+            List<Holding> held = holdings.getOrDefault(tag, List.of());
+            if (held.stream().anyMatch(h -> h.runId().equals(runId))) {
+                continue;
             }
-            insertSlots(c, taking, holdings, holder, runId, runName, now, now + leaseMs);
-            return Admission.GRANTED;
-        });
+            if (limit == 0) {
+                if (tables.deleteWaits(c, runId, null) > 0 || lapsed) {
+                    notifyStores(c, EVERYONE);
+                }
+                return Admission.zero(tag);
+            }
+            List<Waiter> queue = waiters.getOrDefault(tag, List.of());
+            if (limit - held.size() <= ahead(queue, holder, runId)) {
+                boolean moved = tables.deleteWaits(c, runId, tag) > 0;
+                if (queue.stream().noneMatch(w -> w.runId().equals(runId))) {
+                    tables.insertWaiter(c, tag, queue, holder, runId, runName, now, now + leaseMs);
+                }
+                if (moved || lapsed) {
+                    notifyStores(c, EVERYONE);
+                }
+                return Admission.full(
+                        tag, limit, held.stream().map(Holding::runId).toList());
+            }
+            taking.add(tag);
+        }
+        tables.insertSlots(c, taking, holdings, holder, runId, runName, now, now + leaseMs);
+        endWait(c, waiters, holder, runId);
+        if (lapsed) {
+            notifyStores(c, EVERYONE);
+        }
+        return Admission.GRANTED;
     }
 
     /**
-     * Gives back every slot a run holds and, on PostgreSQL, tells other stores that slots came free.
+     * How many of a tag's waiters, oldest first, are ahead of a run: all of them for a run that does not
+     * wait on the tag; else those of other holders that queued before the run's holder's first waiter.
+     */
+    static int ahead(List<Waiter> queue, String holder, UUID runId) {
+        if (queue.stream().noneMatch(w -> w.runId().equals(runId))) {
+            return queue.size();
+        }
+        int ahead = 0;
+        for (Waiter w : queue) {
+            if (w.holder().equals(holder) || w.runId().equals(runId)) {
+                return ahead;
+            }
+            ahead++;
+        }
+        return ahead;
+    }
+
+    /** Ends the waits of a granted run, whose holder's first waiter on the tag takes its place. */
+    private void endWait(Connection c, Map<String, List<Waiter>> waiters, String holder, UUID runId)
+            throws SQLException {
+        for (Map.Entry<String, List<Waiter>> tag : waiters.entrySet()) {
+            Waiter first = null;
+            for (Waiter w : tag.getValue()) {
+                if (first == null && (w.holder().equals(holder) || w.runId().equals(runId))) {
+                    first = w;
+                }
+                if (w.runId().equals(runId)) {
+                    if (first != w) {
+                        tables.moveWaiter(c, tag.getKey(), first.runId(), w.seq());
+                    }
+                    break;
+                }
+            }
+        }
+        tables.deleteWaits(c, runId, null);
+    }
+
+    /**
+     * Gives back every slot a run holds and ends its wait, if it waits; on PostgreSQL, tells other stores
+     * that slots came free, and every store, this one's listeners included, that a wait ended.
      *
      * @param runId the run
-     * @throws StoreException if the database cannot be reached
+     * @throws StoreException if the database cannot be reached or is damaged
      */
     @Override
     public void release(UUID runId) {
         Objects.requireNonNull(runId, "runId");
-        write("release slots", c -> {
-            int released;
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + SLOT + " WHERE run_id = ?")) {
-                s.setString(1, runId.toString());
-                released = s.executeUpdate();
-            }
-            if (released > 0) {
-                notifyOthers(c);
+        tx.write("release slots", c -> {
+            int slots = tables.deleteSlots(c, runId);
+            if (tables.deleteWaits(c, runId, null) > 0) {
+                notifyStores(c, EVERYONE); // this process's next queued run may be first now
+            } else if (slots > 0) {
+                notifyStores(c, self); // this process hands its own released slots on by itself
             }
             return null;
         });
     }
 
     /**
-     * Extends the leases of the holder's slots that still exist, to {@code lease} from now on the
-     * database's clock. Slots of other holders, and of runs that hold none, are left alone.
+     * Extends the leases of the holder's slots and waits that still exist, to {@code lease} from now on the
+     * database's clock. Slots and waits of other holders, and runs that have neither, are left alone.
      *
      * @param holder the process
-     * @param runIds the runs whose slots it holds
+     * @param runIds the runs whose slots it holds or that wait
      * @param lease the new lease, more than zero
-     * @throws StoreException if the database cannot be reached
+     * @throws StoreException if the database cannot be reached or is damaged
      */
     @Override
     public void renew(String holder, Collection<UUID> runIds, Duration lease) {
@@ -239,50 +312,62 @@ public final class JdbcSlotStore implements SlotStore {
         if (ids.isEmpty()) {
             return;
         }
-        write("renew slot leases", c -> {
-            long expires = now(c) + leaseMs;
-            for (List<String> chunk : chunks(ids)) {
-                String sql = "UPDATE " + SLOT + " SET expires_ms = ? WHERE holder = ? AND run_id IN "
-                        + placeholders(chunk.size());
-                try (PreparedStatement s = c.prepareStatement(sql)) {
-                    s.setLong(1, expires);
-                    s.setString(2, holder);
-                    for (int i = 0; i < chunk.size(); i++) {
-                        s.setString(3 + i, chunk.get(i));
-                    }
-                    s.executeUpdate();
-                }
-            }
+        tx.write("renew slot leases", c -> {
+            tables.renew(c, holder, ids, tables.now(c) + leaseMs);
             return null;
         });
     }
 
     /**
-     * On PostgreSQL, calls {@code listener} on a thread of the store's whenever another store frees slots
-     * or changes a limit; the first call starts that thread, and returns once it listens. SQLite cannot
-     * tell, and never calls it.
+     * Calls {@code listener} on a thread of the store's whenever another store may have freed slots, ended a
+     * wait or changed a limit: on PostgreSQL when one notifies, on a SQLite file when another connection
+     * committed a change, within {@link SqliteWatcher#SQLITE_CHANGE_POLL_MS} ms (this store's own commits
+     * included, which costs a retry). The first call starts that thread, one per store, and returns once
+     * it watches; {@link #close()} stops it.
      *
      * @param listener what to call
      */
     @Override
     public void onSlotsFreed(Runnable listener) {
         Objects.requireNonNull(listener, "listener");
-        if (dialect != Dialect.POSTGRESQL) {
-            return;
-        }
-        SlotListener started = null;
-        synchronized (listenerLock) {
-            if (closed.get()) {
+        ChangeFeed started = null;
+        synchronized (feedLock) {
+            if (tx.closed()) {
                 return;
             }
-            if (this.listener == null) {
-                this.listener = started = new SlotListener(db, pool.getDataSource(), self);
+            if (feed == null) {
+                feed = started = dialect == Dialect.POSTGRESQL
+                        ? new SlotListener(db, pool.getDataSource(), self)
+                        : new SqliteWatcher(db, pool.getDataSource());
             }
-            this.listener.add(listener);
+            feed.add(listener);
         }
         if (started != null) {
             started.start(Pools.CONNECTION_TIMEOUT_MS);
         }
+    }
+
+    /**
+     * Returns the tags that have a limit now, in one query of the limit table.
+     *
+     * @return the limited tags
+     * @throws StoreException if the database cannot be reached or is damaged
+     */
+    @Override
+    public Set<String> limitedTags() {
+        return Set.copyOf(tx.query("read the limited tags", tables::limitedTags));
+    }
+
+    /**
+     * Returns how often a queued run asks again, unless the settings say: {@link #SQLITE_SLOT_WAIT} for a
+     * SQLite file, where a retry is a small local transaction and a commit elsewhere is seen at once anyway;
+     * Prefect's 30 s ({@link Settings#DEFAULT_SLOT_WAIT}) for PostgreSQL, which notifies.
+     *
+     * @return the slot wait
+     */
+    @Override
+    public Duration defaultSlotWait() {
+        return dialect == Dialect.SQLITE ? SQLITE_SLOT_WAIT : Settings.DEFAULT_SLOT_WAIT;
     }
 
     /**
@@ -298,13 +383,14 @@ public final class JdbcSlotStore implements SlotStore {
     // ---- the client's side ------------------------------------------------------------------------------
 
     /**
-     * Creates a limit on a tag, or sets the limit of an existing one, keeping its id and slots.
+     * Creates a limit on a tag, or sets the limit of an existing one, keeping its id, slots and waiting runs,
+     * and on PostgreSQL tells other stores.
      *
      * @param tag the tag
      * @param limit 0 or more
      * @return the limit, with its active slots
      * @throws IllegalArgumentException for an invalid tag or a negative limit
-     * @throws StoreException if the database cannot be reached
+     * @throws StoreException if the database cannot be reached or is damaged
      */
     @Override
     public ConcurrencyLimit create(String tag, int limit) {
@@ -312,110 +398,98 @@ public final class JdbcSlotStore implements SlotStore {
         if (limit < 0) {
             throw new IllegalArgumentException("A concurrency limit must be 0 or more, not " + limit);
         }
-        return write("create the limit on tag '" + tag + "'", c -> {
-            long now = now(c);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO " + LIMIT
-                    + " (id, tag, concurrency_limit, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (tag) DO UPDATE SET concurrency_limit = excluded.concurrency_limit,"
-                    + " updated_ms = excluded.updated_ms")) {
-                s.setString(1, UUID.randomUUID().toString());
-                s.setString(2, tag);
-                s.setInt(3, limit);
-                s.setLong(4, now);
-                s.setLong(5, now);
-                s.executeUpdate();
-            }
-            notifyOthers(c);
-            return read(c, tag)
+        return tx.write("create the limit on tag '" + tag + "'", c -> {
+            tables.upsertLimit(c, tag, limit, tables.now(c));
+            notifyStores(c, self);
+            return tables.read(c, tag)
                     .orElseThrow(() -> new SQLException("The limit on tag '" + tag + "' vanished as it was set"));
         });
     }
 
     /**
-     * Reads the limit on a tag, with the runs holding unexpired slots on it, oldest first.
+     * Reads the limit on a tag, with the runs holding unexpired slots on it, oldest first: each with its
+     * name, host, process id and when it took the slot.
      *
      * @param tag the tag
      * @return the limit, or empty
-     * @throws StoreException if the database cannot be reached
+     * @throws StoreException if the database cannot be reached or is damaged
      */
     @Override
     public Optional<ConcurrencyLimit> read(String tag) {
         Objects.requireNonNull(tag, "tag");
-        return query("read the limit on tag '" + tag + "'", c -> read(c, tag));
+        return tx.query("read the limit on tag '" + tag + "'", c -> tables.read(c, tag));
     }
 
     /**
      * Reads every limit, ordered by tag, each with the runs holding unexpired slots on it, oldest first.
      *
      * @return the limits
-     * @throws StoreException if the database cannot be reached
+     * @throws StoreException if the database cannot be reached or is damaged
      */
     @Override
     public List<ConcurrencyLimit> readAll() {
-        return query("read the limits", c -> {
-            try (PreparedStatement s = c.prepareStatement(readSql + " ORDER BY s.seq")) {
-                return limits(s);
-            }
-        });
+        return tx.query("read the limits", tables::readAll);
     }
 
     /**
-     * Deletes the limit on a tag and its slots, and on PostgreSQL tells other stores.
+     * Deletes the limit on a tag, its slots and its waiting runs' waits, and on PostgreSQL tells other
+     * stores.
      *
      * @param tag the tag
      * @return whether there was one
-     * @throws StoreException if the database cannot be reached
+     * @throws StoreException if the database cannot be reached or is damaged
      */
     @Override
     public boolean delete(String tag) {
         Objects.requireNonNull(tag, "tag");
-        return write("delete the limit on tag '" + tag + "'", c -> {
-            int deleted;
-            // the limit row first: it waits for an acquire that holds it, whose slots the next statement sees
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + LIMIT + " WHERE tag = ?")) {
-                s.setString(1, tag);
-                deleted = s.executeUpdate();
+        return tx.write("delete the limit on tag '" + tag + "'", c -> {
+            // the limit row first: it waits for an acquire that holds it, whose rows the next statements see
+            boolean deleted = tables.deleteLimit(c, tag);
+            tables.deleteSlotsOfTag(c, tag);
+            tables.deleteWaitsOfTag(c, tag);
+            if (deleted) {
+                notifyStores(c, self);
             }
-            deleteSlots(c, tag);
-            if (deleted > 0) {
-                notifyOthers(c);
-            }
-            return deleted > 0;
+            return deleted;
         });
     }
 
     /**
-     * Frees every slot on a tag, whoever holds it, and on PostgreSQL tells other stores.
+     * Frees every slot on a tag, whoever holds it, and on PostgreSQL tells other stores. Runs waiting on
+     * the tag keep waiting, in their order, and take the freed slots first.
      *
      * @param tag the tag
      * @return whether the tag has a limit
-     * @throws StoreException if the database cannot be reached
+     * @throws StoreException if the database cannot be reached or is damaged
      */
     @Override
     public boolean reset(String tag) {
         Objects.requireNonNull(tag, "tag");
-        return write("reset the slots of tag '" + tag + "'", c -> {
-            if (lockLimits(c, List.of(tag)).isEmpty()) {
+        return tx.write("reset the slots of tag '" + tag + "'", c -> {
+            if (tables.lockLimits(c, List.of(tag)).isEmpty()) {
                 return false;
             }
-            deleteSlots(c, tag);
-            notifyOthers(c);
+            tables.deleteSlotsOfTag(c, tag);
+            notifyStores(c, self);
             return true;
         });
     }
 
-    /** Stops listening and closes the pool's connections. Later calls throw {@link StoreException}. */
+    /**
+     * Stops listening for changes and closes the pool's connections. Later calls throw {@link
+     * StoreException}; closing again does nothing.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!tx.close()) {
             return;
         }
-        SlotListener l;
-        synchronized (listenerLock) {
-            l = listener;
+        ChangeFeed f;
+        synchronized (feedLock) {
+            f = feed;
         }
-        if (l != null) {
-            l.close();
+        if (f != null) {
+            f.close();
         }
         pool.close();
     }
@@ -425,240 +499,22 @@ public final class JdbcSlotStore implements SlotStore {
         return "JdbcSlotStore[" + describe() + "]";
     }
 
-    // ---- statements -------------------------------------------------------------------------------------
+    // ---- helpers ----------------------------------------------------------------------------------------
 
-    /** A run's slot on a tag. */
-    private record Holding(UUID runId, long seq) {}
-
-    /** The limits among {@code tags}, locked until commit on PostgreSQL. */
-    private Map<String, Integer> lockLimits(Connection c, List<String> tags) throws SQLException {
-        Map<String, Integer> limits = new HashMap<>();
-        String sql = "SELECT tag, concurrency_limit FROM " + LIMIT + " WHERE tag IN " + placeholders(tags.size())
-                + " ORDER BY tag" + dialect.forUpdate();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, 1, tags);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    limits.put(r.getString(1), r.getInt(2));
-                }
-            }
-        }
-        return limits;
-    }
-
-    private void purgeExpired(Connection c, List<String> tags, long now) throws SQLException {
-        String sql = "DELETE FROM " + SLOT + " WHERE expires_ms <= ? AND tag IN " + placeholders(tags.size());
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, now);
-            bind(s, 2, tags);
-            s.executeUpdate();
-        }
-    }
-
-    /** The slots on each of the tags, oldest first; call after {@link #purgeExpired}. */
-    private Map<String, List<Holding>> holdings(Connection c, List<String> tags) throws SQLException {
-        Map<String, List<Holding>> holdings = new HashMap<>();
-        String sql =
-                "SELECT tag, run_id, seq FROM " + SLOT + " WHERE tag IN " + placeholders(tags.size()) + " ORDER BY seq";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, 1, tags);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    holdings.computeIfAbsent(r.getString(1), t -> new ArrayList<>())
-                            .add(new Holding(UUID.fromString(r.getString(2)), r.getLong(3)));
-                }
-            }
-        }
-        return holdings;
-    }
-
-    private void insertSlots(
-            Connection c,
-            List<String> tags,
-            Map<String, List<Holding>> holdings,
-            String holder,
-            UUID runId,
-            String runName,
-            long now,
-            long expires)
-            throws SQLException {
-        if (tags.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + SLOT
-                + " (tag, run_id, run_name, holder, seq, acquired_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (String tag : tags) {
-                List<Holding> held = holdings.getOrDefault(tag, List.of());
-                s.setString(1, tag);
-                s.setString(2, runId.toString());
-                s.setString(3, runName);
-                s.setString(4, holder);
-                s.setLong(5, held.isEmpty() ? 1 : held.getLast().seq + 1);
-                s.setLong(6, now);
-                s.setLong(7, expires);
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
-    }
-
-    private void deleteSlots(Connection c, String tag) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM " + SLOT + " WHERE tag = ?")) {
-            s.setString(1, tag);
-            s.executeUpdate();
-        }
-    }
-
-    private Optional<ConcurrencyLimit> read(Connection c, String tag) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(readSql + " WHERE l.tag = ? ORDER BY s.seq")) {
-            s.setString(1, tag);
-            List<ConcurrencyLimit> found = limits(s);
-            return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
-        }
-    }
-
-    /** Runs a {@link #readSql} query, whose rows are ordered by slot age, and groups them by tag. */
-    private static List<ConcurrencyLimit> limits(PreparedStatement s) throws SQLException {
-        record Row(UUID id, int limit, long created, long updated, List<ConcurrencyLimit.Slot> slots) {}
-        // ordered here rather than by the database, whose collation may differ from Java's order
-        Map<String, Row> rows = new TreeMap<>();
-        try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                String tag = r.getString(2);
-                Row row = rows.get(tag);
-                if (row == null) {
-                    row = new Row(
-                            UUID.fromString(r.getString(1)),
-                            r.getInt(3),
-                            r.getLong(4),
-                            r.getLong(5),
-                            new ArrayList<>());
-                    rows.put(tag, row);
-                }
-                String runId = r.getString(6);
-                if (runId != null) {
-                    row.slots.add(ConcurrencyLimit.Slot.held(
-                            UUID.fromString(runId),
-                            r.getString(7),
-                            r.getString(8),
-                            Instant.ofEpochMilli(r.getLong(9))));
-                }
-            }
-        }
-        List<ConcurrencyLimit> limits = new ArrayList<>(rows.size());
-        rows.forEach((tag, row) -> limits.add(new ConcurrencyLimit(
-                row.id,
-                tag,
-                row.limit,
-                row.slots,
-                Instant.ofEpochMilli(row.created),
-                Instant.ofEpochMilli(row.updated))));
-        return limits;
-    }
-
-    private long now(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + dialect.now());
-                ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getLong(1);
-        }
-    }
-
-    private void notifyOthers(Connection c) throws SQLException {
+    /**
+     * On PostgreSQL, notifies the stores listening, on commit: every store but this one for its own payload,
+     * whose process has woken its waiting runs itself; every store for {@link #EVERYONE}.
+     */
+    private void notifyStores(Connection c, String payload) throws SQLException {
         if (dialect != Dialect.POSTGRESQL) {
-            return;
+            return; // SQLite's watchers see the commit itself
         }
         try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             s.setString(1, SlotListener.CHANNEL);
-            s.setString(2, self);
+            s.setString(2, payload);
             s.execute();
         }
     }
-
-    // ---- transactions -----------------------------------------------------------------------------------
-
-    /** Work on a connection. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** Runs {@code work} in a transaction that may write, again after a retryable failure. */
-    private <T> T write(String what, Work<T> work) {
-        return attempt(what, true, work);
-    }
-
-    /** Runs {@code work} outside a transaction: one statement, which sees one snapshot. */
-    private <T> T query(String what, Work<T> work) {
-        return attempt(what, false, work);
-    }
-
-    private <T> T attempt(String what, boolean transaction, Work<T> work) {
-        if (closed.get()) {
-            throw new StoreException("The concurrency-limit store " + describe() + " is closed", null);
-        }
-        boolean serialize = transaction && dialect == Dialect.SQLITE;
-        for (int attempt = 1; ; attempt++) {
-            if (serialize) {
-                sqliteWrites.lock();
-            }
-            try {
-                return transaction ? inTransaction(work) : onConnection(work);
-            } catch (SQLException e) {
-                if (attempt >= MAX_ATTEMPTS || !dialect.retryable(e)) {
-                    throw Failures.failed(db, what, e);
-                }
-            } finally {
-                if (serialize) {
-                    sqliteWrites.unlock();
-                }
-            }
-            pause(attempt);
-        }
-    }
-
-    private <T> T onConnection(Work<T> work) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
-        }
-    }
-
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            dialect.begin(c);
-            T result;
-            try {
-                result = work.run(c);
-                dialect.commit(c);
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw e;
-            }
-            return result;
-        }
-    }
-
-    private void rollback(Connection c, Exception failure) {
-        try {
-            dialect.rollback(c);
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-            pool.evictConnection(c); // it may still be inside the transaction
-        }
-    }
-
-    /** Waits a little before another attempt, longer each time, at random so that rivals spread out. */
-    private static void pause(int attempt) {
-        long maxMs = Math.min(200, 10L << attempt);
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, maxMs + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("Interrupted while retrying a concurrency-limit database operation", e);
-        }
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------------------
 
     private static long leaseMillis(Duration lease) {
         Objects.requireNonNull(lease, "lease");
@@ -666,23 +522,5 @@ public final class JdbcSlotStore implements SlotStore {
             throw new IllegalArgumentException("A slot lease must be more than zero, not " + lease);
         }
         return Math.max(1, lease.toMillis());
-    }
-
-    private static String placeholders(int n) {
-        return "(" + String.join(", ", Collections.nCopies(n, "?")) + ")";
-    }
-
-    private static void bind(PreparedStatement s, int first, List<String> values) throws SQLException {
-        for (int i = 0; i < values.size(); i++) {
-            s.setString(first + i, values.get(i));
-        }
-    }
-
-    private static List<List<String>> chunks(List<String> values) {
-        List<List<String>> chunks = new ArrayList<>();
-        for (int i = 0; i < values.size(); i += MAX_RUNS_PER_RENEWAL) {
-            chunks.add(values.subList(i, Math.min(values.size(), i + MAX_RUNS_PER_RENEWAL)));
-        }
-        return chunks;
     }
 }

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Design notes.
  *
  * <ul>
- *   <li>Each store sends its own id as the payload, and ignores notifications that carry it: its own
- *       process already woke its waiting runs.
+ *   <li>Each store sends its own id as the payload when its own process has woken its waiting runs
+ *       already, and ignores notifications that carry it; an empty payload (a wait that ended, which may
+ *       put another run of this process first) wakes every store, its sender's too.
  *   <li>The thread polls {@link PGConnection#getNotifications(int)} with a short timeout, so that {@link
  *       #close()} is seen soon, and sends {@code SELECT 1} after a quiet while, so that a connection the
  *       network dropped without a word is noticed.
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *       these listeners too, which costs a retry and nothing else.
  * </ul>
  */
-final class SlotListener implements AutoCloseable {
+final class SlotListener implements ChangeFeed {
     /** The channel that stores notify when slots come free or limits change. */
     static final String CHANNEL = "weft_slots";
 
@@ -54,7 +55,7 @@ final class SlotListener implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Makes the listener; {@link #start()} starts its thread.
+     * Makes the listener; {@link #start} starts its thread.
      *
      * @param db the database, for logs
      * @param connections where to get a connection of its own: not a pool
@@ -68,22 +69,14 @@ final class SlotListener implements AutoCloseable {
                 Thread.ofPlatform().name("weft-slots-listener").daemon(true).unstarted(this::run);
     }
 
-    /**
-     * Adds a listener, called on the listener's thread.
-     *
-     * @param listener what to call
-     */
-    void add(Runnable listener) {
+    @Override
+    public void add(Runnable listener) {
         listeners.add(listener);
     }
 
-    /**
-     * Starts listening, and returns once the first {@code LISTEN} went through or failed, or after {@code
-     * timeoutMillis}, so that a release right after this is not missed.
-     *
-     * @param timeoutMillis how long to wait for the first {@code LISTEN}
-     */
-    void start(long timeoutMillis) {
+    /** Starts listening, and returns once the first {@code LISTEN} went through or failed, or after the timeout. */
+    @Override
+    public void start(long timeoutMillis) {
         thread.start();
         try {
             firstAttempt.await(timeoutMillis, TimeUnit.MILLISECONDS);

@@ -346,6 +346,257 @@ abstract class SlotStoreContractTest {
                 .hasMessageContaining("lease");
     }
 
+    // ---- fairness -------------------------------------------------------------------------------------
+
+    /** Acquires as a run of another process, named by its holder. */
+    Admission acquireAs(String holder, UUID run, Duration lease, String... tags) {
+        return store.acquire(holder, run, "run-" + run, List.of(tags), lease);
+    }
+
+    Admission acquireAs(String holder, UUID run, String... tags) {
+        return acquireAs(holder, run, LONG_LEASE, tags);
+    }
+
+    @Test
+    void shouldNotLetANewcomerTakeASlotFreedWhileAnotherRunWaits() {
+        store.create("db", 1);
+        UUID holding = UUID.randomUUID();
+        UUID waiting = UUID.randomUUID();
+        assertThat(acquireAs("process-a", holding, "db")).isEqualTo(Admission.GRANTED);
+        assertThat(acquireAs("process-b", waiting, "db").outcome()).isEqualTo(Admission.Outcome.FULL);
+
+        store.release(holding);
+
+        // the slot is free, but taken for the run that waited: newcomers of any process, the waiter's own
+        // included, wait behind it, and learn who holds the tag's slots (nobody now)
+        assertThat(acquireAs("process-c", UUID.randomUUID(), "db")).isEqualTo(Admission.full("db", 1, List.of()));
+        assertThat(acquireAs("process-b", UUID.randomUUID(), "db")).isEqualTo(Admission.full("db", 1, List.of()));
+        assertThat(slots("db")).isEmpty();
+        assertThat(acquireAs("process-b", waiting, "db")).isEqualTo(Admission.GRANTED);
+        assertThat(slots("db")).containsExactly(waiting);
+    }
+
+    @Test
+    void shouldGiveAFreedSlotToTheRunThatWaitedLongest() {
+        store.create("db", 1);
+        UUID holding = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID third = UUID.randomUUID();
+        acquireAs("process-a", holding, "db");
+        assertThat(acquireAs("process-b", first, "db")).isEqualTo(Admission.full("db", 1, List.of(holding)));
+        acquireAs("process-c", second, "db");
+        acquireAs("process-d", third, "db");
+
+        store.release(holding);
+
+        assertThat(acquireAs("process-d", third, "db").outcome()).isEqualTo(Admission.Outcome.FULL);
+        assertThat(acquireAs("process-c", second, "db").outcome()).isEqualTo(Admission.Outcome.FULL);
+        assertThat(acquireAs("process-b", first, "db")).isEqualTo(Admission.GRANTED);
+
+        store.release(first);
+
+        assertThat(acquireAs("process-d", third, "db").outcome()).isEqualTo(Admission.Outcome.FULL);
+        assertThat(acquireAs("process-c", second, "db")).isEqualTo(Admission.GRANTED);
+    }
+
+    @Test
+    void shouldGrantAsManyWaitersAsThereAreFreeSlotsInAnyOrder() {
+        store.create("db", 2);
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        acquireAs("process-a", a, "db");
+        acquireAs("process-a", b, "db");
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        acquireAs("process-b", first, "db");
+        acquireAs("process-c", second, "db");
+
+        store.release(a);
+        store.release(b);
+
+        // two free slots, one waiter ahead: the second waiter need not wait for the first to ask
+        assertThat(acquireAs("process-c", second, "db")).isEqualTo(Admission.GRANTED);
+        assertThat(acquireAs("process-b", first, "db")).isEqualTo(Admission.GRANTED);
+    }
+
+    @Test
+    void shouldLetAHolderGiveItsTurnToAnyOfItsWaitingRuns() {
+        store.create("db", 1);
+        UUID holding = UUID.randomUUID();
+        UUID mineFirst = UUID.randomUUID();
+        UUID theirs = UUID.randomUUID();
+        UUID mineLater = UUID.randomUUID();
+        acquireAs("process-x", holding, "db");
+        acquireAs("process-a", mineFirst, "db");
+        acquireAs("process-b", theirs, "db");
+        acquireAs("process-a", mineLater, "db");
+
+        store.release(holding);
+
+        // process-a's queue has its own order: its later run takes process-a's turn, once
+        assertThat(acquireAs("process-a", mineLater, "db")).isEqualTo(Admission.GRANTED);
+        store.release(mineLater);
+        assertThat(acquireAs("process-a", mineFirst, "db").outcome()).isEqualTo(Admission.Outcome.FULL);
+        assertThat(acquireAs("process-b", theirs, "db")).isEqualTo(Admission.GRANTED);
+        store.release(theirs);
+        assertThat(acquireAs("process-a", mineFirst, "db")).isEqualTo(Admission.GRANTED);
+    }
+
+    @Test
+    void shouldNoLongerBeHeldBackByAWaitWhoseLeaseLapsed() {
+        store.create("db", 1);
+        UUID holding = UUID.randomUUID();
+        UUID gone = UUID.randomUUID();
+        UUID next = UUID.randomUUID();
+        acquireAs("process-a", holding, "db");
+        acquireAs("crashed-process", gone, "db");
+        acquireAs("process-b", next, "db");
+        store.release(holding);
+        assertThat(acquireAs("process-b", next, "db").outcome())
+                .as("behind a live wait")
+                .isEqualTo(Admission.Outcome.FULL);
+
+        // the waiter's process stops renewing: its last renewal runs out
+        store.renew("crashed-process", List.of(gone), Duration.ofMillis(300));
+
+        Poll.until(
+                Duration.ofSeconds(20),
+                () -> acquireAs("process-b", next, "db").outcome() == Admission.Outcome.GRANTED,
+                "the lapsed wait stops holding the next run back");
+        assertThat(slots("db")).containsExactly(next);
+    }
+
+    @Test
+    void shouldLetTheNextWaiterInWhenAWaitingRunIsReleased() {
+        store.create("db", 1);
+        UUID holding = UUID.randomUUID();
+        UUID cancelled = UUID.randomUUID();
+        UUID next = UUID.randomUUID();
+        acquireAs("process-a", holding, "db");
+        acquireAs("process-b", cancelled, "db");
+        acquireAs("process-c", next, "db");
+        store.release(holding);
+        assertThat(acquireAs("process-c", next, "db").outcome()).isEqualTo(Admission.Outcome.FULL);
+
+        store.release(cancelled); // ended while queued: its wait ends with it
+
+        assertThat(acquireAs("process-c", next, "db")).isEqualTo(Admission.GRANTED);
+    }
+
+    @Test
+    void shouldKeepTheWaitsItsHolderRenews() {
+        store.create("db", 1);
+        UUID holding = UUID.randomUUID();
+        UUID lapsing = UUID.randomUUID();
+        UUID renewed = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+        Duration shortLease = Duration.ofMillis(300);
+        acquireAs("process-a", holding, "db");
+        acquireAs("process-b", lapsing, shortLease, "db");
+        acquireAs("process-c", renewed, shortLease, "db");
+        acquireAs("process-d", later, "db");
+
+        store.renew("process-c", List.of(renewed), LONG_LEASE);
+        store.release(holding);
+
+        // granted once the wait ahead of it lapsed; had its own lapsed too, it would queue again behind 'later'
+        Poll.until(
+                Duration.ofSeconds(20),
+                () -> acquireAs("process-c", renewed, shortLease, "db").outcome() == Admission.Outcome.GRANTED,
+                "the renewed wait reaches the front once the wait ahead of it lapses");
+        assertThat(acquireAs("process-d", later, "db").outcome()).isEqualTo(Admission.Outcome.FULL);
+    }
+
+    @Test
+    void shouldWaitOnlyOnTheTagThatStoppedTheRun() {
+        store.create("a", 1);
+        store.create("b", 1);
+        UUID onA = UUID.randomUUID();
+        UUID both = UUID.randomUUID();
+        acquireAs("process-a", onA, "a");
+        assertThat(acquireAs("process-b", both, "b", "a")).isEqualTo(Admission.full("a", 1, List.of(onA)));
+        store.release(onA);
+        UUID onB = UUID.randomUUID();
+        acquireAs("process-a", onB, "b");
+
+        // 'a' has room for it now, 'b' not: it waits on 'b', and no longer holds 'a' back
+        assertThat(acquireAs("process-b", both, "b", "a")).isEqualTo(Admission.full("b", 1, List.of(onB)));
+        assertThat(acquireAs("process-c", UUID.randomUUID(), "a")).isEqualTo(Admission.GRANTED);
+    }
+
+    @Test
+    void shouldEndTheWaitsOnATagWhoseLimitIsDeleted() {
+        store.create("db", 1);
+        acquireAs("process-a", UUID.randomUUID(), "db");
+        acquireAs("process-b", UUID.randomUUID(), "db");
+
+        store.delete("db");
+        store.create("db", 1);
+
+        assertThat(acquireAs("process-c", UUID.randomUUID(), "db")).isEqualTo(Admission.GRANTED);
+    }
+
+    @Test
+    void shouldEndTheWaitOfARunThatALimitOfZeroAborts() {
+        store.create("db", 1);
+        UUID holding = UUID.randomUUID();
+        UUID aborted = UUID.randomUUID();
+        acquireAs("process-a", holding, "db");
+        acquireAs("process-b", aborted, "db");
+
+        store.create("db", 0);
+        assertThat(acquireAs("process-b", aborted, "db")).isEqualTo(Admission.zero("db"));
+        store.create("db", 1);
+        store.release(holding);
+
+        assertThat(acquireAs("process-c", UUID.randomUUID(), "db")).isEqualTo(Admission.GRANTED);
+    }
+
+    @Test
+    void shouldKeepTheWaitingRunsInOrderWhenATagIsReset() {
+        store.create("db", 1);
+        UUID stuck = UUID.randomUUID();
+        UUID waiting = UUID.randomUUID();
+        acquireAs("process-a", stuck, "db");
+        acquireAs("process-b", waiting, "db");
+
+        assertThat(store.reset("db")).isTrue();
+
+        assertThat(acquireAs("process-c", UUID.randomUUID(), "db").outcome()).isEqualTo(Admission.Outcome.FULL);
+        assertThat(acquireAs("process-b", waiting, "db")).isEqualTo(Admission.GRANTED);
+    }
+
+    // ---- what the engine reads ------------------------------------------------------------------------
+
+    @Test
+    void shouldListTheTagsThatHaveALimit() {
+        assertThat(store.limitedTags()).isEmpty();
+        store.create("db", 2);
+        store.create("never", 0);
+
+        assertThat(store.limitedTags()).containsExactlyInAnyOrder("db", "never");
+
+        store.delete("db");
+        assertThat(store.limitedTags()).containsExactly("never");
+    }
+
+    @Test
+    void shouldNameTheRunsThatHoldSlotsWithTheirProcessAndHost() {
+        store.create("db", 2);
+        UUID run = UUID.randomUUID();
+        store.acquire("host-a:4242:0a1b2c3d", run, "query-24bdb5eb-2", List.of("db"), LONG_LEASE);
+
+        ConcurrencyLimit.Slot slot = store.read("db").orElseThrow().slots().getFirst();
+
+        assertThat(slot.runId()).isEqualTo(run);
+        assertThat(slot.runName()).isEqualTo("query-24bdb5eb-2");
+        assertThat(slot.host()).isEqualTo("host-a");
+        assertThat(slot.pid()).isEqualTo(4242);
+        assertThat(slot.acquired())
+                .isAfterOrEqualTo(store.read("db").orElseThrow().created());
+    }
+
     // ---- many at once ---------------------------------------------------------------------------------
 
     /** Property: across two store instances and many threads, no more than the limit hold slots at once. */
@@ -369,11 +620,15 @@ abstract class SlotStoreContractTest {
                 Callable<Integer> worker = () -> {
                     start.await();
                     int granted = 0;
+                    UUID run = UUID.randomUUID();
                     while (granted < grantsPerThread) {
-                        UUID run = UUID.randomUUID();
+                        // a run that found the tag full waits: it asks again, as itself, as the engine's do
                         Admission answer = mine.acquire(holder, run, "run", List.of("db"), LONG_LEASE);
                         if (answer.outcome() != Admission.Outcome.GRANTED) {
                             assertThat(answer.holders()).hasSizeLessThanOrEqualTo(limit);
+                            if (Thread.interrupted()) {
+                                throw new InterruptedException("the test timed out");
+                            }
                             continue;
                         }
                         granted++;
@@ -385,6 +640,7 @@ abstract class SlotStoreContractTest {
                         }
                         inside.decrementAndGet();
                         mine.release(run);
+                        run = UUID.randomUUID();
                     }
                     return granted;
                 };
@@ -428,7 +684,7 @@ abstract class SlotStoreContractTest {
                 assertThat(r.getBoolean(2)).isTrue();
                 applied.add(r.getString(1));
             }
-            assertThat(applied).containsExactly("1");
+            assertThat(applied).containsExactly("1", "2");
             assertThat(countSlotRows(c, "db")).isZero();
         }
         try (SlotStore again = JdbcSlotStore.open(empty)) {

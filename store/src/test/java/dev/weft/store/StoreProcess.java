@@ -37,8 +37,9 @@ final class StoreProcess {
         try (SlotStore store = JdbcSlotStore.open(settings);
                 Connection look = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("weft.db"))) {
             store.create(tag, limit);
+            UUID run = UUID.randomUUID();
             for (int granted = 0; granted < grants; ) {
-                UUID run = UUID.randomUUID();
+                // a run that found the tag full waits in the store's order: it asks again as itself
                 Admission answer = store.acquire(holder, run, "run", List.of(tag), Duration.ofMinutes(5));
                 if (answer.outcome() != Admission.Outcome.GRANTED) {
                     continue;
@@ -47,6 +48,7 @@ final class StoreProcess {
                 int rows = SlotStoreContractTest.countSlotRows(look, tag);
                 mostRows = Math.max(mostRows, rows);
                 store.release(run);
+                run = UUID.randomUUID();
                 if (rows > limit) {
                     System.out.println("VIOLATION: " + rows + " slot rows on tag '" + tag + "', limit " + limit);
                     System.exit(1);
