@@ -63,6 +63,27 @@ final class PostgresSlotStoreTest extends SlotStoreContractTest {
     }
 
     @Test
+    void shouldWakeItsOwnListenersWhenAWaitingRunIsReleased() throws Exception {
+        store.create("db", 1);
+        acquire(UUID.randomUUID(), "db");
+        UUID waiting = UUID.randomUUID();
+        acquire(waiting, "db");
+        CountDownLatch woken = new CountDownLatch(1);
+        store.onSlotsFreed(woken::countDown);
+
+        store.release(waiting); // a queued run of this process that ended: the next one may be first now
+
+        assertThat(woken.await(20, TimeUnit.SECONDS))
+                .as("the store's own listener heard that a wait ended")
+                .isTrue();
+    }
+
+    @Test
+    void shouldLetQueuedRunsAskAgainEveryThirtySecondsByDefaultAsInPrefect() {
+        assertThat(store.defaultSlotWait()).isEqualTo(Settings.DEFAULT_SLOT_WAIT);
+    }
+
+    @Test
     void shouldListenAgainAfterLosingItsConnection() throws Exception {
         store.create("db", 1);
         Semaphore wakes = new Semaphore(0);
