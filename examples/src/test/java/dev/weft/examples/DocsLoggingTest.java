@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The docs show a library user how to see Weft's lines as the examples print them: an SLF4J provider with
  * a version, and a {@code logback.xml} that, loaded by Logback itself, prints the seed's format, {@code
- * 13:46:58.865 | Beginning flow run ...}, and keeps the store's HikariCP and Flyway quiet below WARN, as the
+ * 13:46:58.865 | Beginning flow run ...}, with the level of warnings and errors shown ({@code 13:46:59.012 | ERROR |
+ * Task run ...}), and keeps the store's HikariCP and Flyway quiet below WARN, as the
  * examples' own {@code logback.xml} does. They also show how to enable native access where the user starts
  * the JVM.
  */
@@ -58,7 +59,9 @@ class DocsLoggingTest {
                 .containsExactly(
                         "Beginning flow run 'olivine-swan' for flow 'my-flow'...",
                         "Task run 'show-1c6a5a82-0' finished in state Completed(message=null, type=COMPLETED)",
-                        "weft-store-1 - Connection is not available");
+                        "ERROR | Task run 'show-1c6a5a82-1' finished in state Failed(message='Task run encountered an"
+                                + " exception: java.lang.IllegalStateException: boom', type=FAILED)",
+                        "WARN | weft-store-1 - Connection is not available");
         return configs.stream()
                 .map(config -> DynamicTest.dynamicTest(config.page().toString(), () -> assertThat(printed(config.xml()))
                         .as("what %s's logback.xml prints", config.page())
@@ -121,6 +124,9 @@ class DocsLoggingTest {
         context.getLogger("dev.weft.task_runs").debug("Task run 'show-1c6a5a82-0' entered state Running");
         context.getLogger("dev.weft.task_runs")
                 .info("Task run 'show-1c6a5a82-0' finished in state Completed(message=null, type=COMPLETED)");
+        context.getLogger("dev.weft.task_runs")
+                .error("Task run 'show-1c6a5a82-1' finished in state Failed(message='Task run encountered an exception:"
+                        + " java.lang.IllegalStateException: boom', type=FAILED)");
         context.getLogger("com.zaxxer.hikari.HikariDataSource").info("weft-store-1 - Starting...");
         context.getLogger("com.zaxxer.hikari.pool.HikariPool").debug("weft-store-1 - Added connection");
         context.getLogger("org.flywaydb.core.FlywayExecutor").info("Database: jdbc:sqlite:weft.db (SQLite 3.50)");
