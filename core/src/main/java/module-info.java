@@ -7,6 +7,7 @@
 module dev.weft {
     requires org.jctools.core;
     requires org.slf4j;
+    requires jdk.unsupported; // sun.misc.Signal: a signal ends the process's runs properly
 
     exports dev.weft;
     exports dev.weft.spi;

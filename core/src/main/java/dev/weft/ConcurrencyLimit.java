@@ -30,7 +30,7 @@ public record ConcurrencyLimit(UUID id, String tag, int limit, List<Slot> slots,
      */
     public ConcurrencyLimit {
         Objects.requireNonNull(id, "id");
-        Tags.check(tag);
+        Tags.checkExisting(tag);
         if (limit < 0) {
             throw new IllegalArgumentException("A concurrency limit must be 0 or more, not " + limit);
         }

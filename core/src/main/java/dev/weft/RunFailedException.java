@@ -6,7 +6,7 @@ import java.io.Serial;
  * Thrown when the value of a task run or flow run is asked for and the run did not complete: by
  * {@link TaskFuture#result()}, by calling a task or a flow in place, and by {@link State#result()}.
  *
- * <p>The message names the run and its final state. The cause is the exception behind that state: the
+ * <p>The message names the run, its final state's name and its message. The cause is the exception behind that state: the
  * exception the task's own code threw for a {@code FAILED} run, the error outside user code for a
  * {@code CRASHED} one, an {@link UpstreamFailedException} for a run that never started because an
  * upstream run did not complete.
@@ -24,8 +24,17 @@ public class RunFailedException extends WeftException {
      * @param state the run's final state
      */
     public RunFailedException(String run, State<?> state) {
-        super(run + " finished in state " + state, state.exception());
+        super(describe(run, state), state.exception());
         this.state = state;
+    }
+
+    /**
+     * Names the run and its state without quoting the state's message, so that messages nested through
+     * subflows read the same at every level: {@code Task run 'x-1a2b3c4d-0' finished in state Failed: ...}.
+     */
+    private static String describe(String run, State<?> state) {
+        String message = state.message();
+        return run + " finished in state " + state.name() + (message == null ? "" : ": " + message);
     }
 
     /**

@@ -53,7 +53,7 @@ public final class SequentialTaskRunner implements TaskRunner {
     public void submit(Call call) {
         lifecycle.requireStarted();
         if (!call.resources().fitsIn(resources)) {
-            throw new IllegalArgumentException("No worker of SequentialTaskRunner can ever run it: it needs "
+            throw new InsufficientResourcesException("No worker of SequentialTaskRunner can ever run it: it needs "
                     + call.resources() + ", and its worker has " + resources);
         }
         executor.execute(call);

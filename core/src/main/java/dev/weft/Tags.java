@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What makes a valid task tag: 1 to {@value #MAX_LENGTH} characters, not blank, no control characters.
+ * What makes a valid task tag: 1 to {@value #MAX_LENGTH} characters, not blank, no spaces at either end
+ * (which would make {@code "db "} a limit of its own that no one sees), no control characters.
  * Tags name concurrency limits in stores shared by many processes, so the same rule holds everywhere: in
  * {@code withTags}, in an {@link Annotate} scope, in the client and on the command line.
  */
@@ -29,6 +30,9 @@ public final class Tags {
         if (tag.isBlank()) {
             throw new IllegalArgumentException("A tag must not be empty");
         }
+        if (!tag.strip().equals(tag)) {
+            throw new IllegalArgumentException("A tag must not begin or end with spaces: '" + tag + "'");
+        }
         if (tag.length() > MAX_LENGTH) {
             throw new IllegalArgumentException(
                     "A tag must be at most " + MAX_LENGTH + " characters, not " + tag.length());
@@ -39,6 +43,21 @@ public final class Tags {
                 throw new IllegalArgumentException("A tag must not contain control characters (found U+"
                         + String.format("%04X", (int) c) + " at index " + i + ")");
             }
+        }
+        return tag;
+    }
+
+    /**
+     * Checks a tag that names a limit to read, delete or reset: any tag a store may hold, including one made
+     * before the rule on spaces, so that such a limit can still be seen and removed.
+     *
+     * @param tag the tag
+     * @return the tag
+     * @throws IllegalArgumentException if it is null or empty
+     */
+    public static String checkExisting(String tag) {
+        if (tag == null || tag.isEmpty()) {
+            throw new IllegalArgumentException(tag == null ? "A tag must not be null" : "A tag must not be empty");
         }
         return tag;
     }

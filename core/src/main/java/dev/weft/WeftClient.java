@@ -95,7 +95,7 @@ public final class WeftClient implements AutoCloseable {
      * @return the limit, or empty if the tag has none
      */
     public Optional<ConcurrencyLimit> readConcurrencyLimitByTag(String tag) {
-        return store.read(Tags.check(tag));
+        return store.read(Tags.checkExisting(tag));
     }
 
     /**
@@ -114,7 +114,7 @@ public final class WeftClient implements AutoCloseable {
      * @return whether the tag had a limit
      */
     public boolean deleteConcurrencyLimitByTag(String tag) {
-        boolean deleted = store.delete(Tags.check(tag));
+        boolean deleted = store.delete(Tags.checkExisting(tag));
         Limiter.limitsChanged(store);
         return deleted;
     }
@@ -126,7 +126,7 @@ public final class WeftClient implements AutoCloseable {
      * @return whether the tag has a limit
      */
     public boolean resetConcurrencyLimitByTag(String tag) {
-        boolean found = store.reset(Tags.check(tag));
+        boolean found = store.reset(Tags.checkExisting(tag));
         Limiter.limitsChanged(store);
         return found;
     }

@@ -4,13 +4,12 @@ import static dev.weft.contract.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.contract.CountingStore;
 import dev.weft.internal.Limiter;
-import dev.weft.spi.Admission;
 import dev.weft.spi.SlotStore;
 import dev.weft.spi.SlotStores;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -276,12 +275,11 @@ final class ConcurrencyLimitsTest {
                 })
                 .withTags("db");
 
-        State<Integer> state = Flow.of("cycle", new ConcurrentTaskRunner(), () -> {
+        State<Void> state = Flow.of("cycle", new ConcurrentTaskRunner(), () -> {
                     TaskFuture<Integer> x = outer.submit();
                     TaskFuture<Integer> y = outer.submit();
                     x.await();
                     y.await();
-                    return (x.state().isCompleted() ? 1 : 0) + (y.state().isCompleted() ? 1 : 0);
                 })
                 .callForState();
 
@@ -329,7 +327,9 @@ final class ConcurrencyLimitsTest {
     }
 
     @Test
-    void shouldRunTagsWithoutALimitFreely() {
+    void shouldRunTagsWithoutALimitFreelyWithoutAskingTheStore() {
+        AtomicInteger calls = new AtomicInteger();
+        SlotStores.use(new CountingStore(store, calls));
         Task0<Integer> free = Task.of("free", () -> 1).withTags("unlimited");
         assertThat(Flow.of(
                                 "free",
@@ -337,6 +337,7 @@ final class ConcurrencyLimitsTest {
                                 () -> free.submit().result() + free.call())
                         .call())
                 .isEqualTo(2);
+        assertThat(calls).as("calls to acquire, release or renew").hasValue(0);
     }
 
     @Test
@@ -433,6 +434,10 @@ final class ConcurrencyLimitsTest {
         assertThatThrownBy(() -> task.withTags("bad\ttag"))
                 .hasMessage("A tag must not contain control characters (found U+0009 at index 3)");
         assertThatThrownBy(() -> Annotate.tags(" ")).hasMessage("A tag must not be empty");
+        // "db " would be a limit of its own that no one sees
+        assertThatThrownBy(() -> task.withTags("db ")).hasMessage("A tag must not begin or end with spaces: 'db '");
+        assertThatThrownBy(() -> client.createConcurrencyLimit(" db", 1))
+                .hasMessage("A tag must not begin or end with spaces: ' db'");
         assertThatThrownBy(() -> client.createConcurrencyLimit("db", -1))
                 .hasMessage("A concurrency limit must be 0 or more, not -1");
     }
@@ -465,57 +470,26 @@ final class ConcurrencyLimitsTest {
         assertThat(client.deleteConcurrencyLimitByTag("nothing")).isFalse();
     }
 
-    /** Delegates to a store, counting every call of the engine's side. */
-    private record CountingStore(SlotStore delegate, AtomicInteger calls) implements SlotStore {
-        @Override
-        public String describe() {
-            return delegate.describe();
+    @Test
+    void shouldSayWhenAQueuedRunGetsItsSlots() {
+        client.createConcurrencyLimit("db", 1);
+        java.util.concurrent.CompletableFuture<Integer> gate = new java.util.concurrent.CompletableFuture<>();
+        Task0<Integer> first = Task.async("first", () -> gate).withTags("db");
+        Task0<Integer> second = Task.of("second", () -> 2).withTags("db");
+        List<String> lines;
+        try (dev.weft.contract.LogCapture logs = dev.weft.contract.LogCapture.start()) {
+            Flow.of("slots", new ConcurrentTaskRunner(), () -> {
+                        first.submit();
+                        TaskFuture<Integer> next = second.submit();
+                        await("the second run to queue", () -> next.state().isQueued());
+                        gate.complete(1);
+                        next.result();
+                    })
+                    .call();
+            lines = logs.lines();
         }
-
-        @Override
-        public Admission acquire(String holder, UUID runId, String runName, Collection<String> tags, Duration lease) {
-            calls.incrementAndGet();
-            return delegate.acquire(holder, runId, runName, tags, lease);
-        }
-
-        @Override
-        public void release(UUID runId) {
-            calls.incrementAndGet();
-            delegate.release(runId);
-        }
-
-        @Override
-        public void renew(String holder, Collection<UUID> runIds, Duration lease) {
-            calls.incrementAndGet();
-            delegate.renew(holder, runIds, lease);
-        }
-
-        @Override
-        public ConcurrencyLimit create(String tag, int limit) {
-            return delegate.create(tag, limit);
-        }
-
-        @Override
-        public Optional<ConcurrencyLimit> read(String tag) {
-            return delegate.read(tag);
-        }
-
-        @Override
-        public List<ConcurrencyLimit> readAll() {
-            return delegate.readAll();
-        }
-
-        @Override
-        public boolean delete(String tag) {
-            return delegate.delete(tag);
-        }
-
-        @Override
-        public boolean reset(String tag) {
-            return delegate.reset(tag);
-        }
-
-        @Override
-        public void close() {}
+        assertThat(lines)
+                .anyMatch(line -> line.matches(
+                        "Task run 'second-" + second.key() + "-0' got its concurrency slots after [0-9.]+m?s queued"));
     }
 }

@@ -79,7 +79,8 @@ final class FlowTest {
                         + " body failed', type=FAILED)");
         assertThatThrownBy(flow::call)
                 .isInstanceOf(RunFailedException.class)
-                .hasMessageMatching("Flow run '[a-z]+-[a-z]+' finished in state Failed\\(.*\\)")
+                .hasMessageMatching("Flow run '[a-z]+-[a-z]+' finished in state Failed: Flow run encountered an"
+                        + " exception: java.lang.IllegalStateException: body failed")
                 .hasCause(thrown);
     }
 
@@ -249,5 +250,47 @@ final class FlowTest {
         public TaskRunner duplicate() {
             return new FailingToStartRunner();
         }
+    }
+
+    @Test
+    void shouldNotEscapeMessagesAgainAtEachLevelOfSubflows() {
+        Task0<Integer> inner = Task.of("inner", () -> {
+            throw new IllegalStateException("it broke");
+        });
+        Flow<Integer> deepest = Flow.of("deepest", () -> inner.submit().result());
+        Flow<Integer> middle = Flow.of("middle", () -> deepest.call());
+        State<Integer> top = Flow.of("top", () -> middle.call()).callForState();
+        assertThat(top.message())
+                .contains("Task run 'inner-" + inner.key() + "-0' finished in state Failed: Task run encountered an"
+                        + " exception: java.lang.IllegalStateException: it broke")
+                .doesNotContain("\\");
+        assertThat(top.toString()).doesNotContain("\\");
+    }
+
+    @Test
+    void shouldNameTheFlowRunInLinesWhileSeveralFlowRunsRunAtOnce() throws Exception {
+        java.util.concurrent.CountDownLatch bothBegan = new java.util.concurrent.CountDownLatch(2);
+        Task0<Integer> work = Task.of("work", () -> 1);
+        Flow<Integer> flow = Flow.of("side-by-side", () -> {
+            bothBegan.countDown();
+            bothBegan.await();
+            return work.submit().result();
+        });
+        List<String> lines;
+        try (LogCapture logs = LogCapture.start()) {
+            FlowRunFuture<Integer> a = flow.start();
+            FlowRunFuture<Integer> b = flow.start();
+            assertThat(a.result() + b.result()).isEqualTo(2);
+            lines = logs.lines();
+        }
+        for (String run : new String[] {"a", "b"}) {
+            assertThat(lines)
+                    .anyMatch(line -> line.matches("Flow run '[a-z]+-[a-z]+' - Submitting task run 'work-" + work.key()
+                            + "-0' to task runner\\.\\.\\."));
+        }
+        assertThat(lines)
+                .filteredOn(line -> line.contains("Task run 'work-"))
+                .hasSize(2)
+                .allMatch(line -> line.startsWith("Flow run '"));
     }
 }

@@ -40,8 +40,7 @@ final class StateTest {
                 State.<String>failed("Task run encountered an exception", boom).forRun("Task run 'a-00000000-0'");
         assertThatThrownBy(failed::result)
                 .isInstanceOf(RunFailedException.class)
-                .hasMessage("Task run 'a-00000000-0' finished in state Failed(message='Task run encountered an"
-                        + " exception', type=FAILED)")
+                .hasMessage("Task run 'a-00000000-0' finished in state Failed: Task run encountered an exception")
                 .hasCause(boom);
         assertThat(failed.resultOrException()).isSameAs(boom);
     }

@@ -91,10 +91,11 @@ final class TimeoutsAndCancellationTest {
         State<Void> flowState = flow.await();
         State<Integer> state = run.get().await();
         assertThat(state.type()).isEqualTo(StateType.FAILED);
-        assertThat(state.message()).isEqualTo("Task run timed out after 250ms");
+        assertThat(state.name()).isEqualTo("TimedOut");
+        assertThat(state.message()).isEqualTo("Task run exceeded timeout of 0.25 seconds");
         assertThat(state.exception())
                 .isInstanceOf(TimeoutException.class)
-                .hasMessageMatching("Task run 'slow-[0-9a-f]{8}-0' timed out after 250ms");
+                .hasMessageMatching("Task run 'slow-[0-9a-f]{8}-0' exceeded timeout of 0.25 seconds");
         assertThat(flowState.type()).isEqualTo(StateType.FAILED);
         await("the body to see its interrupt", gate.interrupted::get);
     }
@@ -157,7 +158,8 @@ final class TimeoutsAndCancellationTest {
 
         assertThat(state.type()).isEqualTo(StateType.FAILED);
         assertThat(state.exception()).isInstanceOf(TimeoutException.class);
-        assertThat(state.message()).startsWith("Flow run timed out after 1m; 1001/1001 states cancelled.");
+        assertThat(state.name()).isEqualTo("TimedOut");
+        assertThat(state.message()).startsWith("Flow run exceeded timeout of 60 seconds; 1001/1001 states cancelled.");
         assertThat(runs).allSatisfy(r -> assertThat(r.state().type()).isEqualTo(StateType.CANCELLED));
         assertThat(runs.get(1).state().message()).isEqualTo("The flow run timed out after 1m before it started");
         assertThat(gate.interrupted).isTrue();
@@ -197,7 +199,7 @@ final class TimeoutsAndCancellationTest {
         Gate gate = new Gate();
         Task0<Integer> running = Task.of("running", gate::pass).withTags("db");
         Task0<Integer> next = Task.of("next", () -> 2).withTags("db");
-        State<Integer> state = Flow.of("cancel-running", new ConcurrentTaskRunner(), () -> {
+        State<Void> state = Flow.of("cancel-running", new ConcurrentTaskRunner(), () -> {
                     TaskFuture<Integer> r = running.submit();
                     gate.entered.await();
                     TaskFuture<Integer> n = next.submit();
@@ -206,7 +208,7 @@ final class TimeoutsAndCancellationTest {
                     assertThat(r.state().type()).isEqualTo(StateType.CANCELLED);
                     assertThat(r.state().message())
                             .isEqualTo("Cancelled by the user; the run was interrupted while it ran");
-                    return n.result();
+                    n.result();
                 })
                 .callForState();
         assertThat(gate.interrupted).isTrue();

@@ -112,7 +112,7 @@ class DemoCommandTest {
                 .satisfiesExactly(
                         line -> assertThat(line)
                                 .startsWith("weft demo: example 'broken' failed: dev.weft.RunFailedException: ")
-                                .endsWith("Failed(message='1/1 states failed.', type=FAILED)"),
+                                .endsWith("Failed: 1/1 states failed."),
                         line -> assertThat(line).isEqualTo("weft demo: 1 of 3 examples failed: broken"));
         assertThat(result.outLines()).containsSubsequence("Hello!", "== A task that throws [broken]", "Goodbye!");
     }

@@ -11,11 +11,20 @@ final class Context {
 
     /** Returns the flow run the calling thread works for, or null outside any flow. */
     static FlowRun flowRun() {
-        Object current = CURRENT.get();
+        return flowRunOf(CURRENT.get());
+    }
+
+    /** Returns the flow run of what a thread works for: a flow run, or a task run in one. */
+    static FlowRun flowRunOf(Object current) {
         if (current instanceof TaskRun<?> run) {
             return run.flow;
         }
         return (FlowRun) current;
+    }
+
+    /** Returns what the calling thread works for: a flow run, a task run, or null. */
+    static Object current() {
+        return CURRENT.get();
     }
 
     /** Returns the task run whose body the calling thread runs, or null. */

@@ -31,8 +31,7 @@ public final class Engine {
     public static <T> TaskFuture<T> submit(TaskSpec spec, CallOptions options, Object[] args) {
         FlowRun flow = Context.flowRun();
         if (flow == null) {
-            throw new IllegalStateException("Task '" + spec.name() + "' was submitted outside of a flow run."
-                    + " Submit tasks from inside a flow; outside one, call() runs a task as a plain function.");
+            throw new IllegalStateException(outsideFlow(spec));
         }
         Node<?>[] upstream = Inputs.collect(args, options.waitFor());
         int priority = options.effectivePriority();
@@ -42,6 +41,59 @@ public final class Engine {
             run.submit(upstream);
         }
         return run;
+    }
+
+    /** Says why a submit found no flow run, and what to do. */
+    private static String outsideFlow(TaskSpec spec) {
+        if (ProcessStop.liveFlowRuns() == 0) {
+            return "Task '" + spec.name() + "' was submitted outside of a flow run. Submit tasks from inside a flow;"
+                    + " outside one, call() runs a task as a plain function.";
+        }
+        return "Task '" + spec.name() + "' was submitted from thread '"
+                + Thread.currentThread().getName()
+                + "', which no flow run runs on: a flow run follows its body and its tasks, not threads they start"
+                + " or borrow (a parallel stream, an executor). Submit from the flow's body or a task, use"
+                + " task.map(...) for one run per element, or carry the flow run to that thread with"
+                + " FlowContext.current().wrap(...).";
+    }
+
+    /**
+     * Returns what the calling thread works for (a flow run, or a task run in one), for {@link
+     * dev.weft.FlowContext}.
+     *
+     * @return the context, or null outside a flow run
+     */
+    public static Object captureContext() {
+        return Context.current();
+    }
+
+    /**
+     * Returns the name of the flow run a captured context belongs to.
+     *
+     * @param captured what {@link #captureContext()} returned
+     * @return the flow run's name
+     */
+    public static String flowRunName(Object captured) {
+        return Context.flowRunOf(captured).name();
+    }
+
+    /**
+     * Makes a captured context the calling thread's own, until {@link #restoreContext}.
+     *
+     * @param captured what {@link #captureContext()} returned
+     * @return what the thread worked for before, for {@link #restoreContext}
+     */
+    public static Object enterContext(Object captured) {
+        return Context.enter(captured);
+    }
+
+    /**
+     * Gives the calling thread back the context it had before {@link #enterContext}.
+     *
+     * @param previous what {@link #enterContext} returned
+     */
+    public static void restoreContext(Object previous) {
+        Context.restore(previous);
     }
 
     /**
@@ -228,12 +280,14 @@ public final class Engine {
     }
 
     private static <R> State<R> end(FlowRun run, FlowRun parent, State<R> state) {
-        run.untrackInParent();
         if (parent != null) {
             parent.runFinished(state);
         }
-        run.recorder().record(Event.Kind.FLOW_END, run, state);
+        if (run.claimEnd()) { // else the process stopped, and recorded the end without waiting for the body
+            run.recorder().record(Event.Kind.FLOW_END, run, state);
+        }
         run.recorder().flush();
+        run.untrackInParent();
         return state;
     }
 }

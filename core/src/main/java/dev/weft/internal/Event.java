@@ -28,6 +28,11 @@ public record Event(Kind kind, Object subject, Object detail) {
         /** A task was called in place; its run executes on the calling thread. */
         TASK_IN_PLACE,
         /** A task run changed state. */
-        TASK_STATE
+        TASK_STATE,
+        /**
+         * A queued task run got its slots and goes on to its runner; the detail is the {@link
+         * java.time.Duration} it was queued.
+         */
+        TASK_SLOTS
     }
 }

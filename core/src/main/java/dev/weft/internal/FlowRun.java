@@ -63,6 +63,12 @@ public final class FlowRun {
     /** Why the run was cancelled (a cancel or its timeout), or null. */
     private volatile String cancelledBy;
 
+    /** Why the process stopped the run (a signal, the JVM's shutdown), or null. */
+    private volatile String abortedBy;
+
+    /** Whether the run's end has been recorded: by its thread, or by the process stopping without it. */
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The body's thread while the body runs ({@link BodyThread}). */
     @SuppressWarnings("unused") // accessed through BODY
     private volatile Object body;
@@ -206,16 +212,6 @@ public final class FlowRun {
         close();
     }
 
-    /** Keeps the flow run open for work a final run still has to finish, such as giving back slots. */
-    void hold() {
-        OPEN.getAndAdd(this, 1L);
-    }
-
-    /** Ends a {@link #hold()}. */
-    void unhold() {
-        close();
-    }
-
     private void close() {
         if ((long) OPEN.getAndAdd(this, -1L) == 1L) {
             Thread w = waiter;
@@ -255,6 +251,42 @@ public final class FlowRun {
         });
         interruptBody();
         return true;
+    }
+
+    /**
+     * The process is stopping: every run of this one that is not final ends at once, running ones {@code
+     * CRASHED} (their bodies are interrupted), waiting ones {@code CANCELLED}, in every subflow run; the body
+     * is interrupted, and the run itself will end {@code CRASHED}, saying why.
+     *
+     * @param reason why, such as {@code The process received SIGTERM}
+     */
+    void abort(String reason) {
+        if (open == 0) {
+            return;
+        }
+        abortedBy = reason;
+        CANCELLED_BY.compareAndSet(this, null, reason); // runs submitted from now on never start
+        live.forEach(run -> {
+            if (run instanceof TaskRun<?> task) {
+                task.abort(reason);
+            } else if (run instanceof FlowRun subflow) {
+                subflow.abort(reason);
+            }
+        });
+        interruptBody();
+    }
+
+    /**
+     * Claims the right to record this run's end, once: its own thread does when the run ends, or the
+     * process stopping without it.
+     */
+    boolean claimEnd() {
+        return ended.compareAndSet(false, true);
+    }
+
+    /** Returns whether the run's end has been recorded. */
+    boolean hasEnded() {
+        return ended.get();
     }
 
     /** The flow's time limit struck: the run fails and cancels what it submitted. */
@@ -315,19 +347,28 @@ public final class FlowRun {
         }
     }
 
-    /** Tracks this subflow run in its parent, so that cancelling the parent cancels it. */
+    /**
+     * Tracks this run where a stop reaches it: a subflow run in its parent, so that cancelling the parent
+     * cancels it; a flow run in the process, so that a signal ends it properly.
+     */
     void trackInParent() {
-        if (parent != null) {
+        if (parent == null) {
+            liveSlot = ProcessStop.track(this);
+        } else {
             liveSlot = parent.track(this);
-            if (parent.cancelledBy != null) {
+            if (parent.abortedBy != null) {
+                abort(parent.abortedBy);
+            } else if (parent.cancelledBy != null) {
                 cancel(parent.cancelledBy);
             }
         }
     }
 
-    /** Stops tracking this subflow run in its parent. */
+    /** Stops tracking this run: it has ended. */
     void untrackInParent() {
-        if (parent != null && liveSlot >= 0) {
+        if (parent == null && liveSlot >= 0) {
+            ProcessStop.untrack(liveSlot);
+        } else if (parent != null && liveSlot >= 0) {
             parent.live.remove(liveSlot);
         }
     }
@@ -362,36 +403,105 @@ public final class FlowRun {
         }
     }
 
-    /** Computes the final state once every run has ended. */
+    /**
+     * Computes the final state once every run has ended, as Prefect does: a body that threw fails the run; a
+     * body that returned a final {@code State} gives it (a live one, taken while its run ran, is a value like
+     * any other); one that returned futures (alone or inside a collection,
+     * map, array or record) is decided by their states; one that returned another value completes; and with
+     * nothing returned every run counts. Where runs count, one that was cancelled makes the run {@code
+     * CANCELLED}, before a failure does.
+     */
     <R> State<R> finalState(R value, Throwable bodyError) {
-        int done = completed;
-        int bad = failed + crashed;
-        int total = done + bad + cancelled;
-        State<R> state;
-        String cancelReason = cancelledBy;
+        int total = completed + failed + crashed + cancelled;
         int stray = strayBodies;
         String strays = stray == 0
                 ? ""
                 : " " + stray + " cancelled run" + (stray == 1 ? "" : "s")
                         + " ignored the interrupt and may still be running.";
-        if (cancelReason != null && timedOut) {
-            String message = "Flow run timed out after " + TaskRun.describe(timeout) + "; " + cancelled + "/" + total
-                    + " states cancelled." + strays;
-            state = State.failed(
-                    message, new TimeoutException(label() + " timed out after " + TaskRun.describe(timeout)));
+        String cancelReason = cancelledBy;
+        String aborted = abortedBy;
+        State<R> state;
+        if (aborted != null) {
+            state = State.crashed(
+                    "Flow run crashed: " + lowerFirst(aborted) + "; " + tally(total) + "." + strays, null);
+        } else if (cancelReason != null && timedOut) {
+            String limit = TaskRun.seconds(timeout);
+            state = State.of(
+                    StateType.FAILED,
+                    "TimedOut",
+                    "Flow run exceeded timeout of " + limit + "; " + cancelled + "/" + total + " states cancelled."
+                            + strays,
+                    null,
+                    new TimeoutException(label() + " exceeded timeout of " + limit));
         } else if (cancelReason != null) {
             state = State.cancelled(cancelReason + "; " + cancelled + "/" + total + " states cancelled." + strays);
         } else if (bodyError != null) {
             String message = "Flow run encountered an exception: " + bodyError;
             state = TaskRun.isCrash(bodyError) ? State.crashed(message, bodyError) : State.failed(message, bodyError);
-        } else if (done == total) {
-            state = State.of(StateType.COMPLETED, "Completed", "All states completed.", value, null);
-        } else if (bad > 0) {
-            State<?> first = firstFailure;
-            state = State.failed(bad + "/" + total + " states failed.", first == null ? null : first.exception());
+        } else if (value instanceof State<?> returned && returned.isFinal()) {
+            state = State.of(returned.type(), returned.name(), returned.message(), value, returned.exception());
         } else {
-            state = State.cancelled(cancelled + "/" + total + " states cancelled.");
+            Node<?>[] returned = value == null ? Inputs.NONE : Inputs.collect(new Object[] {value}, Inputs.NONE);
+            if (returned.length > 0) {
+                state = ofReturned(returned, value);
+            } else if (value != null || completed == total) {
+                state = State.of(
+                        StateType.COMPLETED,
+                        "Completed",
+                        completed == total ? "All states completed." : null,
+                        value,
+                        null);
+            } else {
+                State<?> first = firstFailure;
+                state = aggregate(total, failed + crashed, cancelled, first == null ? null : first.exception(), null);
+            }
         }
         return state.forRun(label());
+    }
+
+    /** The state of a run whose body returned futures: theirs, taken together. */
+    private static <R> State<R> ofReturned(Node<?>[] returned, R value) {
+        int bad = 0;
+        int cancelledOnes = 0;
+        Throwable first = null;
+        for (Node<?> node : returned) {
+            State<?> s = node.await();
+            if (s.isCancelled()) {
+                cancelledOnes++;
+            } else if (!s.isCompleted()) {
+                bad++;
+                first = first == null ? s.exception() : first;
+            }
+        }
+        return aggregate(returned.length, bad, cancelledOnes, first, value);
+    }
+
+    /** Prefect's rule for many states: all completed, else any cancelled, else failed. */
+    private static <R> State<R> aggregate(int total, int bad, int cancelledOnes, Throwable first, R value) {
+        if (bad == 0 && cancelledOnes == 0) {
+            return State.of(StateType.COMPLETED, "Completed", "All states completed.", value, null);
+        }
+        if (cancelledOnes > 0) {
+            return State.cancelled(cancelledOnes + "/" + total + " states cancelled.");
+        }
+        return State.failed(bad + "/" + total + " states failed.", first);
+    }
+
+    /** Counts the runs by how they ended, for a run the process stopped: {@code 1/3 states crashed, ...}. */
+    private String tally(int total) {
+        StringBuilder b = new StringBuilder();
+        int[] counts = {crashed, cancelled, failed, completed};
+        String[] names = {"crashed", "cancelled", "failed", "completed"};
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                b.append(b.isEmpty() ? counts[i] + "/" + total + " states " : ", " + counts[i] + "/" + total + " ")
+                        .append(names[i]);
+            }
+        }
+        return b.isEmpty() ? "0/0 states" : b.toString();
+    }
+
+    private static String lowerFirst(String text) {
+        return text.isEmpty() ? text : Character.toLowerCase(text.charAt(0)) + text.substring(1);
     }
 }

@@ -1,7 +1,11 @@
 package dev.weft.internal;
 
 import dev.weft.TaskFuture;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -16,11 +20,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Finds the futures among a call's arguments (directly, or inside a {@code Collection}, {@code Map} or
- * object array, to any depth up to {@link #MAX_DEPTH}) and, once they have completed, replaces them with
+ * Finds the futures among a call's arguments (directly, or inside a {@code Collection}, {@code Map}, object
+ * array or record, to any depth up to {@link #MAX_DEPTH}) and, once they have completed, replaces them with
  * their values. A container that holds futures is rebuilt as a new one of the same kind (a list, an
- * insertion-ordered set or map, a sorted set or map with the same comparator, an array); one that holds
- * none is passed through untouched.
+ * insertion-ordered set or map, a sorted set or map with the same comparator, an array, a record of the
+ * same type through its canonical constructor); one that holds none is passed through untouched.
+ *
+ * <p>A record is looked into when Weft may read it: any record on the class path, a public one in an
+ * exported package, or one whose package is open to {@code dev.weft}. Others pass through as they are.
  */
 final class Inputs {
     static final int MAX_DEPTH = 32;
@@ -68,6 +75,13 @@ final class Inputs {
                 for (Object element : array) {
                     acc = visit(element, acc, depth + 1);
                 }
+            } else if (value instanceof Record record) {
+                RecordShape shape = RecordShape.of(record.getClass());
+                if (shape != null) {
+                    for (Object component : shape.components(record)) {
+                        acc = visit(component, acc, depth + 1);
+                    }
+                }
             }
         }
         return acc;
@@ -97,6 +111,14 @@ final class Inputs {
             }
             return copy;
         }
+        if (value instanceof Record record) {
+            RecordShape shape = RecordShape.of(record.getClass());
+            Object[] components = shape.components(record);
+            for (int i = 0; i < components.length; i++) {
+                components[i] = resolve(components[i], next);
+            }
+            return shape.make(components);
+        }
         if (value instanceof Object[] array) {
             Class<?> component = array.getClass().getComponentType();
             Object[] copy = TaskFuture.class.isAssignableFrom(component)
@@ -123,7 +145,10 @@ final class Inputs {
     }
 
     private static boolean holdsFuture(Object value, int depth) {
-        return (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Object[])
+        return (value instanceof Collection<?>
+                        || value instanceof Map<?, ?>
+                        || value instanceof Object[]
+                        || value instanceof Record)
                 && visit(value, null, depth) != null;
     }
 
@@ -135,6 +160,78 @@ final class Inputs {
     @SuppressWarnings("unchecked")
     private static Comparator<Object> comparator(SortedMap<?, ?> map) {
         return (Comparator<Object>) map.comparator();
+    }
+
+    /** How to read a record type's components and make one from them; null where Weft may not. */
+    private record RecordShape(MethodHandle[] accessors, MethodHandle constructor) {
+        private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
+            @Override
+            protected RecordShape computeValue(Class<?> type) {
+                return shapeOf(type);
+            }
+        };
+
+        static RecordShape of(Class<?> type) {
+            return SHAPES.get(type);
+        }
+
+        private static RecordShape shapeOf(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            Class<?>[] types = new Class<?>[components.length];
+            MethodHandle[] accessors = new MethodHandle[components.length];
+            try {
+                MethodHandles.Lookup lookup = lookup(type);
+                for (int i = 0; i < components.length; i++) {
+                    types[i] = components[i].getType();
+                    accessors[i] = lookup.unreflect(components[i].getAccessor());
+                }
+                return new RecordShape(
+                        accessors, lookup.findConstructor(type, MethodType.methodType(void.class, types)));
+            } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException e) {
+                return null; // not open to Weft: its futures, if any, cannot be seen
+            }
+        }
+
+        /** A lookup that may read the record: private where its package is open to Weft, else public. */
+        private static MethodHandles.Lookup lookup(Class<?> type) {
+            Module weft = Inputs.class.getModule();
+            Module theirs = type.getModule();
+            if (theirs.isOpen(type.getPackageName(), weft)) {
+                weft.addReads(theirs);
+                try {
+                    return MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+                } catch (IllegalAccessException e) {
+                    // fall through to what is public
+                }
+            }
+            return MethodHandles.publicLookup();
+        }
+
+        Object[] components(Record record) {
+            Object[] values = new Object[accessors.length];
+            try {
+                for (int i = 0; i < accessors.length; i++) {
+                    values[i] = accessors[i].invoke(record);
+                }
+            } catch (Throwable t) {
+                throw new IllegalArgumentException(
+                        "Cannot read record " + record.getClass().getName() + ": " + t, t);
+            }
+            return values;
+        }
+
+        Object make(Object[] components) {
+            try {
+                return constructor.invokeWithArguments(components);
+            } catch (RuntimeException | Error e) {
+                throw e; // the record's own validation refused the values
+            } catch (Throwable t) {
+                throw new IllegalArgumentException(
+                        "Cannot make record " + constructor.type().returnType().getName()
+                                + " with its futures' values: " + t,
+                        t);
+            }
+        }
     }
 
     /** A small growable array of futures, made only when a call has one. */

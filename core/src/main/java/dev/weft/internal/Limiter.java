@@ -22,38 +22,41 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Admits task runs that carry tags: takes a slot on each of their limited tags from the process's {@link
- * SlotStore} before they go to the runner, queues those that find a tag full, and gives slots back when
- * runs end. Runs without tags never come here, so they never touch the store.
+ * Admits task runs that carry tags: takes a slot on each of their limited tags from a {@link SlotStore}
+ * before they go to the runner, queues those that find a tag full, and gives slots back when runs end.
+ * Runs without tags never come here; runs whose tags have no limit get no further than the cached set of
+ * limited tags, so neither touches the store.
  *
  * <p>Design notes.
  *
  * <ul>
  *   <li>A queued run holds no thread: it sits in the queue of the tag that stopped it. A release in this
  *       process retries that tag's queue at once, head first, until the tag is full again; releases in
- *       other processes are seen every slot wait, or at once where the store can tell ({@link
- *       SlotStore#onSlotsFreed}).
+ *       other processes are seen when the store tells ({@link SlotStore#onSlotsFreed}), and every slot
+ *       wait. The store keeps queued runs in order across processes, so a release here goes to a run that
+ *       another process queued earlier if there is one: the local head is refused, and that process's
+ *       waiter takes the slot when it hears of the release.
  *   <li>No wake-up is lost. Every release bumps {@code epoch} once the store has it; an attempt that
  *       finds a tag full re-asks if the epoch moved while it asked. Only one thread asks for a run at a
  *       time ({@code attempting}); another that finds it busy leaves it to that one, which re-asks.
- *   <li>Slots are leases, renewed every third of the lease while their runs live.
+ *   <li>A final run's slots are given back on the thread that ends it, before its final state is seen
+ *       ({@link #releaseNow}), so that whoever sees a run final finds its slots free.
+ *   <li>Slots and waits are leases, renewed every third of the lease while their runs live.
  *   <li>A run queued on a tag whose every slot is held by its own callers (a task run waiting on the
  *       subflow it called, or on a task it called in place) would wait forever: it fails at once, naming
  *       the tag and both runs. Holders in other processes are assumed to make progress.
  * </ul>
  */
 public final class Limiter {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.weft.limits");
-    private static final Object SHARED_LOCK = new Object();
-    private static volatile Limiter shared;
+    private static final Logger LOG = Logs.get("dev.weft.limits");
 
     private final SlotStore store;
     private final Settings settings;
     private final String holder;
     private final Executor io;
+    private final long slotWaitMs;
     private final AtomicLong epoch = new AtomicLong();
     private final Object lock = new Object();
     private final Map<String, LinkedHashSet<TaskRun<?>>> queues = new HashMap<>();
@@ -62,72 +65,31 @@ public final class Limiter {
     private ScheduledExecutorService timer;
     private boolean retired;
 
+    /** The tags with a limit, as last read; reread when stale or older than a slot wait. */
+    private volatile Set<String> limited;
+
+    private volatile long limitedReadAt;
+    private volatile boolean limitedStale = true;
+
+    /** The failure the last renewal reported, so that a store that stays broken is reported once. */
+    private volatile String renewFailure;
+
     Limiter(SlotStore store, Settings settings) {
         this.store = store;
         this.settings = settings;
         this.holder = holderName();
+        this.slotWaitMs = settings.slotWait().orElseGet(store::defaultSlotWait).toMillis();
         this.io = store.blocking()
                 ? Executors.newThreadPerTaskExecutor(
                         Thread.ofVirtual().name("weft-slots-", 0).factory())
                 : Runnable::run;
-        store.onSlotsFreed(this::wakeAllLater);
+        store.onSlotsFreed(() -> {
+            limitedStale = true;
+            wakeAllLater();
+        });
     }
 
-    // ---- the process's limiter ------------------------------------------------------------------------
-
-    /**
-     * Returns this process's limiter, opening its store on first use.
-     *
-     * @return the limiter
-     * @throws StoreException if the store cannot be opened
-     */
-    public static Limiter shared() {
-        Limiter l = shared;
-        if (l == null) {
-            synchronized (SHARED_LOCK) {
-                l = shared;
-                if (l == null) {
-                    Settings settings = Settings.load();
-                    shared = l = new Limiter(open(settings), settings);
-                    LOG.debug("Concurrency limits live in {}", l.store.describe());
-                }
-            }
-        }
-        return l;
-    }
-
-    /**
-     * Makes this process's flows take slots from {@code store} from now on.
-     *
-     * @param store the store
-     * @return the previous store, or null
-     */
-    public static SlotStore use(SlotStore store) {
-        synchronized (SHARED_LOCK) {
-            Limiter previous = shared;
-            shared = store == null ? null : new Limiter(store, Settings.load());
-            if (previous != null) {
-                previous.retire();
-            }
-            return previous == null ? null : previous.store;
-        }
-    }
-
-    /** Stops the timer once the runs that hold or wait for slots here are gone; no new run comes. */
-    private void retire() {
-        synchronized (lock) {
-            retired = true;
-            stopIfIdle();
-        }
-    }
-
-    /** Under the lock. */
-    private void stopIfIdle() {
-        if (retired && held.isEmpty() && queues.isEmpty() && timer != null) {
-            timer.shutdown();
-            timer = null;
-        }
-    }
+    // ---- opening ------------------------------------------------------------------------------------------
 
     /**
      * Opens the store the settings name: the first {@link SlotStoreProvider} on the class path, else
@@ -175,31 +137,65 @@ public final class Limiter {
     }
 
     /**
-     * Tells the process's limiter that limits changed in {@code store}, so that queued runs ask again.
+     * Returns this process's store, opening it if need be.
+     *
+     * @return the store
+     * @throws StoreException if it cannot be opened
+     */
+    public static SlotStore current() {
+        return SharedLimiter.get().store();
+    }
+
+    /**
+     * Makes this process's flows take slots from {@code store} from now on.
+     *
+     * @param store the store, or null for the one the settings name, opened on next use
+     * @return the previous store, or null
+     */
+    public static SlotStore use(SlotStore store) {
+        return SharedLimiter.use(store);
+    }
+
+    /**
+     * Tells this process's limiter that limits changed, so that it reads them again and its queued runs ask
+     * again. Any store: a client may work on the same database through a store of its own.
      *
      * @param store the store that changed
      */
     public static void limitsChanged(SlotStore store) {
-        Limiter l = shared;
-        if (l != null && l.store == store) {
-            l.epoch.incrementAndGet();
-            l.wakeAllLater();
-        }
+        SharedLimiter.limitsChanged();
     }
 
-    /**
-     * Returns the store.
-     *
-     * @return the store
-     */
-    public SlotStore store() {
+    SlotStore store() {
         return store;
     }
 
+    /** Stops the timer once the runs that hold or wait for slots here are gone; no new run comes. */
+    void retire() {
+        synchronized (lock) {
+            retired = true;
+            stopIfIdle();
+        }
+    }
+
+    /** Under the lock. */
+    private void stopIfIdle() {
+        if (retired && held.isEmpty() && queues.isEmpty() && timer != null) {
+            timer.shutdown();
+            timer = null;
+        }
+    }
+
+    void limitsChanged() {
+        limitedStale = true;
+        epoch.incrementAndGet();
+        wakeAllLater();
+    }
+
     /**
-     * Names this process for people reading the store: host, pid and a random part. The host comes from
-     * the environment, not from a name lookup, which can stall start-up for seconds on a host whose name
-     * does not resolve.
+     * Names this process for people reading the store: {@code host:pid:id}. The host comes from the
+     * environment, not from a name lookup, which can stall start-up for seconds on a host whose name does
+     * not resolve.
      */
     private static String holderName() {
         String host = System.getenv("HOSTNAME");
@@ -215,6 +211,7 @@ public final class Limiter {
 
     /** Asks for the run's slots, off the caller's thread when the store blocks; the run is told the answer. */
     void admit(TaskRun<?> run) {
+        run.limitedBy(this);
         io.execute(() -> attempt(run));
     }
 
@@ -232,10 +229,15 @@ public final class Limiter {
             }
             Admission answer;
             try {
+                if (!anyLimited(run.tags())) {
+                    forget(run);
+                    run.admitted(false);
+                    return;
+                }
                 answer = store.acquire(holder, run.id(), run.name(), run.tags(), settings.slotLease());
             } catch (RuntimeException e) {
                 forget(run);
-                run.slotsUnavailable(store.describe(), e);
+                run.slotsUnavailable(e);
                 return;
             }
             switch (answer.outcome()) {
@@ -246,7 +248,7 @@ public final class Limiter {
                         held.put(run.id(), run);
                         startTimer();
                     }
-                    run.admitted();
+                    run.admitted(true);
                     return;
                 }
                 case ZERO -> {
@@ -255,6 +257,7 @@ public final class Limiter {
                     return;
                 }
                 case FULL -> {
+                    run.waitsInStore();
                     String deadlock;
                     TaskRun<?> victim;
                     synchronized (lock) {
@@ -283,45 +286,104 @@ public final class Limiter {
         }
     }
 
-    /** Forgets a run that is no longer asked for: it got its answer, or it ended while queued. */
+    /** Whether one of the tags has a limit; reads the limited tags when they may have changed. */
+    private boolean anyLimited(List<String> tags) {
+        Set<String> known = limited;
+        long now = System.nanoTime();
+        if (known == null || limitedStale || now - limitedReadAt > TimeUnit.MILLISECONDS.toNanos(slotWaitMs)) {
+            limitedStale = false; // before the read: a change told meanwhile marks it stale again
+            known = store.limitedTags();
+            limited = known;
+            limitedReadAt = now;
+        }
+        for (String tag : tags) {
+            if (known.contains(tag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Forgets a run that is no longer asked for: it got its answer, or it ended while queued. A run that
+     * the store keeps waiting has its wait ended there, so that it holds up no one.
+     */
     void forget(TaskRun<?> run) {
         synchronized (lock) {
             run.endAttempt();
             dequeue(run);
             stopIfIdle();
         }
+        if (run.stopWaitingInStore()) {
+            io.execute(() -> {
+                try {
+                    store.release(run.id());
+                } catch (RuntimeException e) {
+                    LOG.debug("Could not end the wait of task run '{}' in {}: {}", run.name(), store.describe(), e);
+                }
+            });
+        }
     }
 
     /**
-     * Gives back a run's slots, then retries the runs queued on its tags.
+     * Gives back the slots of a run that is ending, on the calling thread: the store has them when this
+     * returns. Then retries the runs queued on its tags, off this thread.
      *
-     * @param run the run, final
+     * @param run the run, whose final state is claimed but not yet published
+     */
+    void releaseNow(TaskRun<?> run) {
+        synchronized (lock) {
+            held.remove(run.id());
+            stopIfIdle();
+        }
+        try {
+            store.release(run.id());
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Could not give back the slots of task run '{}' to {}; they come free when their lease runs out: {}",
+                    run.name(),
+                    store.describe(),
+                    e.getMessage());
+        } finally {
+            epoch.incrementAndGet();
+        }
+        io.execute(() -> wake(run.tags()));
+    }
+
+    /**
+     * Gives back a run's slots between two of its tries, off the calling thread, then retries the runs
+     * queued on its tags.
+     *
+     * @param run the run, awaiting a retry
      * @param done called once the store has the release
      */
-    void release(TaskRun<?> run, Runnable done) {
-        UUID id = run.id();
+    void releaseBetweenTries(TaskRun<?> run, Runnable done) {
         synchronized (lock) {
-            held.remove(id);
+            held.remove(run.id());
             stopIfIdle();
         }
         io.execute(() -> {
             try {
-                store.release(id);
+                store.release(run.id());
             } catch (RuntimeException e) {
                 LOG.warn(
-                        "Could not give back the slots of task run '{}' to {}; they come free when their lease"
-                                + " runs out: {}",
+                        "Could not give back the slots of task run '{}' to {} between tries; they come free when"
+                                + " their lease runs out: {}",
                         run.name(),
                         store.describe(),
-                        e.toString());
+                        e.getMessage());
             } finally {
                 epoch.incrementAndGet();
                 done.run();
             }
-            for (String tag : run.tags()) {
-                wake(tag);
-            }
+            wake(run.tags());
         });
+    }
+
+    private void wake(List<String> tags) {
+        for (String tag : tags) {
+            wake(tag);
+        }
     }
 
     /** Retries a tag's queue, head first, until the tag is full again. */
@@ -346,9 +408,7 @@ public final class Limiter {
         synchronized (lock) {
             tags = new ArrayList<>(queues.keySet());
         }
-        for (String tag : tags) {
-            wake(tag);
-        }
+        wake(tags);
     }
 
     private void wakeAllLater() {
@@ -446,15 +506,14 @@ public final class Limiter {
         });
         long renewEvery = Math.max(1, settings.slotLease().toMillis() / 3);
         timer.scheduleAtFixedRate(() -> io.execute(this::renew), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
-        long retryEvery = settings.slotWait().orElseGet(store::defaultSlotWait).toMillis();
         timer.scheduleAtFixedRate(
                 () -> {
                     if (hasQueued()) {
                         io.execute(this::wakeAll);
                     }
                 },
-                retryEvery,
-                retryEvery,
+                slotWaitMs,
+                slotWaitMs,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -464,18 +523,35 @@ public final class Limiter {
         }
     }
 
+    /** Renews the slots of the runs that hold them and the waits of the queued ones. */
     private void renew() {
         List<UUID> ids;
+        int holding;
         synchronized (lock) {
-            if (held.isEmpty()) {
+            if (held.isEmpty() && queues.isEmpty()) {
                 return;
             }
             ids = new ArrayList<>(held.keySet());
+            holding = ids.size();
+            queues.values().forEach(q -> q.forEach(run -> ids.add(run.id())));
         }
         try {
             store.renew(holder, ids, settings.slotLease());
+            if (renewFailure != null) {
+                renewFailure = null;
+                LOG.info("Renewing slots in {} works again", store.describe());
+            }
         } catch (RuntimeException e) {
-            LOG.warn("Could not renew the leases of {} slots in {}: {}", ids.size(), store.describe(), e.toString());
+            String why = String.valueOf(e.getMessage());
+            if (!why.equals(renewFailure)) { // once per failure, not every third of a lease
+                renewFailure = why;
+                LOG.error(
+                        "Cannot renew the slots of {} running and {} queued task runs: {}; their slots come free"
+                                + " when their lease runs out",
+                        holding,
+                        ids.size() - holding,
+                        why);
+            }
         }
     }
 }

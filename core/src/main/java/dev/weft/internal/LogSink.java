@@ -1,27 +1,36 @@
 package dev.weft.internal;
 
-import dev.weft.ConcurrencyDeadlockException;
+import dev.weft.InsufficientResourcesException;
 import dev.weft.State;
 import dev.weft.StateType;
-import dev.weft.UpstreamFailedException;
+import dev.weft.WeftException;
+import java.time.Duration;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns events into the log lines the seed pages print, through SLF4J: flow-level lines on the logger
  * {@code dev.weft.flow_runs}, task-level ones on {@code dev.weft.task_runs}, so that a user's logging
  * configuration decides where they go. Names are only formatted when the line is enabled.
+ *
+ * <p>While more than one flow run (not counting subflow runs) is live in the process, the lines that do
+ * not name their flow run begin with {@code Flow run 'name' - }, as Prefect's do, so that interleaved
+ * runs can be told apart; with one flow run, lines read as the seed pages print them.
+ *
+ * <p>A run that failed or crashed is logged at ERROR with the exception's stack trace when user code threw
+ * it, or something unexpected broke; when Weft itself ended the run with an error that says all there is to
+ * say (an upstream run failed, a deadlock, a store that cannot be reached, a timeout, resources no worker
+ * has), the line is the whole story.
  */
 final class LogSink implements EventSink {
-    private final Logger flows = LoggerFactory.getLogger("dev.weft.flow_runs");
-    private final Logger tasks = LoggerFactory.getLogger("dev.weft.task_runs");
+    private final Logger flows = Logs.get("dev.weft.flow_runs");
+    private final Logger tasks = Logs.get("dev.weft.task_runs");
 
     @Override
     public boolean wants(Event.Kind kind, Object detail) {
         return switch (kind) {
             case FLOW_BEGIN, RUNNER_STARTING, RUNNER_STARTED, RUNNER_SHUTTING_DOWN -> flows.isInfoEnabled();
             case FLOW_END -> flows.isErrorEnabled();
-            case TASK_SUBMITTED, TASK_IN_PLACE -> tasks.isInfoEnabled();
+            case TASK_SUBMITTED, TASK_IN_PLACE, TASK_SLOTS -> tasks.isInfoEnabled();
             case TASK_STATE -> {
                 if (detail instanceof State<?> state) {
                     yield switch (state.type()) {
@@ -48,9 +57,11 @@ final class LogSink implements EventSink {
                             run.flowName());
                 }
             }
-            case RUNNER_STARTING -> flows.info("Starting task runner `{}`...", event.detail());
-            case RUNNER_STARTED -> flows.info("{}", event.detail());
-            case RUNNER_SHUTTING_DOWN -> flows.info("Shutting down task runner `{}`...", event.detail());
+            case RUNNER_STARTING ->
+                flows.info("{}Starting task runner `{}`...", prefix((FlowRun) event.subject()), event.detail());
+            case RUNNER_STARTED -> flows.info("{}{}", prefix((FlowRun) event.subject()), event.detail());
+            case RUNNER_SHUTTING_DOWN ->
+                flows.info("{}Shutting down task runner `{}`...", prefix((FlowRun) event.subject()), event.detail());
             case FLOW_END -> {
                 FlowRun run = (FlowRun) event.subject();
                 State<?> state = (State<?>) event.detail();
@@ -63,48 +74,75 @@ final class LogSink implements EventSink {
             }
             case TASK_SUBMITTED -> {
                 if (tasks.isInfoEnabled()) {
-                    tasks.info("Submitting task run '{}' to task runner...", ((TaskRun<?>) event.subject()).name());
+                    TaskRun<?> run = (TaskRun<?>) event.subject();
+                    tasks.info("{}Submitting task run '{}' to task runner...", prefix(run.flow), run.name());
                 }
             }
             case TASK_IN_PLACE -> {
                 if (tasks.isInfoEnabled()) {
-                    tasks.info("Executing '{}' immediately...", ((TaskRun<?>) event.subject()).name());
+                    TaskRun<?> run = (TaskRun<?>) event.subject();
+                    tasks.info("{}Executing '{}' immediately...", prefix(run.flow), run.name());
                 }
+            }
+            case TASK_SLOTS -> {
+                TaskRun<?> run = (TaskRun<?>) event.subject();
+                tasks.info(
+                        "{}Task run '{}' got its concurrency slots after {} queued",
+                        prefix(run.flow),
+                        run.name(),
+                        TaskRun.describe((Duration) event.detail()));
             }
             case TASK_STATE -> taskState((TaskRun<?>) event.subject(), event.detail());
         }
     }
 
+    /** Names the flow run a line belongs to while several run at once. */
+    private static String prefix(FlowRun run) {
+        return ProcessStop.liveFlowRuns() > 1 ? "Flow run '" + run.name() + "' - " : "";
+    }
+
     private void taskState(TaskRun<?> run, Object detail) {
         if (detail instanceof StateType type) {
             if (tasks.isDebugEnabled()) {
-                tasks.debug("Task run '{}' entered state {}", run.name(), type.displayName());
+                tasks.debug("{}Task run '{}' entered state {}", prefix(run.flow), run.name(), type.displayName());
             }
             return;
         }
         State<?> state = (State<?>) detail;
+        String prefix = prefix(run.flow);
         switch (state.type()) {
             case QUEUED -> {
                 if (tasks.isInfoEnabled()) {
-                    tasks.info("Task run '{}' entered state {}", run.name(), state);
+                    tasks.info("{}Task run '{}' entered state {}", prefix, run.name(), state);
                 }
             }
-            case AWAITING_RETRY -> tasks.warn("Task run '{}' entered state {}", run.name(), state);
+            case AWAITING_RETRY -> tasks.warn("{}Task run '{}' entered state {}", prefix, run.name(), state);
             case COMPLETED -> {
                 if (tasks.isInfoEnabled()) {
-                    tasks.info("Task run '{}' finished in state {}", run.name(), state);
+                    tasks.info("{}Task run '{}' finished in state {}", prefix, run.name(), state);
                 }
             }
-            case CANCELLED -> tasks.warn("Task run '{}' finished in state {}", run.name(), state);
+            case CANCELLED -> tasks.warn("{}Task run '{}' finished in state {}", prefix, run.name(), state);
             default -> {
-                // The root failure carries its stack trace; runs that never started only name it.
-                if (state.exception() instanceof UpstreamFailedException
-                        || state.exception() instanceof ConcurrencyDeadlockException) {
-                    tasks.error("Task run '{}' finished in state {}", run.name(), state);
+                if (explained(state)) {
+                    tasks.error("{}Task run '{}' finished in state {}", prefix, run.name(), state);
                 } else {
-                    tasks.error("Task run '{}' finished in state {}", run.name(), state, state.exception());
+                    tasks.error("{}Task run '{}' finished in state {}", prefix, run.name(), state, state.exception());
                 }
             }
         }
+    }
+
+    /**
+     * Whether the state's message tells the whole story, so that a stack trace would only add the engine's
+     * frames: Weft's own exceptions (an upstream failure, a deadlock, a store), a timeout, resources that no
+     * worker has. The exceptions user code throws keep their trace.
+     */
+    private static boolean explained(State<?> state) {
+        Throwable e = state.exception();
+        return e == null
+                || e instanceof WeftException
+                || e instanceof InsufficientResourcesException
+                || state.name().equals("TimedOut");
     }
 }

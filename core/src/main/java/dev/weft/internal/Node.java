@@ -90,6 +90,14 @@ public abstract class Node<T> implements TaskFuture<T> {
      */
     protected void transitioned(StateType to, State<T> finalState) {}
 
+    /**
+     * Called once, by the thread that ends the node, after it claimed the final state and before anyone
+     * can see it: what must be done by the time the node is seen final (giving back slots) goes here.
+     *
+     * @param finalState the final state
+     */
+    protected void beforeFinal(State<T> finalState) {}
+
     /** Called once, after the node's waiters were told it ended. */
     protected void afterFinal() {}
 
@@ -223,6 +231,7 @@ public abstract class Node<T> implements TaskFuture<T> {
             awaitPublished();
             return false;
         }
+        beforeFinal(state);
         transitioned(to, state);
         // Only the claimer writes a final type, so this loop only races live transitions, from which
         // every final type the claimer can choose stays reachable.
@@ -232,13 +241,18 @@ public abstract class Node<T> implements TaskFuture<T> {
         return true;
     }
 
-    /** Waits, briefly, for the winner of a completion race to publish the final type. */
+    /**
+     * Waits for the winner of a completion race to publish the final type: briefly, unless the winner gives
+     * back slots to a store first, which may take a round trip.
+     */
     private void awaitPublished() {
         for (int spins = 0; !isDone(); spins++) {
             if (spins < 100) {
                 Thread.onSpinWait();
-            } else {
+            } else if (spins < 1_000) {
                 Thread.yield();
+            } else {
+                LockSupport.parkNanos(this, 50_000);
             }
         }
     }

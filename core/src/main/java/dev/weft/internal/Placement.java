@@ -1,5 +1,6 @@
 package dev.weft.internal;
 
+import dev.weft.InsufficientResourcesException;
 import dev.weft.Resources;
 import dev.weft.TaskRunner;
 import dev.weft.WeftException;
@@ -144,7 +145,7 @@ public final class Placement {
     public void submit(TaskRunner.Call call) {
         Shape shape = shapeOf(call.resources());
         if (!shape.satisfiable) {
-            throw new IllegalArgumentException("No worker of " + runner + " can ever run it: it needs "
+            throw new InsufficientResourcesException("No worker of " + runner + " can ever run it: it needs "
                     + call.resources() + (workers.length == 1 ? ", and its worker has " : ", and its workers have ")
                     + capacities());
         }

@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Takes state changes off the hot path. A transition only appends an event to a lock-free MPSC queue;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * other sink, tracking a run's states costs nothing beyond the run itself.
  */
 public final class Recorder {
-    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    private static final Logger LOG = Logs.get(Recorder.class.getName());
     private static final VarHandle DRAINING;
     private static final Recorder GLOBAL = new Recorder(List.of(new LogSink()));
 

@@ -1,6 +1,7 @@
 package dev.weft.internal;
 
 import dev.weft.ConcurrencyDeadlockException;
+import dev.weft.InsufficientResourcesException;
 import dev.weft.Resources;
 import dev.weft.Retries;
 import dev.weft.State;
@@ -113,6 +114,12 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         volatile int waitingLimit;
         volatile Thread inPlaceWaiter;
         volatile boolean admitted;
+
+        /** Whether the store keeps the run waiting on a tag, so that its wait must be ended. */
+        volatile boolean waitsInStore;
+
+        /** When the run last became QUEUED, for the line that says it got its slots; 0 when it is not. */
+        volatile long queuedSince;
 
         /** Whether a thread is asking the store for the run's slots now; guarded by the limiter's lock. */
         boolean attempting;
@@ -252,20 +259,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             cancel(cancelled);
             return;
         }
-        Slots s = slots;
-        if (s == null) {
+        if (slots == null) {
             flow.dispatch(this);
             return;
         }
-        Limiter l;
-        try {
-            l = Limiter.shared();
-        } catch (RuntimeException e) {
-            slotsUnavailable("the store of concurrency limits", e);
-            return;
-        }
-        s.limiter = l;
-        l.admit(this);
+        SharedLimiter.admit(this);
     }
 
     /** Runs the call on the calling thread, in place, after waiting for its inputs there. */
@@ -389,12 +387,32 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return "this run";
     }
 
-    void admitted() {
+    void limitedBy(Limiter limiter) {
+        slots.limiter = limiter;
+    }
+
+    /**
+     * The limiter let the run go: holding a slot on each of its limited tags, or holding none because none
+     * of its tags has a limit.
+     */
+    void admitted(boolean holding) {
         Slots s = slots;
-        SLOTS.compareAndSet(s, NO_SLOTS, HELD);
+        if (holding) {
+            SLOTS.compareAndSet(s, NO_SLOTS, HELD);
+            if (isDone()) { // ended while the store granted them: they go back now
+                if (SLOTS.compareAndSet(s, HELD, GIVEN_BACK)) {
+                    s.limiter.releaseNow(this);
+                }
+                return;
+            }
+        }
         if (isDone()) {
-            giveBackSlots(null);
             return;
+        }
+        long since = s.queuedSince;
+        if (since != 0) {
+            s.queuedSince = 0;
+            flow.recorder().record(Event.Kind.TASK_SLOTS, this, Duration.ofNanos(System.nanoTime() - since));
         }
         s.admitted = true;
         Thread waiter = s.inPlaceWaiter;
@@ -405,10 +423,27 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
     }
 
+    /** The store answered that a tag is full: it keeps the run waiting there until told otherwise. */
+    void waitsInStore() {
+        slots.waitsInStore = true;
+    }
+
+    /** Returns whether the store kept the run waiting, and forgets it: its wait is to be ended once. */
+    boolean stopWaitingInStore() {
+        Slots s = slots;
+        if (!s.waitsInStore) {
+            return false;
+        }
+        s.waitsInStore = false;
+        return true;
+    }
+
     void queued(String tag, int limit) {
-        slots.waitingLimit = limit;
+        Slots s = slots;
+        s.waitingLimit = limit;
         StateType now = type();
         if (now == StateType.PENDING || now == StateType.AWAITING_RETRY) {
+            s.queuedSince = System.nanoTime();
             transition(StateType.QUEUED);
         }
     }
@@ -424,26 +459,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                 .forRun(label()));
     }
 
-    void slotsUnavailable(String store, RuntimeException e) {
+    /** The store of limits could not be opened or failed: the run crashes with its one-line message. */
+    void slotsUnavailable(RuntimeException e) {
         finish(State.<T>crashed(
-                        "Task run crashed: it could not take slots on its tags " + tags() + " from " + store + ": "
-                                + e.getMessage(),
-                        e)
+                        "Task run crashed: it could not take slots on its tags " + tags() + ": " + e.getMessage(), e)
                 .forRun(label()));
-    }
-
-    /** Gives back the run's slots once, keeping its flow run open until the store has them. */
-    private void giveBackSlots(FlowRun holdOpen) {
-        Slots s = slots;
-        if (!SLOTS.compareAndSet(s, HELD, GIVEN_BACK)) {
-            return;
-        }
-        if (holdOpen != null) {
-            holdOpen.hold();
-            s.limiter.release(this, holdOpen::unhold);
-        } else {
-            s.limiter.release(this, () -> {});
-        }
     }
 
     // ---- running ----------------------------------------------------------------------------------
@@ -599,8 +619,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (isDone() || !ENDED.compareAndSet(t, tryNo - 1, tryNo)) {
             return;
         }
-        String limit = describe(t.timeout);
-        TimeoutException e = new TimeoutException(label() + " timed out after " + limit);
+        String limit = seconds(t.timeout);
+        TimeoutException e = new TimeoutException(label() + " exceeded timeout of " + limit);
         interruptBody();
         CompletionStage<?> stage = t.stage;
         if (stage != null) {
@@ -609,7 +629,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         failTry(
                 tryNo,
                 e,
-                State.<T>failed("Task run timed out after " + limit, e).forRun(label()));
+                State.<T>of(StateType.FAILED, "TimedOut", "Task run exceeded timeout of " + limit, null, e)
+                        .forRun(label()));
         arrive(t);
     }
 
@@ -651,7 +672,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
         Slots s = slots;
         if (s != null && SLOTS.compareAndSet(s, HELD, NO_SLOTS)) {
-            s.limiter.release(this, () -> scheduleRetry(t, delay)); // no slot between tries
+            s.limiter.releaseBetweenTries(this, () -> scheduleRetry(t, delay)); // no slot between tries
         } else {
             scheduleRetry(t, delay);
         }
@@ -693,17 +714,39 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
      * @return whether this call ended the run
      */
     boolean cancel(String reason) {
+        return stop(reason, false);
+    }
+
+    /**
+     * Ends the run because the process is stopping: {@code CRASHED} if it runs (its body is interrupted),
+     * else {@code CANCELLED} as {@link #cancel(String)} does.
+     *
+     * @param reason why, such as {@code The process received SIGTERM}
+     */
+    void abort(String reason) {
+        stop(reason, true);
+    }
+
+    private boolean stop(String reason, boolean crashIfRunning) {
         StateType was = type();
         if (was.isFinal()) {
             return false;
         }
-        String message =
-                switch (was) {
-                    case RUNNING -> reason + "; the run was interrupted while it ran";
-                    case AWAITING_RETRY -> reason + " while it awaited a retry";
-                    default -> reason + " before it started";
-                };
-        if (!complete(State.<T>cancelled(message).forRun(label()))) {
+        State<T> state;
+        if (was == StateType.RUNNING && crashIfRunning) {
+            state = State.crashed(
+                    "Task run crashed: " + Character.toLowerCase(reason.charAt(0)) + reason.substring(1)
+                            + "; the run was interrupted while it ran",
+                    null);
+        } else {
+            state = State.cancelled(
+                    switch (was) {
+                        case RUNNING -> reason + "; the run was interrupted while it ran";
+                        case AWAITING_RETRY -> reason + " while it awaited a retry";
+                        default -> reason + " before it started";
+                    });
+        }
+        if (!complete(state.forRun(label()))) {
             return false;
         }
         interruptBody();
@@ -728,8 +771,10 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public void crash(Throwable cause) {
-        finish(State.<T>crashed("Task run crashed: the task runner could not run it: " + cause, cause)
-                .forRun(label()));
+        String why = cause instanceof InsufficientResourcesException
+                ? cause.getMessage() // says all there is to say
+                : "the task runner could not run it: " + cause;
+        finish(State.<T>crashed("Task run crashed: " + why, cause).forRun(label()));
     }
 
     @SuppressWarnings("unchecked")
@@ -749,6 +794,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return t instanceof VirtualMachineError || t instanceof LinkageError;
     }
 
+    /** Writes a duration in seconds, as Prefect's timeouts read: {@code 0.1 seconds}, {@code 30 seconds}. */
+    static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString() + " seconds";
+    }
+
     /** Writes a duration as people do: {@code 1.5s}, {@code 250ms}, {@code 2m}. */
     static String describe(Duration d) {
         long ms = d.toMillis();
@@ -765,6 +815,10 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     protected State<T> liveState(StateType type) {
+        if (type == StateType.RUNNING) {
+            Tries t = tries;
+            return t != null && t.current > 1 ? State.of(type, "Retrying", null, null, null) : State.of(type);
+        }
         if (type == StateType.PENDING) {
             int inputs = (int) UNRESOLVED.getVolatile(this);
             return State.of(
@@ -820,16 +874,20 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     @Override
+    protected void beforeFinal(State<T> finalState) {
+        Slots s = slots;
+        if (s != null && SLOTS.compareAndSet(s, HELD, GIVEN_BACK)) {
+            s.limiter.releaseNow(this); // whoever sees the run final finds its slots free
+        }
+    }
+
+    @Override
     protected void afterFinal() {
         Slots s = slots;
         if (s != null) {
             Limiter l = s.limiter;
             if (l != null) {
-                if ((int) SLOTS.getVolatile(s) == HELD) {
-                    giveBackSlots(flow);
-                } else {
-                    l.forget(this);
-                }
+                l.forget(this);
             }
             Thread waiter = s.inPlaceWaiter;
             if (waiter != null) {

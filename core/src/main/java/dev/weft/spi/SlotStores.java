@@ -40,6 +40,6 @@ public final class SlotStores {
      * @throws StoreException if it cannot be opened
      */
     public static SlotStore current() {
-        return Limiter.shared().store();
+        return Limiter.current();
     }
 }

@@ -250,9 +250,8 @@ public abstract class TaskRunnerContract {
             TaskFuture<String> future = failing.submit("x");
             assertThatThrownBy(future::result)
                     .isInstanceOf(RunFailedException.class)
-                    .hasMessageMatching("Task run 'failing-[0-9a-f]{8}-0' finished in state Failed\\(message="
-                            + "'Task run encountered an exception: java.lang.IllegalArgumentException: bad input',"
-                            + " type=FAILED\\)")
+                    .hasMessageMatching("Task run 'failing-[0-9a-f]{8}-0' finished in state Failed: Task run"
+                            + " encountered an exception: java.lang.IllegalArgumentException: bad input")
                     .cause()
                     .isSameAs(thrown);
         }));
@@ -350,8 +349,10 @@ public abstract class TaskRunnerContract {
             boom.submit();
             return 1;
         });
-        State<Integer> state =
-                stateOf(flow("nested-failure", () -> parent.submit().result()));
+        // the body returns nothing: every run counts, the nested one too
+        State<Void> state = stateOf(flow("nested-failure", () -> {
+            parent.submit().result();
+        }));
         assertThat(state.toString()).isEqualTo("Failed(message='1/2 states failed.', type=FAILED)");
         assertThatThrownBy(state::result)
                 .isInstanceOf(RunFailedException.class)
@@ -556,14 +557,14 @@ public abstract class TaskRunnerContract {
         AtomicInteger ran = new AtomicInteger();
         Task1<Integer, Integer> second = Task.of("second", (Integer x) -> ran.incrementAndGet());
         AtomicReference<State<Integer>> last = new AtomicReference<>();
-        State<Integer> state = flow("cancel", () -> {
+        State<Void> state = flow("cancel", () -> {
                     TaskFuture<Integer> a = first.submit();
                     TaskFuture<Integer> b = second.submit(a);
                     TaskFuture<Integer> c = second.submit(b);
                     assertThat(b.cancel()).isTrue();
                     gate.complete(1);
                     last.set(c.await());
-                    return a.result();
+                    a.result();
                 })
                 .callForState();
         assertThat(last.get().type()).isEqualTo(StateType.CANCELLED);
@@ -609,6 +610,7 @@ public abstract class TaskRunnerContract {
         }));
         assertThat(tooMany.get().type()).isEqualTo(StateType.CRASHED);
         assertThat(tooMany.get().message()).contains("can ever run it: it needs {GPU=2}", "{GPU=1}");
+        assertThat(tooMany.get().exception()).isInstanceOf(dev.weft.InsufficientResourcesException.class);
         assertThat(unknown.get().type()).isEqualTo(StateType.CRASHED);
         assertThat(unknown.get().message()).contains("it needs {TPU=1}");
         assertThat(state.toString()).isEqualTo("Failed(message='2/2 states failed.', type=FAILED)");
@@ -820,5 +822,233 @@ public abstract class TaskRunnerContract {
             }
         }));
         assertThat(state.toString()).isEqualTo("Failed(message='1/7 states failed.', type=FAILED)");
+    }
+
+    // ---- Prefect's semantics: what decides a flow run's state, state names, slots, records ----------------
+
+    @Test
+    public void shouldCompleteAFlowWhoseBodyHandlesAFailureAndReturnsAValue() {
+        Task0<Integer> boom = Task.of("boom", () -> {
+            throw new IllegalStateException("boom");
+        });
+        State<String> state = flow("handled", () -> {
+                    Object outcome = boom.submit().resultOrException();
+                    return "handled " + ((Throwable) outcome).getMessage();
+                })
+                .callForState();
+        assertThat(state.type()).isEqualTo(StateType.COMPLETED);
+        assertThat(state.result()).isEqualTo("handled boom");
+    }
+
+    @Test
+    public void shouldDecideTheFlowStateByTheFuturesItReturns() {
+        Task0<Integer> boom = Task.of("boom", () -> {
+            throw new IllegalStateException("boom");
+        });
+        // a returned future that failed fails the flow run, though the body did not look at it
+        State<TaskFuture<Integer>> failed =
+                flow("returns-failed", () -> boom.submit()).callForState();
+        assertThat(failed.toString()).isEqualTo("Failed(message='1/1 states failed.', type=FAILED)");
+        assertThat(failed.exception()).hasMessage("boom");
+
+        // returned futures that completed complete it, though another run failed
+        State<List<TaskFuture<Integer>>> completed = flow("returns-completed", () -> {
+                    boom.submit();
+                    return List.of(INC.submit(1), INC.submit(2));
+                })
+                .callForState();
+        assertThat(completed.toString()).isEqualTo("Completed(message='All states completed.', type=COMPLETED)");
+        assertThat(completed.result()).extracting(TaskFuture::result).containsExactly(2, 3);
+    }
+
+    @Test
+    public void shouldEndAFlowRunInTheStateItsBodyReturns() {
+        State<State<String>> state = flow("returns-state", () -> State.<String>cancelled("not today"))
+                .callForState();
+        assertThat(state.toString()).isEqualTo("Cancelled(message='not today', type=CANCELLED)");
+    }
+
+    @Test
+    public void shouldEndCancelledWhenARunWasCancelledEvenBesideAFailure() {
+        CompletableFuture<Integer> never = new CompletableFuture<>();
+        Task0<Integer> waiting = Task.async("waiting", () -> never);
+        Task0<Integer> boom = Task.of("boom", () -> {
+            throw new IllegalStateException("boom");
+        });
+        State<Void> state = stateOf(flow("cancelled-wins", () -> {
+            INC.submit(1).result();
+            boom.submit().await();
+            TaskFuture<Integer> cancelled = waiting.submit();
+            assertThat(cancelled.cancel()).isTrue();
+        }));
+        assertThat(state.toString()).isEqualTo("Cancelled(message='1/3 states cancelled.', type=CANCELLED)");
+    }
+
+    @Test
+    public void shouldNameATimedOutRunTimedOutAsPrefectDoes() {
+        Task0<Integer> slow = Task.<Integer>of("slow", () -> {
+                    new java.util.concurrent.CountDownLatch(1).await(); // until interrupted
+                    return 0;
+                })
+                .withTimeout(Duration.ofMillis(100));
+        AtomicReference<State<Integer>> run = new AtomicReference<>();
+        flow("timed-out", () -> {
+                    run.set(slow.submit().await());
+                })
+                .callForState();
+        assertThat(run.get().toString())
+                .isEqualTo("TimedOut(message='Task run exceeded timeout of 0.1 seconds', type=FAILED)");
+
+        State<Void> flowRun = Flow.of("slow-flow", runner(), () -> {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                })
+                .withTimeout(Duration.ofMillis(100))
+                .callForState();
+        assertThat(flowRun.name()).isEqualTo("TimedOut");
+        assertThat(flowRun.type()).isEqualTo(StateType.FAILED);
+        assertThat(flowRun.message()).startsWith("Flow run exceeded timeout of 0.1 seconds");
+    }
+
+    @Test
+    public void shouldRunATryAfterTheFirstAsRetrying() {
+        AtomicReference<TaskFuture<Integer>> self = new AtomicReference<>();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger tries = new AtomicInteger();
+        Task0<Integer> flaky = Task.of("flaky", () -> {
+                    TaskFuture<Integer> me = self.get();
+                    if (me != null) {
+                        seen.add(me.state().toString());
+                    }
+                    if (tries.incrementAndGet() == 1) {
+                        throw new IllegalStateException("first try");
+                    }
+                    return 1;
+                })
+                .withRetries(1, Duration.ofMillis(50)); // the future is published before the retry
+        flow("retrying", () -> {
+                    TaskFuture<Integer> future = flaky.submit();
+                    self.set(future);
+                    return future.result();
+                })
+                .call();
+        assertThat(seen).last().isEqualTo("Retrying(message=null, type=RUNNING)");
+    }
+
+    @Test
+    public void shouldFreeARunsSlotsByTheTimeItIsSeenFinal() {
+        String tag = "contract-" + UUID.randomUUID();
+        // a store that gives slots back slowly, as a database does: the release must not trail the state
+        SlowReleases slow = new SlowReleases(dev.weft.spi.SlotStores.inMemory());
+        dev.weft.spi.SlotStore previous = dev.weft.spi.SlotStores.use(slow);
+        try (WeftClient client = WeftClient.of(slow)) {
+            client.createConcurrencyLimit(tag, 2);
+            Task1<Integer, Integer> limited = INC.withTags(tag);
+            List<String> stillHeld = new java.util.concurrent.CopyOnWriteArrayList<>();
+            flow("slots-when-final", () -> {
+                        List<TaskFuture<Integer>> runs = new ArrayList<>();
+                        for (int i = 0; i < 10; i++) {
+                            runs.add(limited.submit(i));
+                        }
+                        for (TaskFuture<Integer> run : runs) {
+                            run.await();
+                            if (client.readConcurrencyLimitByTag(tag)
+                                    .orElseThrow()
+                                    .activeSlots()
+                                    .contains(run.id())) {
+                                stillHeld.add(run.name());
+                            }
+                        }
+                    })
+                    .call();
+            assertThat(stillHeld).as("runs seen final while holding a slot").isEmpty();
+        } finally {
+            dev.weft.spi.SlotStores.use(previous);
+        }
+    }
+
+    /** A record that carries futures to a task, as a Prefect user passes a dataclass. */
+    public record Pair(Object left, List<Object> right) {}
+
+    @Test
+    public void shouldResolveFuturesInsideRecords() {
+        AtomicReference<Pair> received = new AtomicReference<>();
+        Task1<Pair, Void> take = Task.of("take", (Pair pair) -> received.set(pair));
+        flow("records", () -> {
+                    TaskFuture<String> a = SAY_HELLO.submit("a");
+                    TaskFuture<Integer> b = INC.submit(1);
+                    take.submit(new Pair(a, List.of(b, "plain"))).result();
+                })
+                .call();
+        assertThat(received.get()).isEqualTo(new Pair("Hello a!", List.of(2, "plain")));
+    }
+
+    @Test
+    public void shouldLogACallNoWorkerCouldEverRunInOneLine() {
+        Task0<Integer> twoGpus = Task.of("two_gpus", () -> 1).withResources(Map.of("GPU", 2));
+        List<ch.qos.logback.classic.spi.ILoggingEvent> errors;
+        try (LogCapture logs = LogCapture.start()) {
+            Flow.of("impossible", runner(Map.of("GPU", 1)), () -> {
+                        twoGpus.submit().await();
+                    })
+                    .callForState();
+            errors = logs.events().stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR
+                            && e.getFormattedMessage().startsWith("Task run"))
+                    .toList();
+        }
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.getThrowableProxy()).as("a stack trace").isNull();
+            assertThat(e.getFormattedMessage())
+                    .matches("Task run 'two_gpus-[0-9a-f]{8}-0' finished in state Crashed\\(message='Task run"
+                            + " crashed: No worker of .* can ever run it: it needs \\{GPU=2\\}, and its worker"
+                            + "s? ha(s|ve) \\{GPU=1\\}', type=CRASHED\\)");
+        });
+    }
+
+    @Test
+    public void shouldCarryTheFlowRunToThreadsTheBodyStartsWhenAsked() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<Integer> values = flow("carried", () -> {
+                        dev.weft.FlowContext context = dev.weft.FlowContext.current();
+                        List<TaskFuture<Integer>> fromStream = List.of(1, 2, 3, 4, 5, 6, 7, 8).parallelStream()
+                                .map(context.wrap((Integer i) -> INC.submit(i)))
+                                .toList();
+                        TaskFuture<Integer> fromPool =
+                                pool.submit(context.wrap(() -> INC.submit(100))).get();
+                        List<Integer> all = new ArrayList<>();
+                        fromStream.forEach(f -> all.add(f.result()));
+                        all.add(fromPool.result());
+                        return all;
+                    })
+                    .call();
+            assertThat(values).containsExactly(2, 3, 4, 5, 6, 7, 8, 9, 101);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void shouldSayWhyASubmitFromAThreadTheBodyStartedFails() {
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "their-pool"));
+        try {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            flow("not-carried", () -> {
+                        try {
+                            pool.submit(() -> INC.submit(1)).get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            thrown.set(e.getCause());
+                        }
+                    })
+                    .call();
+            assertThat(thrown.get())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("submitted from thread 'their-pool', which no flow run runs on")
+                    .hasMessageContaining("task.map(...)")
+                    .hasMessageContaining("FlowContext.current().wrap(...)");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

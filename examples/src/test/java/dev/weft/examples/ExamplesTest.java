@@ -31,7 +31,7 @@ class ExamplesTest {
             "subflow-concurrency-limits", "Failed",
             "flaky-download", "Failed",
             "cancel-runs", "Cancelled",
-            "flow-timeout", "Failed");
+            "flow-timeout", "TimedOut");
 
     @Test
     void shouldNameEveryExampleOnce() {

@@ -60,9 +60,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * With {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per task.
  *
  * <pre>{@code
- * java -jar jmh/target/benchmarks.jar DependencyChain
- * java -jar jmh/target/benchmarks.jar DependencyChain -p runner=jdk-cf-chain,weft-concurrent -prof gc
- * java -jar jmh/target/benchmarks.jar DependencyChain -p runner=jdk-cf-chain,weft-forkjoin -prof gc
+ * jmh/bench DependencyChain
+ * jmh/bench DependencyChain -p runner=jdk-cf-chain,weft-concurrent -prof gc
+ * jmh/bench DependencyChain -p runner=jdk-cf-chain,weft-forkjoin -prof gc
  * }</pre>
  */
 @State(Scope.Benchmark)

@@ -59,8 +59,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * With {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per task run.
  *
  * <pre>{@code
- * java -jar jmh/target/benchmarks.jar FanOutFanIn
- * java -jar jmh/target/benchmarks.jar FanOutFanIn -p runner=jdk-forkjoin,weft-forkjoin -prof gc
+ * jmh/bench FanOutFanIn
+ * jmh/bench FanOutFanIn -p runner=jdk-forkjoin,weft-forkjoin -prof gc
  * }</pre>
  */
 @State(Scope.Benchmark)

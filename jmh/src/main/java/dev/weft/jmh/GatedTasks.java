@@ -44,8 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * IndependentTasks}. With {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per task.
  *
  * <pre>{@code
- * java -jar jmh/target/benchmarks.jar GatedTasks
- * java -jar jmh/target/benchmarks.jar GatedTasks -prof gc
+ * jmh/bench GatedTasks
+ * jmh/bench GatedTasks -prof gc
  * }</pre>
  */
 @State(Scope.Benchmark)

@@ -52,9 +52,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * gc.alloc.rate.norm} is bytes per task.
  *
  * <pre>{@code
- * java -jar jmh/target/benchmarks.jar IndependentTasks
- * java -jar jmh/target/benchmarks.jar IndependentTasks -p runner=jdk-virtual,weft-concurrent -prof gc
- * java -jar jmh/target/benchmarks.jar IndependentTasks -p runner=jdk-forkjoin,weft-forkjoin -prof gc
+ * jmh/bench IndependentTasks
+ * jmh/bench IndependentTasks -p runner=jdk-virtual,weft-concurrent -prof gc
+ * jmh/bench IndependentTasks -p runner=jdk-forkjoin,weft-forkjoin -prof gc
  * }</pre>
  */
 @State(Scope.Benchmark)

@@ -40,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * WEFT_BENCH_POSTGRES_URL} names, by default {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}.
  *
  * <pre>{@code
- * java -jar jmh/target/benchmarks.jar SlotThroughput
- * java -jar jmh/target/benchmarks.jar SlotThroughput -p store=sqlite
+ * jmh/bench SlotThroughput
+ * jmh/bench SlotThroughput -p store=sqlite
  * }</pre>
  */
 @State(Scope.Benchmark)

@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * tasks keep. With {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per task.
  *
  * <pre>{@code
- * java -jar jmh/target/benchmarks.jar TaggedTasks -prof gc
+ * jmh/bench TaggedTasks -prof gc
  * }</pre>
  */
 @State(Scope.Benchmark)

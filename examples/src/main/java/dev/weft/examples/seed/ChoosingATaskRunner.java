@@ -7,8 +7,8 @@ import dev.weft.forkjoin.ForkJoinTaskRunner;
  * Twin of "Using a task runner" of the first "Task runners" page: a flow is given its runner when it is
  * defined, either as a type, which each flow run creates with its default settings, or as an instance,
  * which each flow run copies. The seed's flows use Dask, the second one at an existing cluster's address;
- * both twins run on a {@link ForkJoinTaskRunner}, the second one configured. Connecting to an existing
- * cluster comes with Weft's Hazelcast runner.
+ * both twins run on a {@link ForkJoinTaskRunner}, the second one configured: Weft's clusters are local,
+ * so the twin gives its cluster a size instead of an address.
  */
 public final class ChoosingATaskRunner {
     private ChoosingATaskRunner() {}
@@ -20,7 +20,7 @@ public final class ChoosingATaskRunner {
 
     // snippet:runner-instance
     // An instance: each flow run works with a copy of it, settings included. Prefect's example gives the
-    // address of an existing Dask cluster; existing clusters come with Weft's Hazelcast runner.
+    // address of an existing Dask cluster; Weft's cluster is a local one, given its size.
     static final Flow<Void> myConfiguredFlow = Flow.of(
             "my-flow",
             ForkJoinTaskRunner.builder().workers(2).threadsPerWorker(2).build(),

@@ -29,8 +29,9 @@ class FlowTimeoutTest {
                 .doesNotContain("exporting invoices...", "exporting payments...")
                 .last()
                 .asString()
-                .matches("exports: Failed\\(message='Flow run timed out after 300ms; [1-5]/5 states cancelled.',"
-                        + " type=FAILED\\)");
+                .matches(
+                        "exports: TimedOut\\(message='Flow run exceeded timeout of 0.3 seconds; [1-5]/5 states cancelled.',"
+                                + " type=FAILED\\)");
     }
 
     @Test
@@ -55,10 +56,10 @@ class FlowTimeoutTest {
                 });
 
         assertThat(state.get().isFailed()).isTrue();
-        assertThat(state.get().message()).isEqualTo("Flow run timed out after 300ms; 3/5 states cancelled.");
+        assertThat(state.get().message()).isEqualTo("Flow run exceeded timeout of 0.3 seconds; 3/5 states cancelled.");
         assertThat(state.get().exception())
                 .isInstanceOf(TimeoutException.class)
-                .hasMessageMatching("Flow run '[a-z]+-[a-z]+' timed out after 300ms");
+                .hasMessageMatching("Flow run '[a-z]+-[a-z]+' exceeded timeout of 0.3 seconds");
         assertThat(Transcript.logged(transcript).stream()
                         .filter(line -> line.startsWith("Task run 'export-"))
                         .map(line -> line.replaceFirst("-[0-9a-f]{8}-", "-KEY-")))

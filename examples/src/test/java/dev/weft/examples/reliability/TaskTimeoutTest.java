@@ -33,7 +33,8 @@ class TaskTimeoutTest {
                         "quote: EUR/USD 1.08");
         assertThat(Transcript.logged(transcript))
                 .anyMatch(line -> line.matches(RUN + " entered state AwaitingRetry\\(message=\"Try 1 of 2 failed with"
-                        + " java.util.concurrent.TimeoutException: " + RUN + " timed out after 200ms; try 2 of 2"
+                        + " java.util.concurrent.TimeoutException: " + RUN
+                        + " exceeded timeout of 0.2 seconds; try 2 of 2"
                         + " starts at \\d{2}:\\d{2}:\\d{2}\\.\\d{3}, in 0ms\", type=AWAITING_RETRY\\)"))
                 .anyMatch(line -> line.matches(RUN + " finished in state Completed\\(message=null, type=COMPLETED\\)"))
                 .noneMatch(line -> line.contains("Failed("));
