@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -163,7 +164,8 @@ final class ConcurrencyLimitCommand {
 
     @Command(
             name = "read",
-            description = "Shows the limit on TAG, with the ids of the task runs that hold its slots.",
+            description = "Shows the limit on TAG, with the task runs that hold its slots: their names, processes"
+                    + " and hosts.",
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {EXIT_OK, EXIT_FAILED, EXIT_USAGE})
     int read(@Parameters(paramLabel = "TAG", description = "The task tag.") String tag) {
@@ -175,11 +177,11 @@ final class ConcurrencyLimitCommand {
             ConcurrencyLimit limit = found.get();
             PrintWriter out = out();
             out.printf("tag: %s%nconcurrency_limit: %d%nid: %s%n", limit.tag(), limit.limit(), limit.id());
-            if (limit.activeSlots().isEmpty()) {
+            if (limit.slots().isEmpty()) {
                 out.printf("active_slots: []%n");
             } else {
                 out.printf("active_slots:%n");
-                limit.activeSlots().forEach(run -> out.printf("  - %s%n", run));
+                limit.slots().forEach(slot -> out.printf("  - %s%n", holder(slot)));
             }
             out.printf("created: %s%nupdated: %s%n", limit.created(), limit.updated());
             return ExitCode.OK;
@@ -200,6 +202,16 @@ final class ConcurrencyLimitCommand {
             out().printf("Reset active slots for concurrency limit set on the tag: %s%n", tag);
             return ExitCode.OK;
         });
+    }
+
+    /**
+     * Says who holds a slot, for people: {@code query-24bdb5eb-2 (pid 4242 on host-a, since
+     * 2026-11-23T10:15:30Z)}, the time in UTC to the second.
+     */
+    static String holder(ConcurrencyLimit.Slot slot) {
+        String since = slot.acquired().truncatedTo(ChronoUnit.SECONDS).toString();
+        String who = slot.pid() > 0 ? "pid " + slot.pid() + " on " + slot.host() : "held by " + slot.host();
+        return slot.runName() + " (" + who + ", since " + since + ")";
     }
 
     /** Prints the limits in columns, numbers right-aligned under their headers, without trailing spaces. */

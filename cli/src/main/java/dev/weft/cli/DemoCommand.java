@@ -1,7 +1,11 @@
 package dev.weft.cli;
 
+import dev.weft.Settings;
 import dev.weft.examples.Example;
+import dev.weft.spi.SlotStore;
+import dev.weft.spi.SlotStores;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,19 +18,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code weft demo}: runs examples from the registry, one after the other, and shows their logs. */
+/**
+ * {@code weft demo}: runs examples from the registry, one after the other, and shows their logs.
+ *
+ * <p>The examples create, change and delete concurrency limits ({@code small_instance}, {@code database}).
+ * So that they never touch the user's limits, nor make other processes see a limit of 2 while they run, the
+ * demo runs them on a store of limits in this process's memory, and says so in one line before the first
+ * example. It never opens the user's store, so a store that is broken or cannot be reached does not break
+ * the demo either. The process's previous store is back when the command returns.
+ */
 @Command(
         name = "demo",
         description = {
             "Runs Weft's examples and shows their output and logs.",
             "The examples are the Java twins of the examples on Prefect's task-runner pages. Without NAME, runs"
-                    + " every example, in order."
+                    + " every example, in order.",
+            "The examples keep their concurrency limits in this process's memory: your store of limits is"
+                    + " neither opened nor changed."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Every example completed.",
             "1:An example failed (the others still ran).",
-            "2:Usage error, such as an unknown example name."
+            "2:Usage error, such as an unknown example name or a setting that does not parse."
         })
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
@@ -81,6 +95,37 @@ final class DemoCommand implements Callable<Integer> {
     private int run(List<Example> examples) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Settings settings;
+        SlotStore previous;
+        try {
+            settings = Settings.load();
+            previous = SlotStores.use(SlotStores.inMemory());
+        } catch (IllegalArgumentException e) { // a setting that does not parse
+            err.printf("weft demo: %s%n", e.getMessage());
+            return ExitCode.USAGE;
+        }
+        try {
+            out.printf(
+                    "The demo keeps its concurrency limits in memory; your limits in %s are not touched.%n%n",
+                    usersStore(settings));
+            return run(examples, out, err);
+        } finally {
+            SlotStores.use(previous);
+        }
+    }
+
+    /** Names the store the settings name, as people know it, without opening it or showing a password. */
+    static String usersStore(Settings settings) {
+        Optional<String> url = settings.databaseUrl();
+        if (url.isPresent()) {
+            return "the database " + ConcurrencyLimitCommand.withoutPasswords(url.get(), url);
+        }
+        Path file = settings.home().resolve("weft.db").toAbsolutePath();
+        Path userHome = Path.of(System.getProperty("user.home")).toAbsolutePath();
+        return "SQLite file " + (file.startsWith(userHome) ? "~/" + userHome.relativize(file) : file.toString());
+    }
+
+    private int run(List<Example> examples, PrintWriter out, PrintWriter err) {
         List<String> failed = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             Example example = examples.get(i);

@@ -9,6 +9,7 @@ import dev.weft.WeftClient;
 import dev.weft.spi.StoreException;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -226,12 +227,21 @@ class ConcurrencyLimitCommandTest {
     // ---- read -------------------------------------------------------------------------------------------
 
     @Test
-    void shouldReadALimitWithTheRunsHoldingItsSlots() {
-        store.create("gpu", 2);
-        UUID first = UUID.fromString("5f0c3a58-0d9e-4bfe-9d71-3c4f1ad2b001");
-        UUID second = UUID.fromString("5f0c3a58-0d9e-4bfe-9d71-3c4f1ad2b002");
-        store.hold("gpu", first);
-        store.hold("gpu", second);
+    void shouldReadALimitWithTheRunsHoldingItsSlotsByNameProcessAndHost() {
+        store.create("gpu", 3);
+        store.hold(
+                "gpu",
+                UUID.randomUUID(),
+                "query-24bdb5eb-2",
+                "host-a:4242:0a1b2c3d",
+                Instant.parse("2026-11-23T12:01:02.345Z"));
+        store.hold(
+                "gpu",
+                UUID.randomUUID(),
+                "query-24bdb5eb-3",
+                "gpu-node-7.example.org:77:9f8e7d6c",
+                Instant.parse("2026-11-23T12:01:03Z"));
+        store.hold("gpu", UUID.randomUUID(), "by-hand", "a script", Instant.parse("2026-11-23T12:01:04Z"));
 
         Console.Result result = weft("concurrency-limit", "read", "gpu");
 
@@ -239,11 +249,12 @@ class ConcurrencyLimitCommandTest {
         assertThat(result.outLines())
                 .containsExactly(
                         "tag: gpu",
-                        "concurrency_limit: 2",
+                        "concurrency_limit: 3",
                         "id: " + id(1),
                         "active_slots:",
-                        "  - " + first,
-                        "  - " + second,
+                        "  - query-24bdb5eb-2 (pid 4242 on host-a, since 2026-11-23T12:01:02Z)",
+                        "  - query-24bdb5eb-3 (pid 77 on gpu-node-7.example.org, since 2026-11-23T12:01:03Z)",
+                        "  - by-hand (held by a script, since 2026-11-23T12:01:04Z)",
                         "created: 2026-11-23T10:15:30Z",
                         "updated: 2026-11-23T10:15:30Z");
         assertThat(result.err()).isEmpty();

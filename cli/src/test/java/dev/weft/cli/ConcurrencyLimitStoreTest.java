@@ -100,10 +100,14 @@ class ConcurrencyLimitStoreTest {
                 .findFirst()
                 .orElseThrow()
                 .open(settings(home))) {
-            store.acquire("test", run, "gpu-run", List.of("gpu"), Duration.ofMinutes(5));
+            store.acquire("host-a:4242:0a1b2c3d", run, "train-9c1e2f3a-0", List.of("gpu"), Duration.ofMinutes(5));
         }
 
-        assertThat(limits("read", "gpu").outLines()).containsSubsequence("active_slots:", "  - " + run);
+        List<String> read = limits("read", "gpu").outLines();
+        assertThat(read).contains("active_slots:");
+        assertThat(read.get(read.indexOf("active_slots:") + 1))
+                .matches(
+                        "  - train-9c1e2f3a-0 \\(pid 4242 on host-a, since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)");
         assertThat(limits("ls").outLines())
                 .last()
                 .asString()

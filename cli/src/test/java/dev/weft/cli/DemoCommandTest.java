@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Flow;
 import dev.weft.SequentialTaskRunner;
+import dev.weft.Settings;
 import dev.weft.Task;
 import dev.weft.Task0;
+import dev.weft.WeftClient;
 import dev.weft.examples.Example;
+import dev.weft.spi.SlotStore;
+import dev.weft.spi.SlotStores;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,6 +45,10 @@ class DemoCommandTest {
 
     private static final List<Example> EXAMPLES = List.of(HELLO, BROKEN, GOODBYE);
 
+    /** The demo's first line, for the settings of this test JVM (the build sets weft.home). */
+    private static final String IN_MEMORY_NOTE = "The demo keeps its concurrency limits in memory; your limits in "
+            + DemoCommand.usersStore(Settings.load()) + " are not touched.";
+
     @Test
     void shouldPrintTheHeaderThenTheExamplesOutputAndItsLogInTheSeedFormat() {
         Console.Result result = weft(EXAMPLES, "demo", "hello");
@@ -47,6 +57,8 @@ class DemoCommandTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.outLines())
                 .containsExactly(
+                        IN_MEMORY_NOTE,
+                        "",
                         "== Hello from a task [hello]",
                         "   source: test fixture: one task on a SequentialTaskRunner",
                         "",
@@ -80,6 +92,44 @@ class DemoCommandTest {
                 .containsSubsequence(
                         "== Goodbye without Weft [goodbye]", "Goodbye!", "== Hello from a task [hello]", "Hello!")
                 .noneMatch(line -> line.contains("broken"));
+    }
+
+    @Test
+    void shouldRunTheExamplesOnLimitsInMemoryAndGiveTheProcessItsStoreBack() {
+        Example where = new Example("where", "Where limits live", "test fixture", () -> {
+            try (WeftClient client = WeftClient.open()) {
+                client.createConcurrencyLimit("small_instance", 2);
+                System.out.println("limits in " + client.describe());
+            }
+        });
+        SlotStore mine = SlotStores.inMemory();
+        mine.create("small_instance", 7);
+        SlotStore before = SlotStores.use(mine);
+        try {
+            Console.Result result = weft(List.of(where), "demo");
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.outLines().getFirst()).isEqualTo(IN_MEMORY_NOTE);
+            assertThat(result.outLines()).anyMatch(line -> line.startsWith("limits in memory"));
+            assertThat(SlotStores.current())
+                    .as("the process's store after the demo")
+                    .isSameAs(mine);
+            assertThat(mine.read("small_instance").orElseThrow().limit()).isEqualTo(7);
+        } finally {
+            SlotStores.use(before);
+        }
+    }
+
+    @Test
+    void shouldNameTheUsersStoreWithoutItsPasswordOrTheHomeFolder() {
+        Path userHome = Path.of(System.getProperty("user.home"));
+        Settings defaults = new Settings(
+                userHome.resolve(".weft"), Optional.empty(), Optional.empty(), Settings.DEFAULT_SLOT_LEASE);
+
+        assertThat(DemoCommand.usersStore(defaults)).isEqualTo("SQLite file ~/.weft/weft.db");
+        assertThat(DemoCommand.usersStore(
+                        defaults.withDatabaseUrl("jdbc:postgresql://db.example.org/weft?user=ann&password=s3cret")))
+                .isEqualTo("the database jdbc:postgresql://db.example.org/weft?user=ann&password=***");
     }
 
     @Test

@@ -43,9 +43,17 @@ final class FakeSlotStore implements SlotStore {
 
     /** Gives {@code runId} a slot on {@code tag}, as a running task would hold one. */
     void hold(String tag, UUID runId) {
+        hold(tag, runId, "run-" + runId, "host-a:4242:0a1b2c3d", NOW);
+    }
+
+    /**
+     * Gives a run a slot on {@code tag}, taken by {@code holder} ({@code host:pid:id}, as the engine names
+     * its process) at {@code acquired}.
+     */
+    void hold(String tag, UUID runId, String runName, String holder, Instant acquired) {
         ConcurrencyLimit limit = limits.get(tag);
         List<ConcurrencyLimit.Slot> slots = new ArrayList<>(limit.slots());
-        slots.add(ConcurrencyLimit.Slot.held(runId, "run-" + runId, "host-a:4242:0a1b2c3d", NOW));
+        slots.add(ConcurrencyLimit.Slot.held(runId, runName, holder, acquired));
         limits.put(tag, with(limit, limit.limit(), slots));
     }
 
