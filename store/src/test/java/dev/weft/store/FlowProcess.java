@@ -13,8 +13,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A JVM of its own that runs a flow of tagged tasks against the store its system properties name ({@code
@@ -26,6 +30,12 @@ import java.util.List;
  *   <li>{@code hold TAG}: one tagged task that prints {@code holding} and then never ends.
  *   <li>{@code wait TAG}: one tagged task; prints {@code queued} once it is, and {@code started MILLIS} when
  *       it runs.
+ *   <li>{@code record GO TAG TASKS HOLD_MS OUT [MORE MORE_TASKS]}: waits for the file {@code GO}, submits
+ *       {@code TASKS} tasks tagged {@code TAG} that each run {@code HOLD_MS} ms, and prints {@code submitted
+ *       MICROS}, then {@code queued} once none is still waiting for the store's first answer. With {@code
+ *       MORE}, it then waits for that file and submits {@code MORE_TASKS} more. Each task records when it
+ *       ran, in microseconds of the wall clock, which processes of one machine share; the records go to
+ *       the file {@code OUT}, one {@code START END} line per task, before it prints {@code done}.
  * </ul>
  */
 final class FlowProcess {
@@ -42,6 +52,7 @@ final class FlowProcess {
             case "work" -> work(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Path.of(args[4]));
             case "hold" -> hold(args[1]);
             case "wait" -> waitForSlot(args[1]);
+            case "record" -> record(args);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
         System.exit(0); // the store's threads are daemons, but say so
@@ -100,6 +111,59 @@ final class FlowProcess {
                 })
                 .call();
         System.out.println("started " + started);
+    }
+
+    private static void record(String[] args) throws Exception {
+        Path go = Path.of(args[1]);
+        String tag = args[2];
+        int tasks = Integer.parseInt(args[3]);
+        long holdMs = Long.parseLong(args[4]);
+        Path out = Path.of(args[5]);
+        Path more = args.length > 6 ? Path.of(args[6]) : null;
+        int moreTasks = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+        Queue<String> ran = new ConcurrentLinkedQueue<>();
+        Task1<Integer, Integer> held = Task.of("held", (Integer i) -> {
+                    long start = micros();
+                    Thread.sleep(holdMs);
+                    ran.add(start + " " + micros());
+                    return i;
+                })
+                .withTags(tag);
+        awaitFile(go);
+        Flow.of("record", new ConcurrentTaskRunner(), () -> {
+                    List<TaskFuture<Integer>> runs = new ArrayList<>();
+                    for (int i = 0; i < tasks; i++) {
+                        runs.add(held.submit(i));
+                    }
+                    System.out.println("submitted " + micros());
+                    while (runs.stream().anyMatch(r -> r.state().type() == StateType.PENDING)) {
+                        Thread.sleep(1);
+                    }
+                    System.out.println("queued");
+                    System.out.flush();
+                    if (more != null) {
+                        awaitFile(more);
+                        for (int i = 0; i < moreTasks; i++) {
+                            runs.add(held.submit(tasks + i));
+                        }
+                    }
+                    runs.forEach(TaskFuture::result);
+                    return null;
+                })
+                .call();
+        Files.write(out, ran);
+        System.out.println("done");
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        while (!Files.exists(file)) {
+            Thread.sleep(1);
+        }
+    }
+
+    /** The wall clock in microseconds since the epoch. */
+    static long micros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +52,12 @@ final class FlowProcessesTest {
     private record Store(String option, Settings settings) {}
 
     private Store store(String kind, Duration slotWait, Duration lease) {
-        Settings settings = new Settings(dir.resolve("home"), Optional.empty(), Optional.of(slotWait), lease);
+        return store(kind, Optional.of(slotWait), lease);
+    }
+
+    /** A store whose slot wait the processes leave to the store's default unless {@code slotWait} says. */
+    private Store store(String kind, Optional<Duration> slotWait, Duration lease) {
+        Settings settings = new Settings(dir.resolve("home"), Optional.empty(), slotWait, lease);
         if (kind.equals("sqlite")) {
             return new Store("-Dweft.home=" + settings.home(), settings);
         }
@@ -66,9 +73,9 @@ final class FlowProcessesTest {
                 System.getProperty("java.class.path"),
                 "--enable-native-access=ALL-UNNAMED",
                 store.option(),
-                "-Dweft.slot.wait=" + store.settings().slotWait().orElseThrow().toMillis() + "ms",
-                "-Dweft.slot.lease=" + store.settings().slotLease().toMillis() + "ms",
-                FlowProcess.class.getName()));
+                "-Dweft.slot.lease=" + store.settings().slotLease().toMillis() + "ms"));
+        store.settings().slotWait().ifPresent(wait -> command.add("-Dweft.slot.wait=" + wait.toMillis() + "ms"));
+        command.add(FlowProcess.class.getName());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         started.add(p);
@@ -205,5 +212,177 @@ final class FlowProcessesTest {
                 .isLessThan(lease.toMillis() + slotWait.toMillis() + 10_000);
         assertThat(waiter.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(waiter.exitValue()).isZero();
+    }
+
+    // ---- sharing slots fairly and keeping them busy ------------------------------------------------------
+
+    /** When a task ran, in microseconds of the wall clock, which the processes of one machine share. */
+    private record Ran(long start, long end) {}
+
+    private static List<Ran> ran(Path records) throws IOException {
+        return Files.readAllLines(records).stream()
+                .map(line -> line.split(" "))
+                .map(f -> new Ran(Long.parseLong(f[0]), Long.parseLong(f[1])))
+                .toList();
+    }
+
+    /** The most runs running at once; a run that ends at the very moment another starts counts once. */
+    private static int mostAtOnce(List<Ran> runs) {
+        List<long[]> events = new ArrayList<>(); // {time, +1 or -1}
+        runs.forEach(r -> {
+            events.add(new long[] {r.start, 1});
+            events.add(new long[] {r.end, -1});
+        });
+        events.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        int now = 0;
+        int most = 0;
+        for (long[] e : events) {
+            now += (int) e[1];
+            most = Math.max(most, now);
+        }
+        return most;
+    }
+
+    /** How long, within [from, to), fewer than {@code slots} runs ran, in microseconds. */
+    private static long idleMicros(List<Ran> runs, int slots, long from, long to) {
+        List<long[]> events = new ArrayList<>();
+        runs.forEach(r -> {
+            events.add(new long[] {r.start, 1});
+            events.add(new long[] {r.end, -1});
+        });
+        events.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        long idle = 0;
+        long at = from;
+        int now = 0;
+        for (long[] e : events) {
+            long t = Math.min(Math.max(e[0], from), to);
+            if (now < slots) {
+                idle += t - at;
+            }
+            at = t;
+            now += (int) e[1];
+        }
+        if (now < slots) {
+            idle += to - at;
+        }
+        return idle;
+    }
+
+    /**
+     * Property: a slot freed in one process is winnable by a run that another process queued first. Process A
+     * queues 40 runs on a tag with a limit of 1; then process B queues one; then A queues 40 more. B's run
+     * starts after A's first 40 and before A's later ones (before A's queue drains), and within one slot
+     * wait of the release before it: B hears of it (SQLite's changed file, PostgreSQL's NOTIFY) rather than
+     * waiting for its next retry. The slot wait is the store's default: 1 s on SQLite, 30 s on PostgreSQL.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void shouldGiveAFreedSlotToTheRunAnotherProcessQueuedFirst(String kind) throws Exception {
+        Store store = store(kind, Optional.empty(), Settings.DEFAULT_SLOT_LEASE);
+        try (JdbcSlotStore limits = JdbcSlotStore.open(store.settings())) {
+            limits.create("fair", 1);
+        }
+        long holdMs = 50;
+        Path goA = dir.resolve("go-a");
+        Path goB = dir.resolve("go-b");
+        Path moreA = dir.resolve("more-a");
+        Path ranA = dir.resolve("ran-a");
+        Path ranB = dir.resolve("ran-b");
+        Process a = start(
+                store, "record", goA.toString(), "fair", "40", "" + holdMs, ranA.toString(), moreA.toString(), "40");
+        Process b = start(store, "record", goB.toString(), "fair", "1", "" + holdMs, ranB.toString());
+        BlockingQueue<String> outA = lines(a);
+        BlockingQueue<String> outB = lines(b);
+
+        Files.writeString(goA, "go");
+        awaitLine(outA, "queued", Duration.ofSeconds(60));
+        Files.writeString(goB, "go");
+        awaitLine(outB, "queued", Duration.ofSeconds(60));
+        Files.writeString(moreA, "go");
+        awaitLine(outA, "done", Duration.ofSeconds(90));
+        awaitLine(outB, "done", Duration.ofSeconds(90));
+        assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        List<Ran> runsOfA = ran(ranA);
+        Ran runOfB = ran(ranB).getFirst();
+        long startedAfterB =
+                runsOfA.stream().filter(r -> r.start > runOfB.start).count();
+        long releaseBefore = runsOfA.stream()
+                .mapToLong(Ran::end)
+                .filter(end -> end <= runOfB.start)
+                .max()
+                .orElseThrow();
+        Duration latency = Duration.ofNanos((runOfB.start - releaseBefore) * 1000);
+        System.out.printf(
+                "fairness on %s: B's run started %d us after the release before it; %d of A's 80 runs started"
+                        + " after it%n",
+                kind, latency.toNanos() / 1000, startedAfterB);
+        List<Ran> all = new ArrayList<>(runsOfA);
+        all.add(runOfB);
+        assertThat(all).hasSize(81);
+        assertThat(mostAtOnce(all)).as("most runs at once").isEqualTo(1);
+        assertThat(startedAfterB)
+                .as("runs of A that A queued after B's started after it")
+                .isEqualTo(40);
+        assertThat(latency).as("from the release before it to B's start").isLessThan(JdbcSlotStore.SQLITE_SLOT_WAIT);
+    }
+
+    /**
+     * Property: three processes sharing a SQLite file with a limit of 2 keep both slots busy while runs are
+     * queued anywhere: the share of that time in which fewer than 2 ran (the slots' idle share) stays small,
+     * where a 30 s slot wait left it at about three quarters. It is printed, for the docs. The limit is
+     * never exceeded, and reached. The window runs from the moment every process has submitted its runs to
+     * the last start, in which some run is always queued.
+     */
+    @Test
+    void shouldKeepTheSlotsOfASharedFileBusyWhileRunsAreQueued() throws Exception {
+        Store store = store("sqlite", Optional.empty(), Settings.DEFAULT_SLOT_LEASE);
+        try (JdbcSlotStore limits = JdbcSlotStore.open(store.settings())) {
+            limits.create("busy", 2);
+        }
+        int processes = 3;
+        int tasks = 20;
+        // long enough that the engine's own hand-off within a process, some ms a run, does not decide it
+        long holdMs = 200;
+        Path go = dir.resolve("go");
+        List<Process> workers = new ArrayList<>();
+        List<BlockingQueue<String>> outputs = new ArrayList<>();
+        for (int i = 0; i < processes; i++) {
+            Process p = start(
+                    store,
+                    "record",
+                    go.toString(),
+                    "busy",
+                    "" + tasks,
+                    Long.toString(holdMs),
+                    dir.resolve("ran-" + i).toString());
+            workers.add(p);
+            outputs.add(lines(p));
+        }
+        Files.writeString(go, "go");
+        long allSubmitted = 0;
+        for (int i = 0; i < processes; i++) {
+            String submitted = awaitLine(outputs.get(i), "submitted ", Duration.ofSeconds(60));
+            allSubmitted = Math.max(allSubmitted, Long.parseLong(submitted.substring("submitted ".length())));
+        }
+        List<Ran> all = new ArrayList<>();
+        for (int i = 0; i < processes; i++) {
+            awaitLine(outputs.get(i), "done", Duration.ofSeconds(90));
+            assertThat(workers.get(i).waitFor(30, TimeUnit.SECONDS)).isTrue();
+            all.addAll(ran(dir.resolve("ran-" + i)));
+        }
+
+        long lastStart = all.stream().mapToLong(Ran::start).max().orElseThrow();
+        long idle = idleMicros(all, 2, allSubmitted, lastStart);
+        double share = (double) idle / (lastStart - allSubmitted);
+        System.out.printf(
+                "idle share on SQLite, 3 processes x %d runs of %d ms, limit 2: %.1f%% (%d of %d ms)%n",
+                tasks, holdMs, share * 100, idle / 1000, (lastStart - allSubmitted) / 1000);
+        assertThat(all).hasSize(processes * tasks);
+        assertThat(mostAtOnce(all)).as("most runs at once").isEqualTo(2);
+        assertThat(share)
+                .as("share of the time with runs queued in which a slot was idle")
+                .isLessThan(0.25);
     }
 }
