@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
 
 /**
  * A JVM of its own that runs a flow of tagged tasks against the store its system properties name ({@code
@@ -30,6 +31,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>{@code hold TAG}: one tagged task that prints {@code holding} and then never ends.
  *   <li>{@code wait TAG}: one tagged task; prints {@code queued} once it is, and {@code started MILLIS} when
  *       it runs.
+ *   <li>{@code tagged TAG TASKS}: submits {@code TASKS} tasks tagged {@code TAG} and waits for them all;
+ *       prints {@code took MILLIS} for the flow and {@code final TYPE...}, the runs' final state types.
  *   <li>{@code record GO TAG TASKS HOLD_MS OUT [MORE MORE_TASKS]}: waits for the file {@code GO}, submits
  *       {@code TASKS} tasks tagged {@code TAG} that each run {@code HOLD_MS} ms, and prints {@code submitted
  *       MICROS}, then {@code queued} once none is still waiting for the store's first answer. With {@code
@@ -53,6 +56,7 @@ final class FlowProcess {
             case "hold" -> hold(args[1]);
             case "wait" -> waitForSlot(args[1]);
             case "record" -> record(args);
+            case "tagged" -> tagged(args[1], Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
         System.exit(0); // the store's threads are daemons, but say so
@@ -111,6 +115,25 @@ final class FlowProcess {
                 })
                 .call();
         System.out.println("started " + started);
+    }
+
+    private static void tagged(String tag, int tasks) {
+        Task1<Integer, Integer> tagged = Task.of("tagged", (Integer i) -> i).withTags(tag);
+        long start = System.nanoTime();
+        List<StateType> states = Flow.of("tagged", new ConcurrentTaskRunner(), () -> {
+                    List<TaskFuture<Integer>> runs = new ArrayList<>();
+                    for (int i = 0; i < tasks; i++) {
+                        runs.add(tagged.submit(i));
+                    }
+                    List<StateType> types = new ArrayList<>();
+                    for (TaskFuture<Integer> run : runs) {
+                        types.add(run.await().type());
+                    }
+                    return types;
+                })
+                .call();
+        System.out.println("took " + (System.nanoTime() - start) / 1_000_000);
+        System.out.println("final " + states.stream().map(StateType::name).collect(Collectors.joining(" ")));
     }
 
     private static void record(String[] args) throws Exception {

@@ -385,4 +385,54 @@ final class FlowProcessesTest {
                 .as("share of the time with runs queued in which a slot was idle")
                 .isLessThan(0.25);
     }
+
+    // ---- a store that cannot be used ---------------------------------------------------------------------
+
+    /**
+     * Property: a flow whose 20 tagged tasks find the store unusable (a closed PostgreSQL port, a SQLite
+     * file that is no database) ends within 5 s, each run crashed with one line naming the store, and no
+     * stack trace anywhere in the output.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"closed-port", "damaged-file"})
+    void shouldEndTaggedRunsOnAnUnusableStoreFastWithOneLineEach(String how) throws Exception {
+        Path home = dir.resolve("home");
+        String option;
+        String named;
+        if (how.equals("closed-port")) {
+            option = "-Dweft.database.url=jdbc:postgresql://127.0.0.1:1/weft";
+            named = "jdbc:postgresql://127.0.0.1:1/weft";
+        } else {
+            Files.createDirectories(home);
+            Files.write(home.resolve("weft.db"), new byte[8192]); // a stray `dd` over the file
+            Files.writeString(home.resolve("weft.db"), "not a database, but what a script wrote here\n");
+            option = "-Dweft.home=" + home;
+            named = "SQLite file " + home.resolve("weft.db").toAbsolutePath();
+        }
+        Store store =
+                new Store(option, new Settings(home, Optional.empty(), Optional.empty(), Settings.DEFAULT_SLOT_LEASE));
+        Process p = start(store, "tagged", "db", "20");
+        BlockingQueue<String> out = lines(p);
+        List<String> printed = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (printed.isEmpty() || !printed.getLast().startsWith("final ")) {
+            String line = out.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertThat(line)
+                    .as("the process's output so far:%n%s", String.join("\n", printed))
+                    .isNotNull();
+            printed.add(line);
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String took = printed.get(printed.size() - 2);
+        String states = printed.getLast();
+
+        assertThat(Duration.ofMillis(Long.parseLong(took.substring("took ".length()))))
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(states).isEqualTo("final" + " CRASHED".repeat(20));
+        assertThat(printed).noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by"));
+        assertThat(printed.stream().filter(line -> line.contains(named) && line.contains("finished in state Crashed")))
+                .as("the process printed:%n%s", String.join("\n", printed))
+                .hasSize(20);
+        System.out.printf("unusable store (%s): %s, %d lines in all%n", how, took, printed.size());
+    }
 }
