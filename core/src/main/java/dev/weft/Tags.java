@@ -24,13 +24,29 @@ public final class Tags {
      * @throws IllegalArgumentException naming what is wrong with it
      */
     public static String check(String tag) {
+        return check(tag, false);
+    }
+
+    /**
+     * Checks a tag that names a limit to read, delete or reset: any tag a store may hold, including one made
+     * before the rule on spaces, so that such a limit can still be seen and removed.
+     *
+     * @param tag the tag
+     * @return the tag
+     * @throws IllegalArgumentException naming what is wrong with it, as {@link #check} does
+     */
+    public static String checkExisting(String tag) {
+        return check(tag, true);
+    }
+
+    private static String check(String tag, boolean existing) {
         if (tag == null) {
             throw new IllegalArgumentException("A tag must not be null");
         }
         if (tag.isBlank()) {
             throw new IllegalArgumentException("A tag must not be empty");
         }
-        if (!tag.strip().equals(tag)) {
+        if (!existing && !tag.strip().equals(tag)) {
             throw new IllegalArgumentException("A tag must not begin or end with spaces: '" + tag + "'");
         }
         if (tag.length() > MAX_LENGTH) {
@@ -43,21 +59,6 @@ public final class Tags {
                 throw new IllegalArgumentException("A tag must not contain control characters (found U+"
                         + String.format("%04X", (int) c) + " at index " + i + ")");
             }
-        }
-        return tag;
-    }
-
-    /**
-     * Checks a tag that names a limit to read, delete or reset: any tag a store may hold, including one made
-     * before the rule on spaces, so that such a limit can still be seen and removed.
-     *
-     * @param tag the tag
-     * @return the tag
-     * @throws IllegalArgumentException if it is null or empty
-     */
-    public static String checkExisting(String tag) {
-        if (tag == null || tag.isEmpty()) {
-            throw new IllegalArgumentException(tag == null ? "A tag must not be null" : "A tag must not be empty");
         }
         return tag;
     }

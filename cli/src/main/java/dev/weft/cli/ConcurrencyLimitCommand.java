@@ -241,7 +241,7 @@ final class ConcurrencyLimitCommand {
     /** Checks the tag, then runs {@code call} on a client. */
     private int onTag(String command, String tag, Function<WeftClient, Integer> call) {
         try {
-            Tags.check(tag);
+            Tags.checkExisting(tag); // a limit made before the rule on spaces can still be read and removed
         } catch (IllegalArgumentException e) {
             return usageError(command, e.getMessage());
         }

@@ -94,6 +94,20 @@ class ConcurrencyLimitCommandTest {
     }
 
     @Test
+    void shouldRejectATagWithSpacesAtEitherEndButReadAndDeleteALimitMadeBeforeTheRule() {
+        Console.Result create = weft("concurrency-limit", "create", "db ", "1");
+        assertThat(create.exitCode()).isEqualTo(2);
+        assertThat(create.errLines())
+                .containsExactly("weft concurrency-limit create: A tag must not begin or end with spaces: 'db '");
+        assertThat(opened).as("opened a store").isEmpty();
+
+        store.create("db ", 3); // a store written before the rule
+        assertThat(weft("concurrency-limit", "read", "db ").outLines()).contains("tag: db ");
+        assertThat(weft("concurrency-limit", "delete", "db ").exitCode()).isZero();
+        assertThat(store.readAll()).isEmpty();
+    }
+
+    @Test
     void shouldRejectANegativeLimitWithExitCode2WithoutOpeningTheStore() {
         Console.Result result = weft("concurrency-limit", "create", "small_instance", "-1");
 

@@ -457,7 +457,8 @@ public final class Limiter {
     private Deadlock deadlock(TaskRun<?> run, Admission answer) {
         String tag = answer.tag();
         Set<TaskRun<?>> nested = nestedQueued.get(tag);
-        if (nested == null || answer.holders().isEmpty()) {
+        // fewer holders than the limit: a free slot is kept for a run queued earlier elsewhere, not held here
+        if (nested == null || answer.holders().isEmpty() || answer.holders().size() < answer.limit()) {
             return null;
         }
         TaskRun<?> victim = null;

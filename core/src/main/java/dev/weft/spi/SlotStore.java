@@ -22,9 +22,11 @@ import java.util.stream.Collectors;
  * <p>Fairness. A store shared by processes keeps the runs that found a tag full in order: a run that
  * {@link #acquire} answered {@link Admission.Outcome#FULL} waits on that tag (and no other) until it gets
  * its slots or is {@link #release released}, and its wait is a lease like a slot's, renewed by {@link
- * #renew}. A free slot goes to a run only when the tag's free slots outnumber the runs that have waited
- * on it longer, in any process. So a process that keeps submitting cannot keep a released slot from
- * the runs that other processes queued before.
+ * #renew}. Processes take turns: a free slot goes to a process only when the tag's free slots outnumber
+ * the waits of other processes that queued before that process's oldest wait. Within a process, the
+ * engine's own queue decides which of its runs asks, and the run granted takes its process's place. So a
+ * process that keeps submitting cannot keep a released slot from the runs that other processes queued
+ * before, and a FULL answer may name fewer holders than the limit: a free slot kept for such a run.
  */
 public interface SlotStore extends AutoCloseable {
 
