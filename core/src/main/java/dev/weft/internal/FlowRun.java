@@ -242,13 +242,7 @@ public final class FlowRun {
         }
         // Runs first: a run whose body runs on the flow's own thread ends CANCELLED, not failed by the
         // interrupt meant for the flow's body.
-        live.forEach(run -> {
-            if (run instanceof TaskRun<?> task) {
-                task.cancel(reason);
-            } else if (run instanceof FlowRun subflow) {
-                subflow.cancel(reason);
-            }
-        });
+        stopRuns(reason, false);
         interruptBody();
         return true;
     }
@@ -266,14 +260,35 @@ public final class FlowRun {
         }
         abortedBy = reason;
         CANCELLED_BY.compareAndSet(this, null, reason); // runs submitted from now on never start
-        live.forEach(run -> {
-            if (run instanceof TaskRun<?> task) {
-                task.abort(reason);
-            } else if (run instanceof FlowRun subflow) {
-                subflow.abort(reason);
-            }
-        });
+        stopRuns(reason, true);
         interruptBody();
+    }
+
+    /**
+     * Ends every run of this one that is not final: the waiting ones first, so that a slot a running one
+     * gives back as it ends is not handed to a run that is about to be stopped too.
+     */
+    private void stopRuns(String reason, boolean abort) {
+        for (int pass = 0; pass < 2; pass++) {
+            boolean waiting = pass == 0;
+            live.forEach(run -> {
+                if (run instanceof TaskRun<?> task) {
+                    if ((task.type() != StateType.RUNNING) == waiting) {
+                        if (abort) {
+                            task.abort(reason);
+                        } else {
+                            task.cancel(reason);
+                        }
+                    }
+                } else if (run instanceof FlowRun subflow && !waiting) {
+                    if (abort) {
+                        subflow.abort(reason);
+                    } else {
+                        subflow.cancel(reason);
+                    }
+                }
+            });
+        }
     }
 
     /**

@@ -68,6 +68,8 @@ final class LogSink implements EventSink {
                 String what = run.isSubflow() ? "Subflow run" : "Flow run";
                 if (state.isCompleted()) {
                     flows.info("{} '{}' finished in state {}", what, run.name(), state);
+                } else if (state.isCancelled()) {
+                    flows.warn("{} '{}' finished in state {}", what, run.name(), state);
                 } else {
                     flows.error("{} '{}' finished in state {}", what, run.name(), state);
                 }
