@@ -270,11 +270,15 @@ final class FlowTest {
     @Test
     void shouldNameTheFlowRunInLinesWhileSeveralFlowRunsRunAtOnce() throws Exception {
         java.util.concurrent.CountDownLatch bothBegan = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch bothWorked = new java.util.concurrent.CountDownLatch(2);
         Task0<Integer> work = Task.of("work", () -> 1);
         Flow<Integer> flow = Flow.of("side-by-side", () -> {
             bothBegan.countDown();
             bothBegan.await();
-            return work.submit().result();
+            int one = work.submit().result();
+            bothWorked.countDown(); // neither ends before both tasks' lines are out
+            bothWorked.await();
+            return one;
         });
         List<String> lines;
         try (LogCapture logs = LogCapture.start()) {
