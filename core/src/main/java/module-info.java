@@ -15,4 +15,5 @@ module dev.weft {
             dev.weft.forkjoin;
 
     uses dev.weft.spi.SlotStoreProvider;
+    uses org.slf4j.spi.SLF4JServiceProvider; // to tell no provider at all from slf4j-nop, chosen on purpose
 }

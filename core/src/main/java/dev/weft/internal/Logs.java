@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.Serial;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ServiceLoader;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 import org.slf4j.helpers.NOPLoggerFactory;
+import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * Weft's loggers. Through SLF4J, so that the application's logging configuration decides where Weft's lines
@@ -37,7 +39,13 @@ final class Logs {
 
     private static boolean noProvider() {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        if (!(factory instanceof NOPLoggerFactory)) {
+        if (!(factory instanceof NOPLoggerFactory) || System.getProperty("slf4j.provider") != null) {
+            return false;
+        }
+        // SLF4J drops lines both with no provider and with slf4j-nop; only the first is an accident
+        if (ServiceLoader.load(SLF4JServiceProvider.class, LoggerFactory.class.getClassLoader())
+                .iterator()
+                .hasNext()) {
             return false;
         }
         System.out.println(LocalTime.now().format(ConsoleLogger.CLOCK)
