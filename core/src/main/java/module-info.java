@@ -1,9 +1,9 @@
 /**
  * Weft's core: flows, tasks, futures, states and the task runner SPI, with the sequential and concurrent
- * task runners. Only {@code dev.weft} is API; the engine lives in {@code dev.weft.internal}, opened only
- * to Weft's own runner modules, which build on its placement.
+ * task runners. {@code dev.weft} is the API, {@code dev.weft.runner} the toolkit every runner module
+ * builds on, {@code dev.weft.spi} what stores implement; the engine in {@code dev.weft.internal} is
+ * exported to no one.
  */
-@SuppressWarnings("module") // the runner modules are compiled after this one
 module dev.weft {
     requires org.jctools.core;
     requires org.slf4j;
@@ -11,8 +11,7 @@ module dev.weft {
 
     exports dev.weft;
     exports dev.weft.spi;
-    exports dev.weft.internal to
-            dev.weft.forkjoin;
+    exports dev.weft.runner;
 
     uses dev.weft.spi.SlotStoreProvider;
     uses org.slf4j.spi.SLF4JServiceProvider; // to tell no provider at all from slf4j-nop, chosen on purpose

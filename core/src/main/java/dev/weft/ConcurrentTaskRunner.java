@@ -1,8 +1,7 @@
 package dev.weft;
 
-import dev.weft.internal.Lifecycle;
-import dev.weft.internal.Placement;
-import java.util.List;
+import dev.weft.runner.Lifecycle;
+import dev.weft.runner.Placement;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 
@@ -41,13 +40,10 @@ public final class ConcurrentTaskRunner implements TaskRunner {
 
     private ConcurrentTaskRunner(Resources resources) {
         this.resources = resources;
-        this.placement = new Placement(
-                "ConcurrentTaskRunner",
-                List.of(resources),
-                Placement.UNBOUNDED_SLOTS,
-                false,
-                true,
-                placed -> threads.newThread(placed).start());
+        this.placement = Placement.builder("ConcurrentTaskRunner")
+                .worker("worker-0", resources, Placement.UNBOUNDED_SLOTS)
+                .launcher(placed -> threads.newThread(placed).start())
+                .build();
     }
 
     @Override

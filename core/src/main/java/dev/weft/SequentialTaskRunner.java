@@ -1,7 +1,8 @@
 package dev.weft;
 
-import dev.weft.internal.Lifecycle;
 import dev.weft.internal.SerialExecutor;
+import dev.weft.runner.Lifecycle;
+import dev.weft.runner.RunnerSpec;
 import java.util.Map;
 
 /**
@@ -64,6 +65,11 @@ public final class SequentialTaskRunner implements TaskRunner {
         if (lifecycle.shutDown()) {
             executor.crashQueued(name());
         }
+    }
+
+    @Override
+    public RunnerSpec spec() {
+        return RunnerSpec.IN_PROCESS_SERIAL;
     }
 
     @Override

@@ -2,19 +2,17 @@ package dev.weft;
 
 /**
  * The kind of a {@link State}. A run moves {@code PENDING -> RUNNING -> COMPLETED}, possibly through
- * {@code QUEUED} (waiting for a concurrency slot) and {@code AWAITING_RETRY}; it ends in exactly one of
- * the four final types.
+ * {@code QUEUED} (waiting for a concurrency slot) and {@code AWAITING_RETRY}, and back to {@code PENDING}
+ * when the worker it ran on vanished; it ends in exactly one of the four final types.
  *
  * <p>{@link #FAILED} means the user's code threw. {@link #CRASHED} means something outside user code
  * broke: the task runner refused or lost the run, the engine could not hand the task its inputs, or the
  * JVM ran out of memory or stack inside the run.
  */
 public enum StateType {
-    /** Waiting for a time to start. */
-    SCHEDULED("Scheduled"),
-    /** Created, and waiting for its inputs or for a worker. */
+    /** Created, and waiting for its inputs, or for a worker with the resources it needs free. */
     PENDING("Pending"),
-    /** Ready, but waiting for a concurrency slot or a resource. */
+    /** Ready, but waiting for a concurrency slot on one of its tags. */
     QUEUED("Queued"),
     /** User code is executing. */
     RUNNING("Running"),

@@ -5,6 +5,7 @@ import dev.weft.internal.Engine;
 import dev.weft.internal.Mapping;
 import dev.weft.internal.Node;
 import dev.weft.internal.TaskSpec;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -369,7 +370,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
      * @param <R> the value type
      */
     @FunctionalInterface
-    public interface Fn0<R> {
+    public interface Fn0<R> extends Serializable {
         /**
          * Runs the body.
          *
@@ -386,7 +387,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
      * @param <R> the value type
      */
     @FunctionalInterface
-    public interface Fn1<A, R> {
+    public interface Fn1<A, R> extends Serializable {
         /**
          * Runs the body.
          *
@@ -405,7 +406,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
      * @param <R> the value type
      */
     @FunctionalInterface
-    public interface Fn2<A, B, R> {
+    public interface Fn2<A, B, R> extends Serializable {
         /**
          * Runs the body.
          *
@@ -426,7 +427,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
      * @param <R> the value type
      */
     @FunctionalInterface
-    public interface Fn3<A, B, C, R> {
+    public interface Fn3<A, B, C, R> extends Serializable {
         /**
          * Runs the body.
          *
@@ -441,7 +442,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
 
     /** The body of a task of no arguments and no value. */
     @FunctionalInterface
-    public interface Action0 {
+    public interface Action0 extends Serializable {
         /**
          * Runs the body.
          *
@@ -456,7 +457,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
      * @param <A> the argument type
      */
     @FunctionalInterface
-    public interface Action1<A> {
+    public interface Action1<A> extends Serializable {
         /**
          * Runs the body.
          *
@@ -473,7 +474,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
      * @param <B> the second argument's type
      */
     @FunctionalInterface
-    public interface Action2<A, B> {
+    public interface Action2<A, B> extends Serializable {
         /**
          * Runs the body.
          *
@@ -492,7 +493,7 @@ public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
      * @param <C> the third argument's type
      */
     @FunctionalInterface
-    public interface Action3<A, B, C> {
+    public interface Action3<A, B, C> extends Serializable {
         /**
          * Runs the body.
          *

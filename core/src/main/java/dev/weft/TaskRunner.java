@@ -1,5 +1,11 @@
 package dev.weft;
 
+import dev.weft.runner.RunnerSpec;
+import dev.weft.runner.TaskFunction;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
 /**
  * Places and executes task runs that are ready. The engine owns everything else (dependencies, states,
  * logs, retries), so every runner gives the same results; a runner only decides where and when a ready
@@ -69,11 +75,53 @@ public interface TaskRunner {
     TaskRunner duplicate();
 
     /**
-     * A task run that is ready to execute, as a runner sees it.
+     * Declares what the runner can do, for the engine and for the contract suite that checks it.
+     *
+     * @return the spec; by default, calls run in parallel on threads of this JVM and may submit tasks
+     */
+    default RunnerSpec spec() {
+        return RunnerSpec.IN_PROCESS_PARALLEL;
+    }
+
+    /**
+     * Tells the runner that a call it was given has ended without it: cancelled, timed out, or its flow run
+     * stopped. A runner that runs calls elsewhere stops it there; one that runs them on this JVM's threads
+     * has nothing to do (the engine interrupts the call's thread itself). Called at most once per call and
+     * hand-over, never under a lock, from any thread.
+     *
+     * @param call the call, ended
+     * @param why why, as the run's final state says it, such as {@code Task run exceeded timeout of 1
+     *     seconds}
+     */
+    default void stop(Call call, String why) {}
+
+    /**
+     * The identity of a task: its name and the key that names its runs.
+     *
+     * @param name the task's name, such as {@code say_hello}
+     * @param key 8 hex digits, the same in every JVM for the same name
+     */
+    record TaskIdentity(String name, String key) {}
+
+    /**
+     * A task run that is ready to execute, as a runner sees it: a value that says what to run, with what,
+     * where and by when, and through which the runner reports the outcome.
+     *
+     * <p>A runner does one of two things with a call, exactly once per hand-over. It {@link #run runs} it on a
+     * thread of this JVM; or it runs it elsewhere and ends it itself: {@link #started()} when it starts
+     * there, then {@link #complete} with the value or {@link #fail} with the task's exception, or {@link
+     * #lost} if the worker it ran on is gone. {@link #crash} ends a call the runner cannot run at all.
      *
      * <p>Implemented by the engine; runners call it, they do not implement it.
      */
     interface Call {
+
+        /**
+         * Returns the run's id, unique among all runs.
+         *
+         * @return the id
+         */
+        UUID id();
 
         /**
          * Returns the run's name, such as {@code say_hello-1a2b3c4d-0}.
@@ -83,22 +131,63 @@ public interface TaskRunner {
         String name();
 
         /**
+         * Returns which task this is a call of.
+         *
+         * @return the task's identity
+         */
+        TaskIdentity task();
+
+        /**
+         * Returns the task's function, which a runner that runs the call in another JVM ships there; it is
+         * {@link java.io.Serializable}.
+         *
+         * @return the function
+         */
+        TaskFunction function();
+
+        /**
+         * Returns whether the function's value is a {@code CompletionStage} whose value is the task's.
+         *
+         * @return whether the task is asynchronous
+         */
+        boolean async();
+
+        /**
+         * Returns the call's arguments, each future replaced by its value. Resolved on the first call.
+         *
+         * @return the arguments, in order; a new array each time
+         */
+        Object[] arguments();
+
+        /**
          * Returns the call's priority: among calls waiting to start, higher ones start first.
          *
          * @return the priority; 0 by default
          */
-        default int priority() {
-            return 0;
-        }
+        int priority();
 
         /**
          * Returns the resources the call needs on its worker while it runs.
          *
-         * @return the resources; none by default
+         * @return the resources
          */
-        default Resources resources() {
-            return Resources.NONE;
-        }
+        Resources resources();
+
+        /**
+         * Returns the tags the call carries; the engine has taken their concurrency slots already.
+         *
+         * @return the tags, without repeats
+         */
+        List<String> tags();
+
+        /**
+         * Returns when the call's current try times out, or null if it has no timeout. Known once the call
+         * has {@link #started() started}; the engine ends the try then, and tells the runner ({@link
+         * TaskRunner#stop}).
+         *
+         * @return the deadline, or null
+         */
+        Instant deadline();
 
         /**
          * Runs the call on the calling thread: the run moves to {@code RUNNING}, the task's code runs,
@@ -112,6 +201,41 @@ public interface TaskRunner {
          * @return true if the run was final on return (then {@code whenFinal} is never called)
          */
         boolean run(Runnable whenFinal);
+
+        /**
+         * For a call run elsewhere: it starts there now. The run moves to {@code RUNNING}, and its timeout,
+         * if any, starts.
+         *
+         * @return true if it may run; false if it has ended meanwhile (cancelled, say), or this hand-over
+         *     is stale (the call was lost and handed over again): then it must not run
+         */
+        boolean started();
+
+        /**
+         * For a call run elsewhere: its function returned {@code value}. The run completes, unless it had
+         * ended meanwhile.
+         *
+         * @param value the value
+         */
+        void complete(Object value);
+
+        /**
+         * For a call run elsewhere: its function threw. The run fails, or awaits a retry as its policy
+         * says, as if it had thrown here.
+         *
+         * @param error what the function threw
+         */
+        void fail(Throwable error);
+
+        /**
+         * For a call run elsewhere: the worker it was placed or running on is gone. The run goes back to
+         * waiting and is handed over again, up to a limit per run, then ends {@code CRASHED} naming the
+         * workers; a lost try does not count as one of its retries.
+         *
+         * @param worker the worker's name
+         * @param cause what happened to it
+         */
+        void lost(String worker, Throwable cause);
 
         /**
          * Ends the call {@code CRASHED} without running it, because the runner cannot run it.

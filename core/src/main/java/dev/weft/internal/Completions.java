@@ -3,6 +3,7 @@ package dev.weft.internal;
 import dev.weft.Done;
 import dev.weft.TaskFuture;
 import dev.weft.WaitTimeoutException;
+import dev.weft.runner.WaitHelper;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -202,7 +203,7 @@ public final class Completions<T> implements Dependent, Iterable<TaskFuture<T>> 
         }
         waiter = Thread.currentThread();
         try {
-            return Helper.await(
+            return WaitHelper.await(
                     arrived,
                     timed,
                     deadline,

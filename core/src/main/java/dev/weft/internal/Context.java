@@ -19,7 +19,30 @@ final class Context {
         if (current instanceof TaskRun<?> run) {
             return run.flow;
         }
-        return (FlowRun) current;
+        return current instanceof FlowRun flow ? flow : null;
+    }
+
+    /**
+     * A task run whose call runs away from its flow run's process, from the bytes of a {@link
+     * dev.weft.runner.CallEnvelope}: it cannot reach its flow run to submit into.
+     *
+     * @param run the task run's name
+     */
+    record Elsewhere(String run) {}
+
+    /**
+     * Throws if the calling thread runs a call away from its flow run: what it tried cannot be tracked.
+     *
+     * @param what what it tried, such as {@code submit task 'add'}
+     * @throws IllegalStateException saying so, in one line
+     */
+    static void refuseElsewhere(String what) {
+        if (CURRENT.get() instanceof Elsewhere e) {
+            throw new IllegalStateException("Task run '" + e.run() + "' cannot " + what + ": it runs in another"
+                    + " JVM than its flow run, and this task runner cannot carry new runs back to it; return"
+                    + " the values instead and submit from the flow, or use a runner whose calls stay in"
+                    + " process");
+        }
     }
 
     /** Returns what the calling thread works for: a flow run, a task run, or null. */

@@ -31,6 +31,7 @@ public final class Engine {
     public static <T> TaskFuture<T> submit(TaskSpec spec, CallOptions options, Object[] args) {
         FlowRun flow = Context.flowRun();
         if (flow == null) {
+            Context.refuseElsewhere("submit task '" + spec.name() + "'");
             throw new IllegalStateException(outsideFlow(spec));
         }
         Node<?>[] upstream = Inputs.collect(args, options.waitFor());
@@ -88,6 +89,18 @@ public final class Engine {
     }
 
     /**
+     * Marks the calling thread as running a call that left its flow run's process, until {@link
+     * #restoreContext}: submitting a task, calling one, or running a flow there fails with one line saying
+     * why, instead of starting work no flow run would track.
+     *
+     * @param run the name of the task run being run
+     * @return what the thread worked for before, for {@link #restoreContext}
+     */
+    public static Object enterElsewhere(String run) {
+        return Context.enter(new Context.Elsewhere(run));
+    }
+
+    /**
      * Gives the calling thread back the context it had before {@link #enterContext}.
      *
      * @param previous what {@link #enterContext} returned
@@ -110,6 +123,9 @@ public final class Engine {
      */
     public static <T> T call(TaskSpec spec, CallOptions options, Object[] args) {
         FlowRun flow = Context.flowRun();
+        if (flow == null) {
+            Context.refuseElsewhere("call task '" + spec.name() + "'");
+        }
         Node<?>[] upstream = Inputs.collect(args, options.waitFor());
         if (flow == null) {
             return callPlain(spec, upstream, args);
@@ -146,6 +162,7 @@ public final class Engine {
                 resources,
                 tags,
                 inPlaceCaller,
+                kind == Event.Kind.TASK_IN_PLACE,
                 options.retries(),
                 options.timeout());
         run.liveSlot = flow.track(run);
@@ -214,6 +231,9 @@ public final class Engine {
 
     private static <R> FlowRun prepare(FlowSpec<R> spec) {
         FlowRun parent = Context.flowRun();
+        if (parent == null) {
+            Context.refuseElsewhere("run flow '" + spec.name() + "'");
+        }
         if (parent != null) {
             parent.runStarted();
         }

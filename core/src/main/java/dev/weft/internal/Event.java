@@ -33,6 +33,11 @@ public record Event(Kind kind, Object subject, Object detail) {
          * A queued task run got its slots and goes on to its runner; the detail is the {@link
          * java.time.Duration} it was queued.
          */
-        TASK_SLOTS
+        TASK_SLOTS,
+        /**
+         * A task run was lost with its worker and goes back to its runner; or its runner failed to stop it.
+         * The detail says what happened, in one line.
+         */
+        TASK_LOST
     }
 }

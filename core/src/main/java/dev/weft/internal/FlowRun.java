@@ -3,6 +3,8 @@ package dev.weft.internal;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
+import dev.weft.runner.Park;
+import dev.weft.runner.WaitHelper;
 import dev.weft.spi.Scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -79,6 +81,7 @@ public final class FlowRun {
 
     private final ConcurrentHashMap<String, AtomicInteger> callIndex = new ConcurrentHashMap<>();
     private volatile TaskRunner runner;
+    private volatile boolean handOvers;
     private volatile Thread waiter;
 
     private volatile long open = 1;
@@ -155,7 +158,13 @@ public final class FlowRun {
     }
 
     void useRunner(TaskRunner started) {
+        this.handOvers = started.spec().tracksHandovers();
         this.runner = started;
+    }
+
+    /** Returns the flow run's task runner, once started; else null. */
+    TaskRunner runner() {
+        return runner;
     }
 
     int nextIndex(String taskKey) {
@@ -347,19 +356,7 @@ public final class FlowRun {
      * can say whether some ignored their interrupt.
      */
     void awaitStrayBodies(Duration grace) {
-        long deadline = System.nanoTime() + grace.toNanos();
-        boolean interrupted = false;
-        while (strayBodies > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            LockSupport.parkNanos(this, left);
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Park.uninterruptibly(() -> strayBodies <= 0, true, System.nanoTime() + grace.toNanos(), this);
     }
 
     /**
@@ -391,7 +388,7 @@ public final class FlowRun {
     /** Hands a ready run to the runner; a runner that refuses it crashes the run. */
     void dispatch(TaskRun<?> run) {
         try {
-            runner.submit(run);
+            runner.submit(handOvers ? run.handOver() : run);
         } catch (RuntimeException | Error e) {
             run.crash(e);
         }
@@ -403,19 +400,12 @@ public final class FlowRun {
         if (open == 0) {
             return;
         }
-        Helper helper = Helper.current();
+        WaitHelper helper = WaitHelper.current();
         if (helper != null) {
             helper.helpUntil(() -> open == 0, false, 0L);
             return;
         }
-        boolean interrupted = false;
-        while (open != 0) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Park.uninterruptibly(() -> open == 0, this);
     }
 
     /**

@@ -86,7 +86,7 @@ public final class Gather<T> extends Node<List<T>> implements Dependent {
                 }
             }
         }
-        if ((int) UNRESOLVED.getAndAdd(this, -1) == 1 && complete(State.completed(values()))) {
+        if ((int) UNRESOLVED.getAndAdd(this, -1) == 1 && settle(State.completed(values()))) {
             propagate(this);
         }
     }
@@ -97,10 +97,10 @@ public final class Gather<T> extends Node<List<T>> implements Dependent {
             return null;
         }
         if (!upstream.finalState().isCompleted()) {
-            return complete(upstreamEnded("Gathered", upstream)) ? this : null;
+            return settle(upstreamEnded("Gathered", upstream)) ? this : null;
         }
         if ((int) UNRESOLVED.getAndAdd(this, -1) == 1) {
-            return complete(State.completed(values())) ? this : null;
+            return settle(State.completed(values())) ? this : null;
         }
         return null;
     }

@@ -31,6 +31,7 @@ final class LogSink implements EventSink {
             case FLOW_BEGIN, RUNNER_STARTING, RUNNER_STARTED, RUNNER_SHUTTING_DOWN -> flows.isInfoEnabled();
             case FLOW_END -> flows.isErrorEnabled();
             case TASK_SUBMITTED, TASK_IN_PLACE, TASK_SLOTS -> tasks.isInfoEnabled();
+            case TASK_LOST -> tasks.isWarnEnabled();
             case TASK_STATE -> {
                 if (detail instanceof State<?> state) {
                     yield switch (state.type()) {
@@ -93,6 +94,10 @@ final class LogSink implements EventSink {
                         prefix(run.flow),
                         run.name(),
                         TaskRun.describe((Duration) event.detail()));
+            }
+            case TASK_LOST -> {
+                TaskRun<?> run = (TaskRun<?>) event.subject();
+                tasks.warn("{}Task run '{}' was lost: {}", prefix(run.flow), run.name(), event.detail());
             }
             case TASK_STATE -> taskState((TaskRun<?>) event.subject(), event.detail());
         }

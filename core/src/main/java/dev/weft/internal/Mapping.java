@@ -119,6 +119,7 @@ public final class Mapping {
     /** Fails as submit would, also when there is nothing to map. */
     private static void requireFlowRun(TaskSpec spec) {
         if (Context.flowRun() == null) {
+            Context.refuseElsewhere("map a task");
             throw new IllegalStateException("Task '" + spec.name() + "' was mapped outside of a flow run."
                     + " Map tasks from inside a flow; outside one, call() runs a task as a plain function.");
         }

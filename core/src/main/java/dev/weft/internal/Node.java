@@ -5,6 +5,7 @@ import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskFuture;
 import dev.weft.UpstreamFailedException;
+import dev.weft.runner.WaitHelper;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -166,22 +167,23 @@ public abstract class Node<T> implements TaskFuture<T> {
     }
 
     /**
-     * Moves to a live state.
+     * Makes a named live transition ({@link Transition}).
      *
-     * @param to the target, not final
+     * @param t the transition, to a live state
      * @return true if moved; false if the node had ended, or was ended while it moved (a race lost to a
      *     cancel or a crash): the caller must then leave the node alone
-     * @throws IllegalTransitionException if the table does not allow the move
+     * @throws IllegalTransitionException if the table does not allow the move from the current state
      */
-    protected final boolean transition(StateType to) {
+    protected final boolean transition(Transition t) {
+        StateType to = t.to;
         for (; ; ) {
             long b = (long) BITS.getVolatile(this);
             StateType from = decode(b);
             if (from.isFinal() || outcome != null) {
                 return false;
             }
-            if (!Transitions.allowed(from, to)) {
-                throw illegal(from, to, b);
+            if (!t.leavesFrom(from)) {
+                throw illegal(t, from, b);
             }
             if (BITS.compareAndSet(this, b, push(b, to))) {
                 if (outcome != null) {
@@ -202,7 +204,7 @@ public abstract class Node<T> implements TaskFuture<T> {
      * @throws IllegalTransitionException if the table does not allow the move
      */
     protected final boolean finish(State<T> state) {
-        if (!complete(state)) {
+        if (!settle(state)) {
             return false;
         }
         propagate(this);
@@ -213,7 +215,7 @@ public abstract class Node<T> implements TaskFuture<T> {
      * Claims and publishes the final state without telling waiters; the caller then passes the node to
      * {@link #propagate}, directly or by returning it from {@link Dependent#upstreamFinished}.
      */
-    final boolean complete(State<T> state) {
+    final boolean settle(State<T> state) {
         StateType to = state.type();
         long b = (long) BITS.getVolatile(this);
         StateType from = decode(b);
@@ -224,8 +226,9 @@ public abstract class Node<T> implements TaskFuture<T> {
             awaitPublished();
             return false;
         }
-        if (!Transitions.allowed(from, to)) {
-            throw illegal(from, to, b);
+        Transition t = Transition.ending(to);
+        if (!t.leavesFrom(from)) {
+            throw illegal(t, from, b);
         }
         if (!OUTCOME.compareAndSet(this, null, state)) {
             awaitPublished();
@@ -427,7 +430,8 @@ public abstract class Node<T> implements TaskFuture<T> {
             return true;
         }
         try {
-            return Helper.await(this::isDone, timed, deadline, this, () -> "Interrupted while waiting for " + label());
+            return WaitHelper.await(
+                    this::isDone, timed, deadline, this, () -> "Interrupted while waiting for " + label());
         } finally {
             if (!isDone()) {
                 removeWaiter(link);
@@ -480,9 +484,10 @@ public abstract class Node<T> implements TaskFuture<T> {
         return b.toString();
     }
 
-    private IllegalTransitionException illegal(StateType from, StateType to, long bits) {
+    private IllegalTransitionException illegal(Transition t, StateType from, long bits) {
         return new IllegalTransitionException(label() + " cannot move from " + from.displayName() + " to "
-                + to.displayName() + "; its states so far: " + history(bits));
+                + t.to.displayName() + " (" + t + " leaves from " + t.sources() + " only); its states so far: "
+                + history(bits));
     }
 
     @Override

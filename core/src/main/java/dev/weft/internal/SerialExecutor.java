@@ -2,8 +2,10 @@ package dev.weft.internal;
 
 import dev.weft.TaskRunner;
 import dev.weft.WeftException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.weft.runner.DrainFlag;
+import dev.weft.runner.Park;
+import dev.weft.runner.WaitHelper;
+import dev.weft.runner.WaitingCall;
 import java.util.PriorityQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
@@ -24,24 +26,12 @@ import java.util.function.BooleanSupplier;
  * <p>Calls leave in priority order: the lock holder moves them from the lock-free queue to a priority
  * queue that only it touches, and takes the highest priority first (equal priorities in arrival order).
  */
-public final class SerialExecutor implements Helper {
-    private static final VarHandle LOCK;
-
-    static {
-        try {
-            LOCK = MethodHandles.lookup().findVarHandle(SerialExecutor.class, "lock", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+public final class SerialExecutor implements WaitHelper {
     private final MpscQueue<TaskRunner.Call> queue = new MpscQueue<>(64);
-    private final PriorityQueue<Waiting> ready = new PriorityQueue<>(); // the lock holder's
+    private final PriorityQueue<WaitingCall> ready = new PriorityQueue<>(); // the lock holder's
+    private final DrainFlag lock = new DrainFlag();
     private long arrivals; // the lock holder's
     private final Runnable resume = this::drainLocked;
-
-    @SuppressWarnings("unused") // accessed through LOCK
-    private volatile int lock;
 
     private volatile Thread helper;
 
@@ -56,7 +46,7 @@ public final class SerialExecutor implements Helper {
      */
     public void execute(TaskRunner.Call call) {
         queue.offer(call);
-        if (LOCK.compareAndSet(this, 0, 1)) {
+        if (lock.tryTake()) {
             drainLocked();
         } else {
             Thread h = helper;
@@ -80,10 +70,8 @@ public final class SerialExecutor implements Helper {
                     return; // the in-flight call keeps the lock; its end calls resume
                 }
             }
-            // Volatile, not release: a release store could pass the queue read below, and a call offered by
-            // a thread that lost the CAS to us would be left in the queue with nobody to run it.
-            LOCK.setVolatile(this, 0);
-            if (queue.isEmpty() || !LOCK.compareAndSet(this, 0, 1)) {
+            lock.release();
+            if (queue.isEmpty() || !lock.tryTake()) {
                 return;
             }
         }
@@ -101,23 +89,23 @@ public final class SerialExecutor implements Helper {
                 arrivals++;
                 return first; // the common case: one call, no ordering to do
             }
-            ready.add(new Waiting(first, arrivals++));
-            ready.add(new Waiting(second, arrivals++));
+            ready.add(new WaitingCall(first, arrivals++));
+            ready.add(new WaitingCall(second, arrivals++));
         }
         TaskRunner.Call call;
         while ((call = queue.poll()) != null) {
-            ready.add(new Waiting(call, arrivals++));
+            ready.add(new WaitingCall(call, arrivals++));
         }
-        Waiting best = ready.poll();
+        WaitingCall best = ready.poll();
         return best == null ? null : best.call();
     }
 
     private boolean runOne(TaskRunner.Call call, Runnable whenFinal) {
-        Helper previous = Helper.enter(this);
+        WaitHelper previous = WaitHelper.enter(this);
         try {
             return call.run(whenFinal);
         } finally {
-            Helper.restore(previous);
+            WaitHelper.restore(previous);
         }
     }
 
@@ -134,14 +122,9 @@ public final class SerialExecutor implements Helper {
                     runToEnd(call);
                     continue;
                 }
-                if (timed) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    LockSupport.parkNanos(this, left);
-                } else {
-                    LockSupport.park(this);
+                // One park, then look again: a call may have arrived to run here meanwhile.
+                if (!Park.once(timed, deadline, this)) {
+                    return false;
                 }
                 if (Thread.interrupted()) {
                     me.interrupt();
@@ -160,15 +143,13 @@ public final class SerialExecutor implements Helper {
         if (runOne(call, ending)) {
             return;
         }
-        while (!ending.done) {
-            LockSupport.park(this);
-        }
+        Park.uninterruptibly(() -> ending.done, this);
     }
 
     /** Crashes the calls still queued, if no call is running; used when the runner shuts down. */
     public void crashQueued(String runner) {
         shutDownBy = runner; // a call in flight holds the lock: the drain it resumes crashes the rest
-        if (!LOCK.compareAndSet(this, 0, 1)) {
+        if (!lock.tryTake()) {
             return;
         }
         try {
@@ -177,16 +158,7 @@ public final class SerialExecutor implements Helper {
                 call.crash(new RejectedExecutionException(runner + " was shut down before the call ran"));
             }
         } finally {
-            LOCK.setVolatile(this, 0);
-        }
-    }
-
-    /** A call waiting in the priority queue, with its arrival number to keep equal priorities in order. */
-    private record Waiting(TaskRunner.Call call, long arrival) implements Comparable<Waiting> {
-        @Override
-        public int compareTo(Waiting other) {
-            int byPriority = Integer.compare(other.call.priority(), call.priority());
-            return byPriority != 0 ? byPriority : Long.compare(arrival, other.arrival);
+            lock.release();
         }
     }
 

@@ -7,6 +7,9 @@ import dev.weft.Retries;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.TaskRunner;
+import dev.weft.runner.CallEnvelope;
+import dev.weft.runner.Park;
+import dev.weft.runner.TaskFunction;
 import dev.weft.spi.Scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -85,11 +89,14 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private final int priority;
     private final Resources resources;
     private final TaskRun<?> inPlaceCaller;
+    private final boolean inPlace;
     private final Slots slots;
     private final Tries tries;
     private Object[] args;
     private String name;
-    private Runnable whenFinal;
+
+    /** What a run needs once a runner lost it or calls it from elsewhere; null until then. */
+    private volatile Away away;
 
     /** The run's slot among its flow run's live runs. */
     int liveSlot = -1;
@@ -152,7 +159,17 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         volatile CompletionStage<?> stage;
         volatile Thread inPlaceThread;
         volatile boolean retryDue;
+        volatile Instant deadline;
+        Runnable whenFinal;
         Object[] input;
+
+        /** Tries that were lost with their worker: they are not counted against the retries. */
+        volatile int lostTries;
+
+        /** Returns the number of the current try as the retry policy counts them, lost ones left out. */
+        int counted() {
+            return current - lostTries;
+        }
 
         Tries(Retries retries, Duration timeout) {
             this.retries = retries;
@@ -169,6 +186,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             Resources resources,
             String[] tags,
             TaskRun<?> inPlaceCaller,
+            boolean inPlace,
             Retries retries,
             Duration timeout) {
         super(StateType.PENDING);
@@ -179,6 +197,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         this.priority = priority;
         this.resources = resources;
         this.inPlaceCaller = inPlaceCaller;
+        this.inPlace = inPlace;
         this.slots = tags.length == 0 ? null : new Slots(tags);
         this.tries = retries.retries() > 0 || timeout != null || spec.async() ? new Tries(retries, timeout) : null;
     }
@@ -241,7 +260,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             return null;
         }
         if (!upstream.finalState().isCompleted()) {
-            return complete(upstreamEnded("Upstream", upstream)) ? this : null;
+            return settle(upstreamEnded("Upstream", upstream)) ? this : null;
         }
         if ((int) UNRESOLVED.getAndAdd(this, -1) == 1 && !isDone()) {
             ready();
@@ -293,10 +312,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                 return;
             }
             // Asynchronous, or retrying: wait for the end of the run or for the next try to be due.
-            while (!isDone() && !t.retryDue) {
-                LockSupport.park(this);
-                interrupted |= Thread.interrupted();
-            }
+            Park.uninterruptibly(() -> isDone() || t.retryDue, this);
+            interrupted |= Thread.interrupted();
             if (isDone()) {
                 break;
             }
@@ -313,21 +330,14 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         s.admitted = false;
         s.inPlaceWaiter = Thread.currentThread();
         ready();
-        boolean interrupted = false;
-        while (!s.admitted && !isDone()) {
-            LockSupport.park(this);
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Park.uninterruptibly(() -> s.admitted || isDone(), this);
         return s.admitted && !isDone();
     }
 
     // ---- slots ------------------------------------------------------------------------------------
 
-    /** Returns the run's tags, without repeats. */
-    List<String> tags() {
+    @Override
+    public List<String> tags() {
         return slots == null ? List.of() : Arrays.asList(slots.tags);
     }
 
@@ -444,7 +454,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         StateType now = type();
         if (now == StateType.PENDING || now == StateType.AWAITING_RETRY) {
             s.queuedSince = System.nanoTime();
-            transition(StateType.QUEUED);
+            transition(Transition.QUEUE);
         }
     }
 
@@ -468,15 +478,18 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     // ---- running ----------------------------------------------------------------------------------
 
-    @Override
-    public boolean run(Runnable whenFinal) {
+    /**
+     * START: moves to RUNNING and begins a try (its number, its timeout). Returns the try's number, or 0 if
+     * the run must not start: it ended, or its flow run was cancelled while it waited.
+     */
+    private int begin() {
         String cancelled = flow.cancelledBy();
         if (cancelled != null) {
             cancel(cancelled); // the flow run was cancelled while this one waited: it never starts
-            return true;
+            return 0;
         }
-        if (!transition(StateType.RUNNING)) {
-            return true;
+        if (!transition(Transition.START)) {
+            return 0;
         }
         Tries t = tries;
         int tryNo = 1;
@@ -487,9 +500,20 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             PHASE.setVolatile(this, IN_RUN);
             if (t.timeout != null) {
                 int timed = tryNo;
+                t.deadline = flow.scheduler().now().plus(t.timeout);
                 t.timer = flow.scheduler().schedule(() -> timeOut(timed), t.timeout);
             }
         }
+        return tryNo;
+    }
+
+    @Override
+    public boolean run(Runnable whenFinal) {
+        int tryNo = begin();
+        if (tryNo == 0) {
+            return true;
+        }
+        Tries t = tries;
         Object previous = Context.enter(this);
         Annotations.Scope scope = Annotations.suspend();
         try {
@@ -561,12 +585,12 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             return true;
         }
         t.stage = stage;
-        this.whenFinal = listener;
+        t.whenFinal = listener;
         stage.whenComplete((v, e) -> stageDone(v, e, tryNo));
         if (PHASE.compareAndSet(this, IN_RUN, RETURNED)) {
             return false;
         }
-        this.whenFinal = null;
+        t.whenFinal = null;
         arrive(t); // the stage ended before run() returned; the runner is done with the try on return
         return true;
     }
@@ -579,13 +603,239 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         t.stage = null;
         endTry(tryNo, value, error);
         if (!PHASE.compareAndSet(this, IN_RUN, ENDED_IN_RUN)) {
-            Runnable listener = whenFinal;
-            whenFinal = null;
+            Runnable listener = t.whenFinal;
+            t.whenFinal = null;
             if (listener != null) {
                 listener.run();
             }
             arrive(t);
         }
+    }
+
+    // ---- the call as data: for runners that run it elsewhere ---------------------------------------
+
+    /** How many times a run may be lost with its worker before it crashes (Dask's allowed-failures). */
+    static final int LOSSES_MAX = 3;
+
+    @Override
+    public TaskRunner.TaskIdentity task() {
+        return new TaskRunner.TaskIdentity(spec.name(), spec.key());
+    }
+
+    @Override
+    public TaskFunction function() {
+        return spec.body();
+    }
+
+    @Override
+    public boolean async() {
+        return spec.async();
+    }
+
+    @Override
+    public Object[] arguments() {
+        Tries t = tries;
+        if (t != null) {
+            return input(t).clone();
+        }
+        Object[] a = args;
+        return a == null ? new Object[0] : Inputs.resolve(a);
+    }
+
+    @Override
+    public Instant deadline() {
+        Tries t = tries;
+        return t == null ? null : t.deadline;
+    }
+
+    @Override
+    public boolean started() {
+        if (begin() == 0) {
+            return false;
+        }
+        try {
+            arguments(); // resolved now, so that a value the runner reads later is the one it ran with
+        } catch (RuntimeException | Error e) {
+            finish(State.<T>crashed("Task run crashed: its inputs could not be resolved: " + e, e)
+                    .forRun(label()));
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void complete(Object value) {
+        endElsewhere(value, null);
+    }
+
+    @Override
+    public void fail(Throwable error) {
+        endElsewhere(null, error == null ? new IllegalStateException("the runner gave no exception") : error);
+    }
+
+    /** The try that a runner ran elsewhere ended there, with a value or an exception. */
+    private void endElsewhere(Object value, Throwable error) {
+        if (type() != StateType.RUNNING) {
+            return; // ended meanwhile (cancelled, timed out), or never started: the report comes too late
+        }
+        Tries t = tries;
+        int tryNo = t == null ? 1 : t.current;
+        if (spec.async() && t != null) {
+            t.stage = null;
+        }
+        endTry(tryNo, value, error);
+        arrive(t); // the "body" is done too: nothing of the try holds a thread here
+    }
+
+    @Override
+    public void lost(String worker, Throwable cause) {
+        lost(-1, worker, cause);
+    }
+
+    /**
+     * LOSE: the worker the run was placed or running on is gone. The lost try does not count against its
+     * retries; the run goes back to the runner, or crashes once it was lost {@link #LOSSES_MAX} times.
+     *
+     * @param handover the hand-over that reports it, or -1 for a runner that does not track them
+     */
+    void lost(int handover, String worker, Throwable cause) {
+        Away a = away();
+        Tries t = tries;
+        String why = cause == null ? "worker '" + worker + "' is gone" : String.valueOf(cause.getMessage());
+        String crash = null;
+        synchronized (a) {
+            if (handover >= 0 && handover != a.handover) {
+                return; // a report from a placement that was lost before
+            }
+            StateType was = type();
+            if (was != StateType.RUNNING && was != StateType.PENDING) {
+                return; // ended, or waiting elsewhere than at the runner
+            }
+            if (was == StateType.RUNNING && t != null) {
+                int tryNo = t.current;
+                if (!ENDED.compareAndSet(t, tryNo - 1, tryNo)) {
+                    return; // the try's timeout ended it first: that decides what follows
+                }
+                Scheduler.Cancellable timer = t.timer;
+                if (timer != null) {
+                    timer.cancel();
+                }
+                t.lostTries++;
+            }
+            a.handover++; // a late report from the lost placement no longer counts
+            a.current = null;
+            a.lostOn.add(worker);
+            if (a.lostOn.size() >= LOSSES_MAX) {
+                crash = "Task run crashed: it was lost with its worker " + a.lostOn.size() + " times (on "
+                        + String.join(", ", a.lostOn) + "); the last time: " + why;
+            } else if (was == StateType.RUNNING && !transition(Transition.LOSE)) {
+                return;
+            }
+        }
+        if (crash != null) {
+            finish(State.<T>crashed(crash, cause).forRun(label()));
+            return;
+        }
+        flow.recorder()
+                .record(
+                        Event.Kind.TASK_LOST,
+                        this,
+                        why + "; it runs again (lost " + losses() + " of " + LOSSES_MAX + ")");
+        String cancelled = flow.cancelledBy();
+        if (cancelled != null) {
+            cancel(cancelled);
+            return;
+        }
+        flow.dispatch(this); // its slots are still held: straight back to the runner
+    }
+
+    /** START for a hand-over: only the current one may start the run, and never after it was lost. */
+    boolean started(int handover) {
+        Away a = away();
+        synchronized (a) {
+            return handover == a.handover && started();
+        }
+    }
+
+    /** An outcome from a hand-over: it counts only if no later hand-over was made. */
+    void ended(int handover, Object value, Throwable error) {
+        if (isCurrent(handover)) {
+            endElsewhere(value, error);
+        }
+    }
+
+    /** Returns how many times the run was lost with its worker. */
+    int losses() {
+        Away a = away;
+        if (a == null) {
+            return 0;
+        }
+        synchronized (a) {
+            return a.lostOn.size();
+        }
+    }
+
+    private Away away() {
+        Away a = away;
+        if (a == null) {
+            synchronized (this) {
+                a = away;
+                if (a == null) {
+                    away = a = new Away();
+                }
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Returns what a runner that tracks hand-overs gets for this placement of the run: a call whose
+     * reports count only while no later hand-over was made.
+     */
+    TaskRunner.Call handOver() {
+        Away a = away();
+        synchronized (a) {
+            return a.current = new Handover(this, a.handover);
+        }
+    }
+
+    /** Tells the runner that the call it holds ended without it (cancelled, timed out). */
+    private void tellRunner(String why) {
+        if (inPlace) {
+            return;
+        }
+        TaskRunner runner = flow.runner();
+        if (runner == null) {
+            return;
+        }
+        Away a = away;
+        TaskRunner.Call given = a == null ? this : a.current;
+        if (given == null) {
+            return;
+        }
+        try {
+            runner.stop(given, why);
+        } catch (RuntimeException e) {
+            flow.recorder().record(Event.Kind.TASK_LOST, this, "its runner failed to stop it: " + e);
+        }
+    }
+
+    /** Whether a hand-over is the run's current one; guarded by the lock of {@link Away}. */
+    boolean isCurrent(int handover) {
+        Away a = away;
+        if (a == null) {
+            return false;
+        }
+        synchronized (a) {
+            return a.handover == handover;
+        }
+    }
+
+    /** Lost workers and hand-overs; made the first time a runner hands the run over or loses it. */
+    private static final class Away {
+        int handover;
+        Handover current;
+        final List<String> lostOn = new ArrayList<>(LOSSES_MAX);
     }
 
     // ---- the end of a try -------------------------------------------------------------------------
@@ -631,18 +881,20 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                 e,
                 State.<T>of(StateType.FAILED, "TimedOut", "Task run exceeded timeout of " + limit, null, e)
                         .forRun(label()));
+        tellRunner("Task run exceeded timeout of " + limit);
         arrive(t);
     }
 
     /** Moves to AWAITING_RETRY if the policy allows another try, else ends the run in {@code failed}. */
     private void failTry(int tryNo, Throwable error, State<T> failed) {
         Tries t = tries;
-        if (t != null && !isCrash(error) && tryNo <= t.retries.retries() && !isDone() && accepts(t, error)) {
-            Duration delay = t.retries.delayBefore(tryNo);
+        int counted = t == null ? 1 : tryNo - t.lostTries;
+        if (t != null && !isCrash(error) && counted <= t.retries.retries() && !isDone() && accepts(t, error)) {
+            Duration delay = t.retries.delayBefore(counted);
             t.lastFailure = error;
             t.nextTry = flow.scheduler().now().plus(delay);
             t.retryDelay = delay;
-            if (transition(StateType.AWAITING_RETRY)) {
+            if (transition(Transition.RETRY)) {
                 return;
             }
             t.retryDelay = null;
@@ -746,10 +998,13 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                         default -> reason + " before it started";
                     });
         }
-        if (!complete(state.forRun(label()))) {
+        if (!settle(state.forRun(label()))) {
             return false;
         }
         interruptBody();
+        if (was == StateType.RUNNING || (was == StateType.PENDING && (int) UNRESOLVED.getVolatile(this) == 0)) {
+            tellRunner(state.message());
+        }
         Tries t = tries;
         if (t != null) {
             Scheduler.Cancellable retry = t.retryTimer;
@@ -771,9 +1026,10 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public void crash(Throwable cause) {
-        String why = cause instanceof InsufficientResourcesException
-                ? cause.getMessage() // says all there is to say
-                : "the task runner could not run it: " + cause;
+        String why =
+                cause instanceof InsufficientResourcesException || cause instanceof CallEnvelope.UnserializableException
+                        ? cause.getMessage() // says all there is to say
+                        : "the task runner could not run it: " + cause;
         finish(State.<T>crashed("Task run crashed: " + why, cause).forRun(label()));
     }
 
@@ -817,7 +1073,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     protected State<T> liveState(StateType type) {
         if (type == StateType.RUNNING) {
             Tries t = tries;
-            return t != null && t.current > 1 ? State.of(type, "Retrying", null, null, null) : State.of(type);
+            return t != null && t.counted() > 1 ? State.of(type, "Retrying", null, null, null) : State.of(type);
         }
         if (type == StateType.PENDING) {
             int inputs = (int) UNRESOLVED.getVolatile(this);
@@ -842,7 +1098,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             Tries t = tries;
             Instant next = t.nextTry;
             Duration delay = t.retryDelay;
-            int failed = t.current;
+            int failed = t.counted();
             int of = t.retries.retries() + 1;
             String at = next == null
                     ? ""

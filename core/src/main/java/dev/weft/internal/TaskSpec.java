@@ -1,5 +1,6 @@
 package dev.weft.internal;
 
+import dev.weft.runner.TaskFunction;
 import java.util.Objects;
 
 /**
@@ -10,21 +11,7 @@ import java.util.Objects;
  * @param body calls the user's function with the resolved arguments
  * @param async whether the body returns a {@code CompletionStage} whose value is the task's value
  */
-public record TaskSpec(String name, String key, Body body, boolean async) {
-
-    /** Calls the user's function. */
-    @FunctionalInterface
-    public interface Body {
-
-        /**
-         * Calls the function.
-         *
-         * @param args the arguments, futures already replaced by their values
-         * @return the function's value
-         * @throws Exception whatever the function throws
-         */
-        Object invoke(Object[] args) throws Exception;
-    }
+public record TaskSpec(String name, String key, TaskFunction body, boolean async) {
 
     /**
      * Validates the parts.
@@ -51,7 +38,7 @@ public record TaskSpec(String name, String key, Body body, boolean async) {
      * @param async whether the body is asynchronous
      * @return the spec
      */
-    public static TaskSpec of(String name, Body body, boolean async) {
+    public static TaskSpec of(String name, TaskFunction body, boolean async) {
         return new TaskSpec(name, Names.taskKey(Objects.requireNonNull(name, "name")), body, async);
     }
 }

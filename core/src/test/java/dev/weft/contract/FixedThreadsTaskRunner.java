@@ -2,8 +2,7 @@ package dev.weft.contract;
 
 import dev.weft.Resources;
 import dev.weft.TaskRunner;
-import dev.weft.internal.Placement;
-import java.util.List;
+import dev.weft.runner.Placement;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,8 +28,10 @@ public final class FixedThreadsTaskRunner implements TaskRunner {
     public FixedThreadsTaskRunner(int threads, Map<String, ? extends Number> resources) {
         this.threads = threads;
         this.resources = Resources.of(resources);
-        this.placement =
-                new Placement(name(), List.of(this.resources), threads, false, true, placed -> pool.execute(placed));
+        this.placement = Placement.builder(name())
+                .worker("worker-0", this.resources, threads)
+                .launcher(placed -> pool.execute(placed))
+                .build();
     }
 
     @Override

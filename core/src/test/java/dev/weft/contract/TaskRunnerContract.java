@@ -625,7 +625,7 @@ public abstract class TaskRunnerContract {
         AtomicReference<Runnable> endA = new AtomicReference<>();
         AtomicReference<Throwable> crashedB = new AtomicReference<>();
         AtomicInteger ranB = new AtomicInteger();
-        runner.submit(new TaskRunner.Call() {
+        runner.submit(new ProbeCall() {
             @Override
             public String name() {
                 return "a";
@@ -646,7 +646,7 @@ public abstract class TaskRunnerContract {
             public void crash(Throwable cause) {}
         });
         Conditions.await("a to start", () -> endA.get() != null);
-        runner.submit(new TaskRunner.Call() {
+        runner.submit(new ProbeCall() {
             @Override
             public String name() {
                 return "b";
@@ -693,7 +693,7 @@ public abstract class TaskRunnerContract {
     @Test
     public void shouldFailFastWhenUsedBeforeStartOrAfterShutdown() {
         TaskRunner runner = runner();
-        TaskRunner.Call call = new TaskRunner.Call() {
+        TaskRunner.Call call = new ProbeCall() {
             @Override
             public String name() {
                 return "probe";

@@ -42,6 +42,7 @@ public class DispatchLincheckTest {
                 Resources.NONE,
                 new String[0],
                 null,
+                false,
                 Retries.NONE,
                 null);
         run = r;

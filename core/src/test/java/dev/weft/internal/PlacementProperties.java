@@ -1,8 +1,8 @@
 package dev.weft.internal;
 
 import dev.weft.Resources;
-import dev.weft.TaskRunner;
-import java.util.List;
+import dev.weft.contract.ProbeCall;
+import dev.weft.runner.Placement;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,12 +32,20 @@ public abstract class PlacementProperties {
 
     /** With or without inline continuation, where the thread that ended a call runs the next one. */
     protected PlacementProperties(boolean continueInline) {
-        this.placement = new Placement("test", List.of(PROCESS, PROCESS), 1, false, continueInline, this::launched);
+        this.placement = Placement.builder("test")
+                .workers(2, PROCESS, 1)
+                .continueInline(continueInline)
+                .launcher(this::launched)
+                .build();
+    }
+
+    private static int index(Placement.Placed placed) {
+        return placed.worker().equals("worker-0") ? 0 : 1;
     }
 
     private void launched(Placement.Placed placed) {
         ((Probe) placed.call()).launches.incrementAndGet();
-        if (busy[placed.worker()].incrementAndGet() > 1) {
+        if (busy[index(placed)].incrementAndGet() > 1) {
             overbooked.incrementAndGet();
         }
         started.add(placed);
@@ -63,7 +71,7 @@ public abstract class PlacementProperties {
     public void endOne() {
         Placement.Placed placed = started.poll();
         if (placed != null) {
-            busy[placed.worker()].decrementAndGet();
+            busy[index(placed)].decrementAndGet();
             placed.run();
         }
     }
@@ -80,7 +88,7 @@ public abstract class PlacementProperties {
         }
         Placement.Placed placed;
         while ((placed = started.poll()) != null) {
-            busy[placed.worker()].decrementAndGet();
+            busy[index(placed)].decrementAndGet();
             placed.run();
         }
         for (Probe probe : submitted) {
@@ -124,7 +132,7 @@ public abstract class PlacementProperties {
                 .check(getClass());
     }
 
-    private static final class Probe implements TaskRunner.Call {
+    private static final class Probe extends ProbeCall {
         final AtomicInteger launches = new AtomicInteger();
         final AtomicInteger runs = new AtomicInteger();
         private final Resources resources;

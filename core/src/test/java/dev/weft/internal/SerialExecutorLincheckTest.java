@@ -1,6 +1,6 @@
 package dev.weft.internal;
 
-import dev.weft.TaskRunner;
+import dev.weft.contract.ProbeCall;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,7 +101,7 @@ public class SerialExecutorLincheckTest {
         running.decrementAndGet();
     }
 
-    private final class Probe implements TaskRunner.Call {
+    private final class Probe extends ProbeCall {
         final AtomicInteger runs = new AtomicInteger();
 
         @Override
@@ -122,7 +122,7 @@ public class SerialExecutorLincheckTest {
     }
 
     /** Ends either inside run(), if end() came first, or later through whenFinal: the engine's handshake. */
-    private final class AsyncProbe implements TaskRunner.Call {
+    private final class AsyncProbe extends ProbeCall {
         private static final int NOT_ENDED = 0;
         private static final int ENDED = 1;
         private static final int RETURNED = 2;

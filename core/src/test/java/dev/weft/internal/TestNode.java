@@ -31,7 +31,7 @@ final class TestNode extends Node<Integer> {
                 .forRun(label()));
     }
 
-    boolean moveTo(StateType type) {
-        return transition(type);
+    boolean moveTo(Transition t) {
+        return transition(t);
     }
 }

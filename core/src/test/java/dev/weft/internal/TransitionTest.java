@@ -24,6 +24,7 @@ final class TransitionTest {
                 Resources.NONE,
                 new String[0],
                 null,
+                false,
                 Retries.NONE,
                 null);
     }
@@ -31,28 +32,33 @@ final class TransitionTest {
     @Test
     void shouldRecordEveryStateARunGoesThrough() {
         TestNode node = new TestNode("n");
-        node.moveTo(StateType.QUEUED);
-        node.moveTo(StateType.RUNNING);
+        node.moveTo(Transition.RETRY);
+        node.moveTo(Transition.QUEUE);
+        node.moveTo(Transition.START);
+        node.moveTo(Transition.LOSE);
+        node.moveTo(Transition.START);
         node.completeWith(1);
-        assertThat(node.history()).isEqualTo("Running -> Queued -> Running -> Completed");
+        assertThat(node.history())
+                .isEqualTo("Running -> AwaitingRetry -> Queued -> Running -> Pending -> Running -> Completed");
     }
 
     @Test
     void shouldThrowWithTheRunsHistoryOnAnIllegalTransition() {
         TaskRun<Integer> run = pendingRun();
-        assertThatThrownBy(() -> run.complete(State.completed(1)))
+        assertThatThrownBy(() -> run.settle(State.completed(1)))
                 .isInstanceOf(IllegalTransitionException.class)
-                .hasMessage("Task run 't-" + Names.taskKey("t") + "-0' cannot move from Pending to Completed;"
-                        + " its states so far: Pending");
+                .hasMessage("Task run 't-" + Names.taskKey("t") + "-0' cannot move from Pending to Completed"
+                        + " (COMPLETE leaves from Running only); its states so far: Pending");
         assertThat(run.type()).isEqualTo(StateType.PENDING);
     }
 
     @Test
     void shouldThrowOnAnIllegalMoveBetweenLiveStates() {
         TestNode node = new TestNode("n");
-        assertThatThrownBy(() -> node.moveTo(StateType.SCHEDULED))
+        assertThatThrownBy(() -> node.moveTo(Transition.QUEUE))
                 .isInstanceOf(IllegalTransitionException.class)
-                .hasMessageContaining("cannot move from Running to Scheduled");
+                .hasMessageContaining(
+                        "cannot move from Running to Queued (QUEUE leaves from Pending, AwaitingRetry only)");
     }
 
     @Test
@@ -60,7 +66,7 @@ final class TransitionTest {
         TestNode node = new TestNode("n");
         assertThat(node.failWith("first")).isTrue();
         assertThat(node.completeWith(1)).isFalse();
-        assertThat(node.moveTo(StateType.RUNNING)).isFalse();
+        assertThat(node.moveTo(Transition.START)).isFalse();
         assertThat(node.state().message()).isEqualTo("first");
         assertThat(node.history()).isEqualTo("Running -> Failed");
     }
@@ -69,8 +75,8 @@ final class TransitionTest {
     void shouldKeepTheLastSixteenStatesOfALongHistory() {
         TestNode node = new TestNode("n");
         for (int i = 0; i < 10; i++) {
-            node.moveTo(StateType.QUEUED);
-            node.moveTo(StateType.RUNNING);
+            node.moveTo(Transition.RETRY);
+            node.moveTo(Transition.START);
         }
         assertThat(node.history().split(" -> ")).hasSize(16);
     }

@@ -2,9 +2,11 @@ package dev.weft.forkjoin;
 
 import dev.weft.Resources;
 import dev.weft.TaskRunner;
-import dev.weft.internal.Lifecycle;
-import dev.weft.internal.Placement;
-import java.util.Collections;
+import dev.weft.WeftException;
+import dev.weft.runner.Lifecycle;
+import dev.weft.runner.Placement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
@@ -12,6 +14,8 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs submitted task runs in parallel on a work-stealing {@link ForkJoinPool}, as a local cluster of
@@ -55,6 +59,7 @@ public final class ForkJoinTaskRunner implements TaskRunner {
     private final int workers;
     private final int threadsPerWorker;
     private final Resources resources;
+    private final List<Map<String, Double>> extraWorkers;
     private final Lifecycle lifecycle = new Lifecycle("ForkJoinTaskRunner");
     private volatile ForkJoinPool pool;
     private final Placement placement;
@@ -68,13 +73,52 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         this.workers = builder.workers;
         this.threadsPerWorker = builder.threadsPerWorker();
         this.resources = builder.resources;
-        this.placement = new Placement(
-                "ForkJoinTaskRunner",
-                Collections.nCopies(workers, resources),
-                threadsPerWorker,
-                true,
-                true,
-                placed -> pool.execute((ForkJoinTask<?>) placed));
+        this.extraWorkers = List.copyOf(builder.extraWorkers);
+        Placement.Builder placing = Placement.builder("ForkJoinTaskRunner")
+                .workers(workers, resources, threadsPerWorker)
+                .secede(ForkJoinTaskRunner::managedBlock)
+                .launcher(placed -> pool.execute((ForkJoinTask<?>) placed));
+        for (Map<String, Double> extra : extraWorkers) {
+            placing.worker("worker-" + placing.size(), Resources.of(extra), threadsPerWorker);
+        }
+        this.placement = placing.build();
+    }
+
+    /**
+     * Waits through {@link ForkJoinPool#managedBlock}, so that the pool adds a thread while a call that gave
+     * its slot back waits, and the calls it waits for can run.
+     */
+    private static boolean managedBlock(BooleanSupplier done, boolean timed, long deadline, String call) {
+        try {
+            ForkJoinPool.managedBlock(new Blocker(done, timed, deadline));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WeftException("Interrupted while waiting inside task run '" + call + "'", e);
+        }
+        return done.getAsBoolean();
+    }
+
+    /** Parks until the condition holds or the deadline passes; lets the pool compensate meanwhile. */
+    private record Blocker(BooleanSupplier done, boolean timed, long deadline) implements ForkJoinPool.ManagedBlocker {
+        @Override
+        public boolean block() throws InterruptedException {
+            while (!isReleasable()) {
+                if (timed) {
+                    LockSupport.parkNanos(this, deadline - System.nanoTime());
+                } else {
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean isReleasable() {
+            return done.getAsBoolean() || (timed && System.nanoTime() - deadline >= 0);
+        }
     }
 
     /**
@@ -122,7 +166,7 @@ public final class ForkJoinTaskRunner implements TaskRunner {
     public void start() {
         lifecycle.start();
         AtomicInteger count = new AtomicInteger();
-        int parallelism = workers * threadsPerWorker;
+        int parallelism = (workers + extraWorkers.size()) * threadsPerWorker;
         pool = new ForkJoinPool(
                 parallelism,
                 p -> {
@@ -169,11 +213,10 @@ public final class ForkJoinTaskRunner implements TaskRunner {
 
     @Override
     public TaskRunner duplicate() {
-        return builder()
-                .workers(workers)
-                .threadsPerWorker(threadsPerWorker)
-                .resources(resources.asMap())
-                .build();
+        Builder copy =
+                builder().workers(workers).threadsPerWorker(threadsPerWorker).resources(resources.asMap());
+        extraWorkers.forEach(copy::worker);
+        return copy.build();
     }
 
     @Override
@@ -188,8 +231,34 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         private int workers = CORES;
         private int threadsPerWorker = 0; // unset: the workers' share of the cores
         private Resources resources = Resources.NONE;
+        private final List<Map<String, Double>> extraWorkers = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Adds one worker with its own resources, beside the {@link #workers(int) alike ones}: workers need
+         * not be alike, such as four CPU workers and one with a GPU.
+         *
+         * {@snippet :
+         * ForkJoinTaskRunner runner = ForkJoinTaskRunner.builder()
+         *         .workers(4)
+         *         .worker(Map.of("GPU", 1))
+         *         .build(); // calls with GPU=1 run on the fifth worker only, one at a time
+         * }
+         *
+         * @param amounts the worker's resources
+         * @return this builder
+         * @throws IllegalArgumentException naming the resource, for a negative or non-finite amount
+         */
+        public Builder worker(Map<String, ? extends Number> amounts) {
+            Objects.requireNonNull(amounts, "worker");
+            try {
+                extraWorkers.add(Resources.of(amounts).asMap());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("worker: " + e.getMessage(), e);
+            }
+            return this;
+        }
 
         /**
          * Sets the number of workers (Dask's {@code n_workers}).

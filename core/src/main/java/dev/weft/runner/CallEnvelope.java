@@ -1,0 +1,246 @@
+package dev.weft.runner;
+
+import dev.weft.TaskRunner;
+import dev.weft.internal.Engine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A call as bytes, for a runner whose calls leave this JVM: {@link #request} makes the bytes to send,
+ * {@link #execute} runs them on the worker (a JVM with the same class path) and makes the outcome's bytes,
+ * and {@link #deliver} ends the call with that outcome back home.
+ *
+ * {@snippet :
+ * byte[] request = CallEnvelope.request(call);          // here; throws UnserializableException
+ * byte[] outcome = CallEnvelope.execute(request);       // on the worker; never throws
+ * CallEnvelope.deliver(outcome, call);                  // here: COMPLETED, FAILED or CRASHED
+ * }
+ *
+ * <p>Whatever cannot be serialized ends the call with one line that names the class: its function, an
+ * argument, its value or its exception. A task's exception that cannot be serialized comes back as a
+ * {@link RemoteException} with its class name, message and stack trace. A call run from an envelope runs
+ * outside its flow run's process: submitting a task there fails with one line saying so.
+ */
+public final class CallEnvelope {
+
+    private CallEnvelope() {}
+
+    /**
+     * Serializes what a worker needs to run a call: its name, function and arguments.
+     *
+     * @param call the call, ready
+     * @return the bytes
+     * @throws UnserializableException if the function or an argument cannot be serialized, naming which
+     *     and its class
+     */
+    public static byte[] request(TaskRunner.Call call) {
+        TaskFunction function = call.function();
+        Object[] args = call.arguments();
+        check(function, "its function (the task's lambda, or what it captures)");
+        for (int i = 0; i < args.length; i++) {
+            check(args[i], "argument " + (i + 1));
+        }
+        return write(new Request(call.name(), call.async(), function, args), "the call");
+    }
+
+    private static void check(Object part, String what) {
+        try {
+            write(part);
+        } catch (NotSerializableException e) {
+            throw new UnserializableException(
+                    what + " cannot be serialized: " + e.getMessage() + " does not implement java.io.Serializable");
+        } catch (IOException | RuntimeException e) {
+            throw new UnserializableException(what + " cannot be serialized: " + e);
+        }
+    }
+
+    /**
+     * Runs a request on this JVM and serializes its outcome: the value, the exception the task threw, or
+     * why it could not run. Never throws.
+     *
+     * @param request bytes from {@link #request}
+     * @return the outcome's bytes, for {@link #deliver}
+     */
+    public static byte[] execute(byte[] request) {
+        Request r;
+        try {
+            r = (Request) read(request);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            return outcome(new Outcome(Outcome.CRASHED, "the call could not be read on the worker: " + e, null));
+        }
+        Object value;
+        Object previous = Engine.enterElsewhere(r.name);
+        try {
+            value = r.function.invoke(r.args);
+            if (r.async && value instanceof CompletionStage<?> stage) {
+                value = stage.toCompletableFuture().get();
+            }
+        } catch (ExecutionException | CompletionException e) {
+            return failed(e.getCause() != null ? e.getCause() : e);
+        } catch (Throwable e) {
+            return failed(e);
+        } finally {
+            Engine.restoreContext(previous);
+        }
+        try {
+            write(value);
+        } catch (NotSerializableException e) {
+            return outcome(new Outcome(
+                    Outcome.CRASHED,
+                    "its value cannot be serialized: " + e.getMessage() + " does not implement java.io.Serializable",
+                    null));
+        } catch (IOException | RuntimeException e) {
+            return outcome(new Outcome(Outcome.CRASHED, "its value cannot be serialized: " + e, null));
+        }
+        return outcome(new Outcome(Outcome.COMPLETED, null, value));
+    }
+
+    private static byte[] failed(Throwable error) {
+        Object carried = error;
+        try {
+            write(error);
+        } catch (IOException | RuntimeException e) {
+            carried = new RemoteException(error);
+        }
+        return outcome(new Outcome(Outcome.FAILED, null, carried));
+    }
+
+    private static byte[] outcome(Outcome outcome) {
+        return write(outcome, "the outcome");
+    }
+
+    /**
+     * Ends a call with an outcome from {@link #execute}: {@link TaskRunner.Call#complete} with the value,
+     * {@link TaskRunner.Call#fail} with the task's exception, or {@link TaskRunner.Call#crash} with an
+     * {@link UnserializableException} saying what could not cross.
+     *
+     * @param outcome the outcome's bytes
+     * @param call the call they answer
+     */
+    public static void deliver(byte[] outcome, TaskRunner.Call call) {
+        Outcome o;
+        try {
+            o = (Outcome) read(outcome);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            call.crash(new UnserializableException("its outcome could not be read back: " + e));
+            return;
+        }
+        switch (o.kind) {
+            case Outcome.COMPLETED -> call.complete(o.payload);
+            case Outcome.FAILED -> call.fail((Throwable) o.payload);
+            default -> call.crash(new UnserializableException(o.why));
+        }
+    }
+
+    private static byte[] write(Object value, String what) {
+        try {
+            return write(value);
+        } catch (IOException e) {
+            throw new UnserializableException(what + " cannot be serialized: " + e);
+        }
+    }
+
+    private static byte[] write(Object value) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object read(byte[] bytes) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                try {
+                    return Class.forName(
+                            desc.getName(), false, Thread.currentThread().getContextClassLoader());
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            return in.readObject();
+        }
+    }
+
+    /**
+     * What a worker gets.
+     *
+     * @param name the run's name
+     * @param async whether the function's value is a stage
+     * @param function the task's function
+     * @param args the resolved arguments
+     */
+    private record Request(String name, boolean async, TaskFunction function, Object[] args) implements Serializable {}
+
+    /**
+     * What comes back: a value, the task's exception, or why the call could not run.
+     *
+     * @param kind {@code COMPLETED}, {@code FAILED} or {@code CRASHED}
+     * @param why for {@code CRASHED}, what could not cross
+     * @param payload the value, or the exception
+     */
+    private record Outcome(int kind, String why, Object payload) implements Serializable {
+        static final int COMPLETED = 0;
+        static final int FAILED = 1;
+        static final int CRASHED = 2;
+    }
+
+    /** A part of a call could not cross between JVMs; its message says which, and its class. */
+    public static final class UnserializableException extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Creates the exception.
+         *
+         * @param message what could not be serialized
+         */
+        public UnserializableException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * A task's exception that could not be serialized back from the worker: its class name, message and
+     * stack trace, as they were there.
+     */
+    public static final class RemoteException extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /** The class name of the exception the task threw. */
+        private final String remoteClass;
+
+        /**
+         * Carries an exception home.
+         *
+         * @param original the exception thrown on the worker
+         */
+        public RemoteException(Throwable original) {
+            super(original.getClass().getName() + ": " + original.getMessage());
+            this.remoteClass = original.getClass().getName();
+            setStackTrace(original.getStackTrace());
+        }
+
+        /**
+         * Returns the class name of the exception the task threw.
+         *
+         * @return the class name
+         */
+        public String remoteClass() {
+            return remoteClass;
+        }
+    }
+}

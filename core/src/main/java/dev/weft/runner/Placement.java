@@ -1,0 +1,1009 @@
+package dev.weft.runner;
+
+import dev.weft.InsufficientResourcesException;
+import dev.weft.Resources;
+import dev.weft.TaskRunner;
+import dev.weft.internal.MpscQueue;
+import java.io.Serial;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Decides where and when a runner's ready calls start: the placement every runner with workers shares, so
+ * that resources and priorities mean the same on each of them.
+ *
+ * <p>A runner has workers, each with a name, resources (such as {@code GPU=1, process=1}) and a number of
+ * thread slots; workers need not be alike. A call starts on a worker with a free slot whose free resources
+ * cover what the call needs; the slot and the resources are reserved before it starts and given back when
+ * it ends, whatever the outcome (the slot as soon as its code returns, the resources when it is final).
+ * Among waiting calls, a higher priority starts first and equal priorities keep the order of submission
+ * ({@link WaitingCall}). A call that fits no worker's full capacity is refused at once. Waiting holds no
+ * thread.
+ *
+ * {@snippet :
+ * Placement placement = Placement.builder("MyRunner")
+ *         .workers(4, Resources.NONE, 1)
+ *         .worker("gpu-0", Resources.of(Map.of("GPU", 1)), 1)
+ *         .launcher(placed -> executor.execute(placed))
+ *         .build();
+ * }
+ *
+ * <p>Workers can be added and removed while calls run, when the builder says {@link
+ * Builder#workersMayLeave() they may leave}: removing one hands its placed and running calls back to the
+ * engine as lost, exactly once each, and the engine places them again.
+ *
+ * <p>Design notes. Submitted calls go to a lock-free MPSC queue. One {@link DrainFlag} says who matches
+ * calls to workers: whichever submitting or releasing thread takes it drains the queue into its waiting
+ * lists and starts what fits; the others return at once. Only the flag's holder reserves, after checking,
+ * while releases only add; so reservations never exceed capacity. Waiting calls are kept in one priority
+ * queue per distinct request ("shape"), since calls of one shape fit or do not fit the same workers: a
+ * call that cannot start never blocks a call of another shape behind it. The workers are a copy-on-write
+ * array; a placed call of a worker that may leave is in that worker's set until it ends or is handed back,
+ * and whichever removes it from the set (its end, or the worker's removal) is the one that acts.
+ */
+public final class Placement {
+
+    /** As many slots as there could ever be calls: a worker whose calls never wait for a thread. */
+    public static final int UNBOUNDED_SLOTS = Integer.MAX_VALUE / 2;
+
+    /** Starts a placed call on a thread of the runner's choosing, or sends it away. Must not block. */
+    @FunctionalInterface
+    public interface Launcher {
+        /**
+         * Starts the call.
+         *
+         * @param placed the call with what it holds: {@link Placed#run()} runs it here and gives them back;
+         *     a runner that runs it elsewhere calls {@link Placed#begin()} and then {@link Placed#end()}
+         */
+        void launch(Placed placed);
+    }
+
+    /** How a call that gave its slot back waits for a future, such as through a pool's managed blocking. */
+    @FunctionalInterface
+    public interface Blocking {
+        /**
+         * Waits until {@code done} holds or the deadline passes.
+         *
+         * @param done the condition; the waiter is unparked when it may have changed
+         * @param timed whether {@code deadline} applies
+         * @param deadline a {@link System#nanoTime()} deadline
+         * @param call the waiting call's name, for messages
+         * @return whether {@code done} holds on return
+         */
+        boolean block(BooleanSupplier done, boolean timed, long deadline, String call);
+    }
+
+    private final String runner;
+    private final boolean secede;
+    private final Blocking blocking;
+    private final boolean continueInline;
+    private final boolean tracked;
+    private final Launcher launcher;
+    private final MpscQueue<TaskRunner.Call> incoming = new MpscQueue<>(256);
+    private final DrainFlag flag = new DrainFlag();
+
+    private volatile Worker[] workers;
+    private volatile Layout layout;
+
+    // Touched only by the holder of the flag.
+    private Bucket[] buckets = new Bucket[0];
+    private final Map<Resources, Bucket> bucketOf = new HashMap<>();
+    private Layout bucketsLayout;
+    private long sequence;
+
+    private Placement(Builder b) {
+        this.runner = b.runner;
+        this.secede = b.blocking != null;
+        this.blocking = b.blocking;
+        this.continueInline = b.continueInline;
+        this.tracked = b.workersMayLeave;
+        this.launcher = b.launcher;
+        Map<String, Integer> index = Map.of();
+        for (WorkerSpec w : b.workers) {
+            index = Layout.grow(index, w.resources);
+        }
+        List<Worker> made = new ArrayList<>();
+        for (WorkerSpec w : b.workers) {
+            made.add(new Worker(w.name, w.resources, w.slots, tracked, index));
+        }
+        this.workers = made.toArray(Worker[]::new);
+        this.layout = new Layout(index, workers);
+        this.bucketsLayout = layout;
+    }
+
+    /**
+     * Returns a builder of a runner's placement.
+     *
+     * @param runner the runner's name, for messages
+     * @return the builder
+     */
+    public static Builder builder(String runner) {
+        return new Builder(runner);
+    }
+
+    /**
+     * Queues a ready call; it starts as soon as a worker fits it. Never blocks.
+     *
+     * @param call the call
+     * @throws InsufficientResourcesException if no worker could ever fit it, naming what it needs and what
+     *     the workers have
+     */
+    public void submit(TaskRunner.Call call) {
+        Shape shape = layout.shapeOf(call.resources());
+        if (!shape.satisfiable && !tracked) {
+            throw new InsufficientResourcesException(unfit(call.resources()));
+        }
+        incoming.offer(call);
+        flag.run(this::drainAndMatch, this::pending);
+    }
+
+    private String unfit(Resources needs) {
+        Worker[] all = workers;
+        if (all.length == 0) {
+            return "No worker of " + runner + " is left to run it";
+        }
+        return "No worker of " + runner + " can ever run it: it needs " + needs
+                + (all.length == 1 ? ", and its worker has " : ", and its workers have ") + capacities(all);
+    }
+
+    private boolean pending() {
+        return !incoming.isEmpty();
+    }
+
+    private void drainAndMatch() {
+        drain();
+        match(false, null);
+    }
+
+    /**
+     * Matches waiting calls to workers unless another thread is doing it; with {@code inline}, the best call
+     * that starts is returned instead of launched, for the calling thread (which has just ended a call) to
+     * run next, rather than hand it to another thread of the same runner.
+     */
+    private Placed schedule(boolean inline) {
+        Placed kept = null;
+        do {
+            if (!flag.tryTake()) {
+                return kept;
+            }
+            try {
+                flag.clearDirty();
+                drain();
+                kept = match(inline && kept == null, kept);
+            } finally {
+                flag.release();
+            }
+        } while (pending() || flag.isDirty());
+        return kept;
+    }
+
+    private void drain() {
+        Layout now = layout;
+        if (now != bucketsLayout) { // workers came or went: each shape is measured again against them
+            bucketsLayout = now;
+            for (Bucket bucket : buckets) {
+                bucket.shape = now.shapeOf(bucket.shape.resources);
+            }
+            crashUnfit(now);
+        }
+        TaskRunner.Call call;
+        while ((call = incoming.poll()) != null) {
+            Resources needs = call.resources();
+            Bucket bucket = bucketOf.get(needs);
+            if (bucket == null) {
+                bucket = new Bucket(now.shapeOf(needs));
+                bucketOf.put(needs, bucket);
+                buckets = Arrays.copyOf(buckets, buckets.length + 1);
+                buckets[buckets.length - 1] = bucket;
+            }
+            bucket.add(new WaitingCall(call, sequence++));
+        }
+    }
+
+    /** Under the flag, after workers left: a waiting call that no worker left could ever fit crashes now. */
+    private void crashUnfit(Layout now) {
+        if (!tracked) {
+            return;
+        }
+        for (Bucket bucket : buckets) {
+            if (!bucket.shape.satisfiable) {
+                WaitingCall waiting;
+                while ((waiting = bucket.poll()) != null) {
+                    waiting.call().crash(new InsufficientResourcesException(unfit(bucket.shape.resources)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts waiting calls, best first, while some worker fits the best head of a shape. With {@code
+     * keepFirst}, the first call that starts is returned instead of launched.
+     */
+    private Placed match(boolean keepFirst, Placed kept) {
+        Bucket[] all = buckets;
+        Worker[] live = workers;
+        for (; ; ) {
+            Bucket chosen = null;
+            WaitingCall best = null;
+            Worker where = null;
+            for (Bucket bucket : all) {
+                WaitingCall head = bucket.peek();
+                if (head == null || (best != null && !head.before(best))) {
+                    continue;
+                }
+                Worker fit = fit(live, bucket.shape);
+                if (fit != null) {
+                    chosen = bucket;
+                    best = head;
+                    where = fit;
+                }
+            }
+            if (chosen == null) {
+                return kept;
+            }
+            chosen.poll();
+            where.reserve(chosen.shape);
+            Placed placed = new Placed(best.call(), where, chosen.shape);
+            if (tracked && !where.track(placed)) {
+                continue; // the worker left as the call was placed on it: it went back as lost
+            }
+            if (keepFirst) {
+                kept = placed;
+                keepFirst = false;
+            } else {
+                try {
+                    launcher.launch(placed);
+                } catch (RejectedExecutionException e) {
+                    placed.rejected(e); // the runner's threads are gone: the call crashes, never waits forever
+                }
+            }
+        }
+    }
+
+    /** Returns the worker with the most free slots among those that fit the shape now, or null. */
+    private static Worker fit(Worker[] live, Shape shape) {
+        Worker best = null;
+        int bestSlots = 0;
+        for (Worker worker : live) {
+            int slots = worker.freeSlots.get();
+            if (slots > bestSlots && worker.fits(shape)) {
+                best = worker;
+                bestSlots = slots;
+            }
+        }
+        return best;
+    }
+
+    private void released() {
+        flag.markDirty();
+        schedule(false);
+    }
+
+    /**
+     * Adds a worker; waiting calls that fit it start there. Only for a placement whose workers {@link
+     * Builder#workersMayLeave() may come and go}.
+     *
+     * @param name the worker's name, unique among the workers
+     * @param resources its resources
+     * @param slots how many calls it runs at once
+     * @throws IllegalArgumentException if a worker of that name is there, or slots is less than 1
+     * @throws IllegalStateException if the placement's workers are fixed
+     */
+    public void addWorker(String name, Resources resources, int slots) {
+        requireTracked();
+        Builder.check(runner, slots);
+        synchronized (this) {
+            for (Worker w : workers) {
+                if (w.name.equals(name)) {
+                    throw new IllegalArgumentException(runner + " already has a worker named '" + name + "'");
+                }
+            }
+            Map<String, Integer> index = Layout.grow(layout.index, resources);
+            Worker[] more = Arrays.copyOf(workers, workers.length + 1);
+            more[more.length - 1] = new Worker(name, resources, slots, true, index);
+            workers = more;
+            layout = new Layout(index, more);
+        }
+        released();
+    }
+
+    /**
+     * Removes a worker: it gets nothing more, and each call placed or running on it goes back to the
+     * engine as lost ({@link TaskRunner.Call#lost}), exactly once, to be placed again. A waiting call that no
+     * worker left could ever run crashes, saying so.
+     *
+     * @param name the worker's name
+     * @param why what happened to it, for the calls' messages, such as {@code its JVM exited}
+     * @return how many calls were handed back
+     * @throws IllegalArgumentException if there is no worker of that name
+     * @throws IllegalStateException if the placement's workers are fixed
+     */
+    public int removeWorker(String name, String why) {
+        requireTracked();
+        Worker gone = null;
+        synchronized (this) {
+            Worker[] all = workers;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i].name.equals(name)) {
+                    gone = all[i];
+                    Worker[] fewer = new Worker[all.length - 1];
+                    System.arraycopy(all, 0, fewer, 0, i);
+                    System.arraycopy(all, i + 1, fewer, i, all.length - i - 1);
+                    workers = fewer;
+                    layout = new Layout(layout.index, fewer);
+                    break;
+                }
+            }
+        }
+        if (gone == null) {
+            throw new IllegalArgumentException(runner + " has no worker named '" + name + "'");
+        }
+        int handedBack = gone.leave(why);
+        released(); // measures the waiting calls against the workers left
+        return handedBack;
+    }
+
+    private void requireTracked() {
+        if (!tracked) {
+            throw new IllegalStateException(
+                    runner + "'s workers are fixed; build its placement with workersMayLeave() to add or remove them");
+        }
+    }
+
+    /**
+     * Returns the names of the workers, in the order they were added.
+     *
+     * @return the names
+     */
+    public List<String> workerNames() {
+        return Arrays.stream(workers).map(w -> w.name).toList();
+    }
+
+    /**
+     * Ends, as crashed, every call that is still waiting; used when the runner shuts down. Calls that some
+     * other thread is placing at that moment are left to it.
+     *
+     * @param why what to tell them
+     */
+    public void crashWaiting(String why) {
+        if (!flag.tryTake()) {
+            return;
+        }
+        try {
+            drain();
+            for (Bucket bucket : buckets) {
+                WaitingCall waiting;
+                while ((waiting = bucket.poll()) != null) {
+                    waiting.call().crash(new IllegalStateException(why));
+                }
+            }
+        } finally {
+            flag.release();
+        }
+    }
+
+    /**
+     * Describes the workers, for the runner's start line: {@code 2 workers x 1 thread, each with {GPU=1}},
+     * or for differing workers {@code 4 workers x 1 thread and 1 worker x 1 thread, with {GPU=1}}.
+     *
+     * @return the description
+     */
+    public String describeWorkers() {
+        Worker[] all = workers;
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        for (Worker w : all) {
+            groups.merge(w.slots + "|" + w.capacity, 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Integer> g : groups.entrySet()) {
+            int n = g.getValue();
+            String[] key = g.getKey().split("\\|", 2);
+            int slots = Integer.parseInt(key[0]);
+            String threads =
+                    slots >= UNBOUNDED_SLOTS ? "any number of threads" : slots + (slots == 1 ? " thread" : " threads");
+            String resources = key[1];
+            parts.add(n
+                    + (n == 1 ? " worker x " : " workers x ")
+                    + threads
+                    + (resources.equals("{}") ? "" : (n == 1 ? ", with " : ", each with ") + resources));
+        }
+        return parts.isEmpty() ? "no workers" : String.join(" and ", parts);
+    }
+
+    private static String capacities(Worker[] all) {
+        Set<String> distinct = new LinkedHashSet<>();
+        for (Worker worker : all) {
+            distinct.add(worker.capacity.toString());
+        }
+        return String.join(" or ", distinct);
+    }
+
+    @Override
+    public String toString() {
+        return "Placement of " + runner + ": " + describeWorkers();
+    }
+
+    // ---- configuration ----------------------------------------------------------------------------
+
+    private record WorkerSpec(String name, Resources resources, int slots) {}
+
+    /** The settings of a placement, checked once, when it is built. */
+    public static final class Builder {
+        private final String runner;
+        private final List<WorkerSpec> workers = new ArrayList<>();
+        private Blocking blocking;
+        private boolean continueInline = true;
+        private boolean workersMayLeave;
+        private Launcher launcher;
+
+        private Builder(String runner) {
+            this.runner = Objects.requireNonNull(runner, "runner");
+        }
+
+        /**
+         * Adds a worker.
+         *
+         * @param name its name, unique among the workers, such as {@code gpu-0}
+         * @param resources what it has, such as {@code GPU=1}
+         * @param slots how many calls it runs at once, or {@link #UNBOUNDED_SLOTS}
+         * @return this builder
+         */
+        public Builder worker(String name, Resources resources, int slots) {
+            workers.add(new WorkerSpec(
+                    Objects.requireNonNull(name, "name"), Objects.requireNonNull(resources, "resources"), slots));
+            return this;
+        }
+
+        /**
+         * Adds {@code count} alike workers, named {@code worker-<n>} from the number of workers so far.
+         *
+         * @param count how many
+         * @param resources what each has
+         * @param slots how many calls each runs at once
+         * @return this builder
+         */
+        public Builder workers(int count, Resources resources, int slots) {
+            for (int i = 0; i < count; i++) {
+                worker("worker-" + workers.size(), resources, slots);
+            }
+            return this;
+        }
+
+        /**
+         * Returns how many workers were added so far.
+         *
+         * @return the number of workers
+         */
+        public int size() {
+            return workers.size();
+        }
+
+        /**
+         * Makes a call that waits for a future give its thread slot back meanwhile (as Dask's {@code
+         * secede}), waiting through {@code blocking}: calls that wait for calls they submitted then never
+         * deadlock the runner.
+         *
+         * @param blocking how the thread waits, such as through a pool's managed blocking
+         * @return this builder
+         */
+        public Builder secede(Blocking blocking) {
+            this.blocking = Objects.requireNonNull(blocking, "blocking");
+            return this;
+        }
+
+        /**
+         * Sets whether a thread that has run a placed call then runs the best waiting call that can start
+         * itself, rather than launching it on another thread. On by default.
+         *
+         * @param inline whether to
+         * @return this builder
+         */
+        public Builder continueInline(boolean inline) {
+            this.continueInline = inline;
+            return this;
+        }
+
+        /**
+         * Lets workers be added and removed while calls run ({@link #addWorker}, {@link #removeWorker}). A
+         * call that no worker fits then waits for one, instead of being refused, and placed calls are
+         * tracked, to be handed back if their worker leaves.
+         *
+         * @return this builder
+         */
+        public Builder workersMayLeave() {
+            this.workersMayLeave = true;
+            return this;
+        }
+
+        /**
+         * Sets what starts placed calls. Required.
+         *
+         * @param launcher the launcher
+         * @return this builder
+         */
+        public Builder launcher(Launcher launcher) {
+            this.launcher = Objects.requireNonNull(launcher, "launcher");
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds the placement.
+         *
+         * @return the placement
+         * @throws IllegalArgumentException naming the setting, for no workers (unless they may come later),
+         *     a worker with fewer than one slot, two workers of one name, or no launcher
+         */
+        public Placement build() {
+            if (workers.isEmpty() && !workersMayLeave) {
+                throw new IllegalArgumentException(runner + " needs at least one worker");
+            }
+            Set<String> names = new java.util.HashSet<>();
+            for (WorkerSpec w : workers) {
+                check(runner, w.slots);
+                if (!names.add(w.name)) {
+                    throw new IllegalArgumentException(runner + " has two workers named '" + w.name + "'");
+                }
+            }
+            if (launcher == null) {
+                throw new IllegalArgumentException(runner + "'s placement needs a launcher");
+            }
+            return new Placement(this);
+        }
+
+        static void check(String runner, int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException(runner + " needs at least one thread per worker, not " + slots);
+            }
+        }
+    }
+
+    // ---- shapes and workers -----------------------------------------------------------------------
+
+    /**
+     * The resource names workers have had, indexed (names are only ever appended, so a worker's amounts
+     * keep their places), and the shapes measured against the workers of the moment.
+     */
+    private static final class Layout {
+        final Worker[] workers;
+        final Map<String, Integer> index;
+        final ConcurrentHashMap<Resources, Shape> shapes = new ConcurrentHashMap<>();
+
+        Layout(Map<String, Integer> index, Worker[] workers) {
+            this.index = index;
+            this.workers = workers;
+        }
+
+        /** Returns the index with the names of {@code resources} it lacks appended. */
+        static Map<String, Integer> grow(Map<String, Integer> index, Resources resources) {
+            TreeSet<String> added = new TreeSet<>(resources.asMap().keySet());
+            added.removeAll(index.keySet());
+            if (added.isEmpty()) {
+                return index;
+            }
+            Map<String, Integer> grown = new HashMap<>(index);
+            for (String name : added) {
+                grown.put(name, grown.size());
+            }
+            return Map.copyOf(grown);
+        }
+
+        Shape shapeOf(Resources resources) {
+            Shape shape = shapes.get(resources);
+            return shape != null ? shape : shapes.computeIfAbsent(resources, this::newShape);
+        }
+
+        private Shape newShape(Resources resources) {
+            long[] need = new long[index.size()];
+            boolean known = true;
+            for (Map.Entry<String, Double> e : resources.asMap().entrySet()) {
+                Integer i = index.get(e.getKey());
+                if (i == null) {
+                    known = false;
+                } else {
+                    need[i] = amount(e.getValue());
+                }
+            }
+            boolean satisfiable = false;
+            if (known) {
+                for (Worker worker : workers) {
+                    satisfiable |= resources.fitsIn(worker.capacity);
+                }
+            }
+            return new Shape(resources, need, known, satisfiable);
+        }
+    }
+
+    private static long amount(double value) {
+        return Math.round(value * 1_000_000d);
+    }
+
+    /** What a call needs, as amounts indexed like the layout's resources. */
+    private static final class Shape {
+        final Resources resources;
+        final long[] need;
+        final boolean known;
+        final boolean satisfiable;
+        final boolean empty;
+
+        Shape(Resources resources, long[] need, boolean known, boolean satisfiable) {
+            this.resources = resources;
+            this.need = need;
+            this.known = known;
+            this.satisfiable = satisfiable;
+            this.empty = resources.isEmpty();
+        }
+    }
+
+    /**
+     * The calls of one shape that wait: a FIFO queue per priority level, levels highest first. Levels are
+     * few, and a level's queue is kept once made, so adding and taking are O(1) in the common case.
+     */
+    private static final class Bucket {
+        Shape shape;
+        private int[] priorities = new int[0]; // descending
+        private ArrayDeque<WaitingCall>[] queues = newQueues(0);
+
+        Bucket(Shape shape) {
+            this.shape = shape;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static ArrayDeque<WaitingCall>[] newQueues(int n) {
+            return (ArrayDeque<WaitingCall>[]) new ArrayDeque<?>[n];
+        }
+
+        void add(WaitingCall waiting) {
+            int p = waiting.priority();
+            int i = 0;
+            while (i < priorities.length && priorities[i] > p) {
+                i++;
+            }
+            if (i == priorities.length || priorities[i] != p) {
+                int[] ps = new int[priorities.length + 1];
+                ArrayDeque<WaitingCall>[] qs = newQueues(priorities.length + 1);
+                System.arraycopy(priorities, 0, ps, 0, i);
+                System.arraycopy(queues, 0, qs, 0, i);
+                ps[i] = p;
+                qs[i] = new ArrayDeque<>();
+                System.arraycopy(priorities, i, ps, i + 1, priorities.length - i);
+                System.arraycopy(queues, i, qs, i + 1, queues.length - i);
+                priorities = ps;
+                queues = qs;
+            }
+            queues[i].addLast(waiting);
+        }
+
+        WaitingCall peek() {
+            for (ArrayDeque<WaitingCall> queue : queues) {
+                WaitingCall head = queue.peekFirst();
+                if (head != null) {
+                    return head;
+                }
+            }
+            return null;
+        }
+
+        WaitingCall poll() {
+            for (ArrayDeque<WaitingCall> queue : queues) {
+                WaitingCall head = queue.pollFirst();
+                if (head != null) {
+                    return head;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A worker: its name and capacity, and what of it is free. Releases add; only the flag's holder takes.
+     * Its free amounts are indexed by the layout it was last measured in.
+     */
+    private static final class Worker {
+        final String name;
+        final Resources capacity;
+        final int slots;
+        final AtomicInteger freeSlots;
+        final Set<Placed> placed;
+        final AtomicLongArray free;
+        volatile boolean gone;
+        volatile String goneWhy;
+
+        Worker(String name, Resources capacity, int slots, boolean tracked, Map<String, Integer> index) {
+            this.name = name;
+            this.capacity = capacity;
+            this.slots = slots;
+            this.freeSlots = new AtomicInteger(slots);
+            this.placed = tracked ? ConcurrentHashMap.newKeySet() : null;
+            this.free = new AtomicLongArray(index.size()); // names appended later are ones it has none of
+            for (Map.Entry<String, Double> e : capacity.asMap().entrySet()) {
+                free.set(index.get(e.getKey()), amount(e.getValue()));
+            }
+        }
+
+        boolean fits(Shape shape) {
+            if (shape.empty) {
+                return true;
+            }
+            if (!shape.known || gone) {
+                return false;
+            }
+            long[] need = shape.need;
+            AtomicLongArray f = free;
+            for (int i = 0; i < need.length; i++) {
+                if (need[i] > 0 && (i >= f.length() || f.get(i) < need[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void reserve(Shape shape) {
+            freeSlots.decrementAndGet();
+            if (!shape.empty) {
+                long[] need = shape.need;
+                AtomicLongArray f = free;
+                for (int i = 0; i < need.length; i++) {
+                    if (need[i] > 0) {
+                        f.addAndGet(i, -need[i]);
+                    }
+                }
+            }
+        }
+
+        void releaseResources(Shape shape) {
+            long[] need = shape.need;
+            AtomicLongArray f = free;
+            for (int i = 0; i < need.length && i < f.length(); i++) {
+                if (need[i] > 0) {
+                    f.addAndGet(i, need[i]);
+                }
+            }
+        }
+
+        /** Tracks a call placed here; false if the worker left meanwhile (the call was then handed back). */
+        boolean track(Placed p) {
+            placed.add(p);
+            if (gone && placed.remove(p)) {
+                p.call.lost(name, new WorkerLostException(lostMessage(goneWhy)));
+                return false;
+            }
+            return true;
+        }
+
+        /** The worker leaves: every call still tracked here goes back as lost, once. */
+        int leave(String why) {
+            goneWhy = why;
+            gone = true;
+            int n = 0;
+            for (Placed p : placed) {
+                if (placed.remove(p)) {
+                    n++;
+                    p.call.lost(name, new WorkerLostException(lostMessage(why)));
+                }
+            }
+            return n;
+        }
+
+        private String lostMessage(String why) {
+            return "worker '" + name + "' left" + (why == null || why.isEmpty() ? "" : ": " + why);
+        }
+    }
+
+    /**
+     * A call placed on a worker, holding a slot and its resources there.
+     *
+     * <p>A runner that runs calls on its own threads calls {@link #run()}: the call runs there, then gives
+     * back what it holds; while it runs, the placement is its thread's {@link WaitHelper}, so that a
+     * seceding wait gives the slot back. A runner that runs calls elsewhere calls {@link #begin()} when the
+     * call starts there and {@link #end()} once it has ended the call with its outcome.
+     *
+     * <p>It is a {@link ForkJoinTask} so that a fork-join pool takes it without a wrapper (one object per
+     * call fewer), and a plain {@link Runnable} for any other thread; nothing else of fork-join is used
+     * here.
+     */
+    public final class Placed extends ForkJoinTask<Void> implements Runnable, WaitHelper {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final transient TaskRunner.Call call;
+        private final transient Worker worker;
+        private final transient Shape shape;
+
+        Placed(TaskRunner.Call call, Worker worker, Shape shape) {
+            this.call = call;
+            this.worker = worker;
+            this.shape = shape;
+        }
+
+        /**
+         * Returns the placed call.
+         *
+         * @return the call
+         */
+        public TaskRunner.Call call() {
+            return call;
+        }
+
+        /**
+         * Returns the name of the worker the call was placed on.
+         *
+         * @return the worker's name
+         */
+        public String worker() {
+            return worker.name;
+        }
+
+        /**
+         * Runs the call here, then gives back its slot (and its resources once it is final); then, with
+         * inline continuation, runs here in turn the best waiting call that can start, rather than handing it
+         * to another thread.
+         */
+        @Override
+        public void run() {
+            Placed next = this;
+            while (next != null) {
+                next = next.runOnce();
+            }
+        }
+
+        private Placed runOnce() {
+            if (worker.placed != null && !worker.placed.contains(this)) {
+                return null; // its worker left before it began: it went back as lost
+            }
+            Runnable whenFinal = shape.empty ? null : this::releaseResources;
+            WaitHelper previous = secede ? WaitHelper.enter(this) : null;
+            boolean finalNow = true;
+            boolean returned = false;
+            try {
+                finalNow = call.run(whenFinal);
+                returned = true;
+            } finally {
+                if (secede) {
+                    WaitHelper.restore(previous);
+                }
+                if (worker.placed != null) {
+                    worker.placed.remove(this);
+                }
+                worker.freeSlots.incrementAndGet();
+                if (finalNow && !shape.empty) {
+                    worker.releaseResources(shape);
+                }
+                flag.markDirty();
+                if (!returned) {
+                    schedule(false); // the call broke its contract and threw: still start what waits
+                }
+            }
+            return schedule(continueInline);
+        }
+
+        /**
+         * For a runner that runs the call elsewhere: the call starts there now.
+         *
+         * @return true if the call now runs; false if it must not run (it was cancelled or timed out, or its
+         *     worker left and it went back as lost), and then nothing more is to be done with it
+         */
+        public boolean begin() {
+            if (worker.placed != null && !worker.placed.contains(this)) {
+                return false;
+            }
+            if (call.started()) {
+                return true;
+            }
+            end();
+            return false;
+        }
+
+        /**
+         * For a runner that runs the call elsewhere: the call has ended there and the runner has given the
+         * engine its outcome ({@link TaskRunner.Call#complete}, {@link TaskRunner.Call#fail}); gives back
+         * its slot and resources. Does nothing if its worker left (the call was handed back as lost).
+         *
+         * @return whether this placement still held the call (false: an outcome that came too late)
+         */
+        public boolean end() {
+            if (worker.placed != null && !worker.placed.remove(this)) {
+                return false;
+            }
+            worker.freeSlots.incrementAndGet();
+            if (!shape.empty) {
+                worker.releaseResources(shape);
+            }
+            released();
+            return true;
+        }
+
+        /**
+         * Returns whether the placement still holds the call: false once its worker left.
+         *
+         * @return whether the call is still placed here
+         */
+        public boolean held() {
+            return worker.placed == null || worker.placed.contains(this);
+        }
+
+        @Override
+        protected boolean exec() {
+            run();
+            return true;
+        }
+
+        @Override
+        public Void getRawResult() {
+            return null;
+        }
+
+        @Override
+        protected void setRawResult(Void value) {}
+
+        private void releaseResources() {
+            worker.releaseResources(shape);
+            released();
+        }
+
+        /**
+         * Crashes the call instead of running it, giving back what it holds; for a launcher that cannot
+         * start it.
+         *
+         * @param cause why
+         */
+        public void crash(Throwable cause) {
+            if (end()) {
+                call.crash(cause);
+            }
+        }
+
+        /** The launcher refused the call: crashes it and gives back what it holds, placing nothing more. */
+        void rejected(RejectedExecutionException cause) {
+            if (worker.placed != null && !worker.placed.remove(this)) {
+                return;
+            }
+            worker.freeSlots.incrementAndGet();
+            if (!shape.empty) {
+                worker.releaseResources(shape);
+            }
+            call.crash(new IllegalStateException("The task runner could not start the call: " + cause, cause));
+        }
+
+        /** Gives the slot back while the call waits, and takes it again after, possibly over the count. */
+        @Override
+        public boolean helpUntil(BooleanSupplier done, boolean timed, long deadline) {
+            worker.freeSlots.incrementAndGet();
+            released();
+            try {
+                return blocking.block(done, timed, deadline, call.name());
+            } finally {
+                worker.freeSlots.decrementAndGet();
+            }
+        }
+    }
+
+    /** Why a call went back as lost: its worker left. */
+    public static final class WorkerLostException extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Creates the exception.
+         *
+         * @param message what happened, naming the worker
+         */
+        public WorkerLostException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
