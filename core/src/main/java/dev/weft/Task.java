@@ -35,15 +35,56 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Tasks are immutable and thread-safe.
  */
-public abstract sealed class Task permits Task0, Task1, Task2, Task3 {
+public abstract sealed class Task implements Serializable permits Task0, Task1, Task2, Task3 {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private static final CallOptions NO_UPSTREAM = CallOptions.NONE;
 
-    final TaskSpec spec;
-    final CallOptions options;
+    final transient TaskSpec spec;
+    final transient CallOptions options;
 
     Task(TaskSpec spec, CallOptions options) {
         this.spec = spec;
         this.options = options;
+    }
+
+    /**
+     * A task travels to another JVM (inside the function of a task that uses it) as its name and function:
+     * its options, such as the futures it waits for, stay behind.
+     */
+    @java.io.Serial
+    final Object writeReplace() {
+        int arity =
+                switch (this) {
+                    case Task0<?> t -> 0;
+                    case Task1<?, ?> t -> 1;
+                    case Task2<?, ?, ?> t -> 2;
+                    case Task3<?, ?, ?, ?> t -> 3;
+                };
+        return new Shipped(arity, spec.name(), spec.body(), spec.async());
+    }
+
+    /**
+     * A task as it travels.
+     *
+     * @param arity how many arguments it takes
+     * @param name its name
+     * @param body its function
+     * @param async whether its function returns a stage
+     */
+    private record Shipped(int arity, String name, dev.weft.runner.TaskFunction body, boolean async)
+            implements Serializable {
+        @java.io.Serial
+        private Object readResolve() {
+            TaskSpec spec = TaskSpec.of(name, body, async);
+            return switch (arity) {
+                case 0 -> new Task0<>(spec, NO_UPSTREAM);
+                case 1 -> new Task1<>(spec, NO_UPSTREAM);
+                case 2 -> new Task2<>(spec, NO_UPSTREAM);
+                default -> new Task3<>(spec, NO_UPSTREAM);
+            };
+        }
     }
 
     /**

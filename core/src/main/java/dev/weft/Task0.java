@@ -14,6 +14,8 @@ import java.util.Map;
  * @param <R> the type of the value
  */
 public final class Task0<R> extends Task {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
 
     Task0(TaskSpec spec, CallOptions options) {
         super(spec, options);

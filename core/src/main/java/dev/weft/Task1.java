@@ -17,6 +17,8 @@ import java.util.Map;
  * @param <R> the type of the value
  */
 public final class Task1<A, R> extends Task {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
 
     Task1(TaskSpec spec, CallOptions options) {
         super(spec, options);

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param <R> the type of the value
  */
 public final class Task2<A, B, R> extends Task {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
 
     Task2(TaskSpec spec, CallOptions options) {
         super(spec, options);

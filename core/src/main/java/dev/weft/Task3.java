@@ -19,6 +19,8 @@ import java.util.Map;
  * @param <R> the type of the value
  */
 public final class Task3<A, B, C, R> extends Task {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
 
     Task3(TaskSpec spec, CallOptions options) {
         super(spec, options);

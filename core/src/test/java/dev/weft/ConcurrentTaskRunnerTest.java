@@ -2,7 +2,7 @@ package dev.weft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.contract.ParallelRunnerContract;
+import dev.weft.contract.TaskRunnerContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-final class ConcurrentTaskRunnerTest extends ParallelRunnerContract {
+final class ConcurrentTaskRunnerTest extends TaskRunnerContract {
 
     @Override
     protected TaskRunner runner() {

@@ -303,7 +303,7 @@ public final class Engine {
         if (parent != null) {
             parent.runFinished(state);
         }
-        if (run.claimEnd()) { // else the process stopped, and recorded the end without waiting for the body
+        if (run.claimEnd(state)) { // else the process stopped, and recorded the end without waiting for the body
             run.recorder().record(Event.Kind.FLOW_END, run, state);
         }
         run.recorder().flush();

@@ -68,8 +68,11 @@ public final class FlowRun {
     /** Why the process stopped the run (a signal, the JVM's shutdown), or null. */
     private volatile String abortedBy;
 
-    /** Whether the run's end has been recorded: by its thread, or by the process stopping without it. */
-    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * The run's place in the state machine: PENDING, RUNNING once its body begins, and its final state once
+     * its end is recorded, by its own thread or by the process stopping without it.
+     */
+    private final FlowState state = new FlowState(this);
 
     /** The body's thread while the body runs ({@link BodyThread}). */
     @SuppressWarnings("unused") // accessed through BODY
@@ -304,26 +307,43 @@ public final class FlowRun {
      * Claims the right to record this run's end, once: its own thread does when the run ends, or the
      * process stopping without it.
      */
-    boolean claimEnd() {
-        return ended.compareAndSet(false, true);
+    boolean claimEnd(State<?> finalState) {
+        return state.end(finalState);
+    }
+
+    /**
+     * Waits until the run's end is recorded, or the deadline passes.
+     *
+     * @param deadline a {@link System#nanoTime()} deadline
+     * @return whether it has ended
+     */
+    boolean awaitEnd(long deadline) {
+        long left = deadline - System.nanoTime();
+        return left > 0 ? state.await(Duration.ofNanos(left)).isPresent() : state.isDone();
+    }
+
+    /** Returns the states the run went through, oldest first, such as {@code Pending -> Running -> Completed}. */
+    String history() {
+        return state.history();
     }
 
     /** Returns whether the run's end has been recorded. */
     boolean hasEnded() {
-        return ended.get();
+        return state.isDone();
     }
 
     /** The flow's time limit struck: the run fails and cancels what it submitted. */
     void timeOut(Duration limit) {
         timeout = limit;
         timedOut = true;
-        if (!cancel("The flow run timed out after " + TaskRun.describe(limit))) {
+        if (!cancel("The flow run timed out after " + RunMessages.describe(limit))) {
             timedOut = false;
         }
     }
 
     /** Publishes the body's thread, for {@link #cancel} to interrupt. */
     void enterBody() {
+        state.begin();
         BodyThread.enter(BODY, this);
     }
 
@@ -430,7 +450,7 @@ public final class FlowRun {
             state = State.crashed(
                     "Flow run crashed: " + lowerFirst(aborted) + "; " + tally(total) + "." + strays, null);
         } else if (cancelReason != null && timedOut) {
-            String limit = TaskRun.seconds(timeout);
+            String limit = RunMessages.seconds(timeout);
             state = State.of(
                     StateType.FAILED,
                     "TimedOut",

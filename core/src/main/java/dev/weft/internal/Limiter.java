@@ -59,9 +59,9 @@ public final class Limiter {
     private final long slotWaitMs;
     private final AtomicLong epoch = new AtomicLong();
     private final Object lock = new Object();
-    private final Map<String, LinkedHashSet<TaskRun<?>>> queues = new HashMap<>();
-    private final Map<String, Set<TaskRun<?>>> nestedQueued = new HashMap<>();
-    private final Map<UUID, TaskRun<?>> held = new HashMap<>();
+    private final Map<String, LinkedHashSet<SlotClaim>> queues = new HashMap<>();
+    private final Map<String, Set<SlotClaim>> nestedQueued = new HashMap<>();
+    private final Map<UUID, SlotClaim> held = new HashMap<>();
     private ScheduledExecutorService timer;
     private boolean retired;
 
@@ -210,12 +210,12 @@ public final class Limiter {
     // ---- admission --------------------------------------------------------------------------------------
 
     /** Asks for the run's slots, off the caller's thread when the store blocks; the run is told the answer. */
-    void admit(TaskRun<?> run) {
+    void admit(SlotClaim run) {
         run.limitedBy(this);
         io.execute(() -> attempt(run));
     }
 
-    private void attempt(TaskRun<?> run) {
+    private void attempt(SlotClaim run) {
         for (; ; ) {
             synchronized (lock) {
                 if (!run.startAttempt()) {
@@ -259,7 +259,7 @@ public final class Limiter {
                 case FULL -> {
                     run.waitsInStore();
                     String deadlock;
-                    TaskRun<?> victim;
+                    SlotClaim victim;
                     synchronized (lock) {
                         run.endAttempt();
                         enqueue(run, answer.tag());
@@ -308,7 +308,7 @@ public final class Limiter {
      * Forgets a run that is no longer asked for: it got its answer, or it ended while queued. A run that
      * the store keeps waiting has its wait ended there, so that it holds up no one.
      */
-    void forget(TaskRun<?> run) {
+    void forget(SlotClaim run) {
         synchronized (lock) {
             run.endAttempt();
             dequeue(run);
@@ -331,7 +331,7 @@ public final class Limiter {
      *
      * @param run the run, whose final state is claimed but not yet published
      */
-    void releaseNow(TaskRun<?> run) {
+    void releaseNow(SlotClaim run) {
         synchronized (lock) {
             held.remove(run.id());
             stopIfIdle();
@@ -357,7 +357,7 @@ public final class Limiter {
      * @param run the run, awaiting a retry
      * @param done called once the store has the release
      */
-    void releaseBetweenTries(TaskRun<?> run, Runnable done) {
+    void releaseBetweenTries(SlotClaim run, Runnable done) {
         synchronized (lock) {
             held.remove(run.id());
             stopIfIdle();
@@ -388,11 +388,11 @@ public final class Limiter {
 
     /** Retries a tag's queue, head first, until the tag is full again. */
     private void wake(String tag) {
-        TaskRun<?> last = null;
+        SlotClaim last = null;
         for (; ; ) {
-            TaskRun<?> head;
+            SlotClaim head;
             synchronized (lock) {
-                LinkedHashSet<TaskRun<?>> q = queues.get(tag);
+                LinkedHashSet<SlotClaim> q = queues.get(tag);
                 head = q == null || q.isEmpty() ? null : q.getFirst();
             }
             if (head == null || head == last) {
@@ -417,7 +417,7 @@ public final class Limiter {
 
     // ---- queues ------------------------------------------------------------------------------------------
 
-    private void enqueue(TaskRun<?> run, String tag) {
+    private void enqueue(SlotClaim run, String tag) {
         String was = run.queuedOn();
         if (tag.equals(was)) {
             return;
@@ -426,23 +426,23 @@ public final class Limiter {
             dequeue(run);
         }
         queues.computeIfAbsent(tag, t -> new LinkedHashSet<>()).add(run);
-        if (run.caller() != null) {
+        if (run.nested()) {
             nestedQueued.computeIfAbsent(tag, t -> new HashSet<>()).add(run);
         }
         run.queuedOn(tag);
         startTimer();
     }
 
-    private void dequeue(TaskRun<?> run) {
+    private void dequeue(SlotClaim run) {
         String tag = run.queuedOn();
         if (tag == null) {
             return;
         }
-        LinkedHashSet<TaskRun<?>> q = queues.get(tag);
+        LinkedHashSet<SlotClaim> q = queues.get(tag);
         if (q != null && q.remove(run) && q.isEmpty()) {
             queues.remove(tag); // so that no queue is empty: queues.isEmpty() says whether any run waits
         }
-        Set<TaskRun<?>> nested = nestedQueued.get(tag);
+        Set<SlotClaim> nested = nestedQueued.get(tag);
         if (nested != null && nested.remove(run) && nested.isEmpty()) {
             nestedQueued.remove(tag);
         }
@@ -451,26 +451,26 @@ public final class Limiter {
 
     // ---- deadlocks ---------------------------------------------------------------------------------------
 
-    private record Deadlock(TaskRun<?> victim, String message) {}
+    private record Deadlock(SlotClaim victim, String message) {}
 
     /** Under the lock: whether every slot of the full tag is held by a caller of a run queued on it. */
-    private Deadlock deadlock(TaskRun<?> run, Admission answer) {
+    private Deadlock deadlock(SlotClaim run, Admission answer) {
         String tag = answer.tag();
-        Set<TaskRun<?>> nested = nestedQueued.get(tag);
+        Set<SlotClaim> nested = nestedQueued.get(tag);
         // fewer holders than the limit: a free slot is kept for a run queued earlier elsewhere, not held here
         if (nested == null || answer.holders().isEmpty() || answer.holders().size() < answer.limit()) {
             return null;
         }
-        TaskRun<?> victim = null;
-        TaskRun<?> victimsHolder = null;
+        SlotClaim victim = null;
+        SlotClaim victimsHolder = null;
         for (UUID id : answer.holders()) {
-            TaskRun<?> holding = held.get(id);
+            SlotClaim holding = held.get(id);
             if (holding == null) {
                 return null; // held elsewhere, or by a run that is not waiting on this tag's queue
             }
-            TaskRun<?> blocked = nested.contains(run) && run.isCalledBy(holding) ? run : null;
+            SlotClaim blocked = nested.contains(run) && run.isCalledBy(holding) ? run : null;
             if (blocked == null) {
-                for (TaskRun<?> waiting : nested) {
+                for (SlotClaim waiting : nested) {
                     if (waiting.isCalledBy(holding)) {
                         blocked = waiting;
                         break;

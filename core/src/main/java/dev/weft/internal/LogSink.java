@@ -93,7 +93,7 @@ final class LogSink implements EventSink {
                         "{}Task run '{}' got its concurrency slots after {} queued",
                         prefix(run.flow),
                         run.name(),
-                        TaskRun.describe((Duration) event.detail()));
+                        RunMessages.describe((Duration) event.detail()));
             }
             case TASK_LOST -> {
                 TaskRun<?> run = (TaskRun<?>) event.subject();

@@ -138,7 +138,7 @@ final class ProcessStop {
         try {
             return dev.weft.Settings.duration(GRACE_PROPERTY, set);
         } catch (IllegalArgumentException e) {
-            LOG.warn("{}; using {}", e.getMessage(), TaskRun.describe(GRACE_DEFAULT));
+            LOG.warn("{}; using {}", e.getMessage(), RunMessages.describe(GRACE_DEFAULT));
             return GRACE_DEFAULT;
         }
     }
@@ -157,23 +157,19 @@ final class ProcessStop {
                 why,
                 runs.size(),
                 runs.size() == 1 ? "" : "s",
-                TaskRun.describe(grace));
+                RunMessages.describe(grace));
         for (FlowRun run : runs) {
             run.abort(why);
         }
         long deadline = System.nanoTime() + grace.toNanos();
         for (FlowRun run : runs) {
-            while (!run.hasEnded() && System.nanoTime() - deadline < 0) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    break;
-                }
+            if (run.awaitEnd(deadline)) {
+                continue;
             }
-            if (run.claimEnd()) {
-                State<Object> state = run.<Object>finalState(null, null)
-                        .withMessage("Flow run crashed: " + Character.toLowerCase(why.charAt(0)) + why.substring(1)
-                                + ", and its body did not return within " + TaskRun.describe(grace) + ".");
+            State<Object> state = run.<Object>finalState(null, null)
+                    .withMessage("Flow run crashed: " + Character.toLowerCase(why.charAt(0)) + why.substring(1)
+                            + ", and its body did not return within " + RunMessages.describe(grace) + ".");
+            if (run.claimEnd(state)) {
                 run.recorder().record(Event.Kind.FLOW_END, run, state);
             }
         }

@@ -1,7 +1,6 @@
 package dev.weft.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.weft.runner.DrainFlag;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,22 +23,12 @@ import org.slf4j.Logger;
  */
 public final class Recorder {
     private static final Logger LOG = Logs.get(Recorder.class.getName());
-    private static final VarHandle DRAINING;
     private static final Recorder GLOBAL = new Recorder(List.of(new LogSink()));
-
-    static {
-        try {
-            DRAINING = MethodHandles.lookup().findVarHandle(Recorder.class, "draining", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final MpscQueue<Event> queue = new MpscQueue<>(1024);
     private volatile EventSink[] sinks;
 
-    @SuppressWarnings("unused") // accessed through DRAINING
-    private volatile int draining;
+    private final DrainFlag draining = new DrainFlag();
 
     /**
      * Creates a recorder feeding the given sinks.
@@ -115,16 +104,14 @@ public final class Recorder {
 
     /** Drains the queue unless another thread is draining it. */
     void drain() {
-        while (!queue.isEmpty() && DRAINING.compareAndSet(this, 0, 1)) {
+        while (!queue.isEmpty() && draining.tryTake()) {
             try {
                 Event event;
                 while ((event = queue.poll()) != null) {
                     dispatch(event);
                 }
             } finally {
-                // A volatile store, not a release: the queue is read next, and a release store could be
-                // reordered after that read, stranding the event of a producer that lost the CAS to us.
-                DRAINING.setVolatile(this, 0);
+                draining.release(); // then the queue is read again: nothing a producer left is stranded
             }
         }
     }
@@ -136,7 +123,7 @@ public final class Recorder {
     public void flush() {
         for (; ; ) {
             drain();
-            if ((int) DRAINING.getVolatile(this) == 0 && queue.isEmpty()) {
+            if (!draining.isHeld() && queue.isEmpty()) {
                 return;
             }
             Thread.yield();

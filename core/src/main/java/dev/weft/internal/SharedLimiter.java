@@ -39,7 +39,7 @@ final class SharedLimiter {
      * Hands a run that needs slots to the process's limiter, opening it first if need be, never on the
      * calling thread. A run whose store cannot be opened crashes with the store's one-line failure.
      */
-    static void admit(TaskRun<?> run) {
+    static void admit(SlotClaim run) {
         Limiter l = current;
         if (l != null) {
             l.admit(run);
@@ -91,7 +91,7 @@ final class SharedLimiter {
                 LOG.error(
                         "{}; runs that need a concurrency slot crash until it opens (next attempt in {})",
                         error.getMessage(),
-                        TaskRun.describe(Duration.ofMillis(backoff)));
+                        RunMessages.describe(Duration.ofMillis(backoff)));
                 throw error;
             }
         } finally {

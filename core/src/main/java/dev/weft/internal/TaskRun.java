@@ -1,6 +1,5 @@
 package dev.weft.internal;
 
-import dev.weft.ConcurrencyDeadlockException;
 import dev.weft.InsufficientResourcesException;
 import dev.weft.Resources;
 import dev.weft.Retries;
@@ -10,16 +9,11 @@ import dev.weft.TaskRunner;
 import dev.weft.runner.CallEnvelope;
 import dev.weft.runner.Park;
 import dev.weft.runner.TaskFunction;
-import dev.weft.spi.Scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -35,13 +29,11 @@ import java.util.concurrent.locks.LockSupport;
  * whoever takes the last one hands the run to the runner, on its own thread, by continuation. No thread
  * waits for an input. An input that did not complete ends the run at once, naming that input.
  *
- * <p>Design notes on tries. A run with retries, a timeout or an asynchronous body carries a {@link Tries}.
- * Each try ends once: its end is claimed by CAS on {@code Tries.ended}, by the body returning or by the
- * timeout, and the claimer decides: final state, or {@code AWAITING_RETRY} with a delay. The retry is
- * scheduled only once both the decision is made and the body has returned (two parties on {@code
- * Tries.gate}), so that a try whose body ignores its interrupt never runs beside the next one, and the
- * runner has its thread and resources back first. Slots are given back between tries. Runs without tags,
- * retries or timeouts carry neither side object.
+ * <p>Its concerns live apart: its inputs here; its slots on tags in {@link RunSlots}, which is all the
+ * limiter sees; its tries, timeouts and retries in {@link RunTries}; what it says while it waits in {@link
+ * RunMessages}; the hand-overs to a runner that sends calls away, and losses of workers, in its {@code
+ * Away} part. Every move is a named {@link Transition}. Runs without tags, retries, timeouts or losses carry
+ * none of those side objects.
  *
  * <p>The body's thread is published in {@code body} while the body runs ({@link BodyThread}), so that a
  * cancel or a timeout interrupts it and nothing else.
@@ -52,22 +44,13 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private static final VarHandle UNRESOLVED;
     private static final VarHandle PHASE;
     private static final VarHandle BODY;
-    private static final VarHandle SLOTS;
-    private static final VarHandle ENDED;
-    private static final VarHandle GATE;
     private static final State<?> QUEUED_PROBE = State.of(StateType.QUEUED);
     private static final State<?> RETRY_PROBE = State.of(StateType.AWAITING_RETRY);
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     // Handshake between run() returning and an asynchronous body's stage completing.
     private static final int IN_RUN = 0;
     private static final int RETURNED = 1;
     private static final int ENDED_IN_RUN = 2;
-
-    // Whether the run holds slots on its tags: none yet, held, given back.
-    private static final int NO_SLOTS = 0;
-    private static final int HELD = 1;
-    private static final int GIVEN_BACK = 2;
 
     static {
         try {
@@ -75,9 +58,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             UNRESOLVED = lookup.findVarHandle(TaskRun.class, "unresolved", int.class);
             PHASE = lookup.findVarHandle(TaskRun.class, "phase", int.class);
             BODY = lookup.findVarHandle(TaskRun.class, "body", Object.class);
-            SLOTS = lookup.findVarHandle(Slots.class, "state", int.class);
-            ENDED = lookup.findVarHandle(Tries.class, "ended", int.class);
-            GATE = lookup.findVarHandle(Tries.class, "gate", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -90,8 +70,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private final Resources resources;
     private final TaskRun<?> inPlaceCaller;
     private final boolean inPlace;
-    private final Slots slots;
-    private final Tries tries;
+    private final RunSlots slots;
+    private final RunTries tries;
     private Object[] args;
     private String name;
 
@@ -109,73 +89,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @SuppressWarnings("unused") // accessed through BODY
     private volatile Object body;
-
-    /** What a run with tags needs for its slots. */
-    static final class Slots {
-        final String[] tags;
-        volatile Limiter limiter;
-
-        @SuppressWarnings("unused") // accessed through SLOTS
-        volatile int state;
-
-        volatile int waitingLimit;
-        volatile Thread inPlaceWaiter;
-        volatile boolean admitted;
-
-        /** Whether the store keeps the run waiting on a tag, so that its wait must be ended. */
-        volatile boolean waitsInStore;
-
-        /** When the run last became QUEUED, for the line that says it got its slots; 0 when it is not. */
-        volatile long queuedSince;
-
-        /** Whether a thread is asking the store for the run's slots now; guarded by the limiter's lock. */
-        boolean attempting;
-
-        /** The tag whose queue the run sits in; written under the limiter's lock, read by its state. */
-        volatile String queuedOn;
-
-        Slots(String[] tags) {
-            this.tags = tags;
-        }
-    }
-
-    /** What a run with retries, a timeout or an asynchronous body needs across its tries. */
-    static final class Tries {
-        final Retries retries;
-        final Duration timeout;
-        volatile int current;
-
-        @SuppressWarnings("unused") // accessed through ENDED
-        volatile int ended;
-
-        @SuppressWarnings("unused") // accessed through GATE
-        volatile int gate;
-
-        volatile Duration retryDelay;
-        volatile Instant nextTry;
-        volatile Throwable lastFailure;
-        volatile Scheduler.Cancellable timer;
-        volatile Scheduler.Cancellable retryTimer;
-        volatile CompletionStage<?> stage;
-        volatile Thread inPlaceThread;
-        volatile boolean retryDue;
-        volatile Instant deadline;
-        Runnable whenFinal;
-        Object[] input;
-
-        /** Tries that were lost with their worker: they are not counted against the retries. */
-        volatile int lostTries;
-
-        /** Returns the number of the current try as the retry policy counts them, lost ones left out. */
-        int counted() {
-            return current - lostTries;
-        }
-
-        Tries(Retries retries, Duration timeout) {
-            this.retries = retries;
-            this.timeout = timeout;
-        }
-    }
 
     TaskRun(
             TaskSpec spec,
@@ -198,8 +111,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         this.resources = resources;
         this.inPlaceCaller = inPlaceCaller;
         this.inPlace = inPlace;
-        this.slots = tags.length == 0 ? null : new Slots(tags);
-        this.tries = retries.retries() > 0 || timeout != null || spec.async() ? new Tries(retries, timeout) : null;
+        this.slots = tags.length == 0 ? null : new RunSlots(this, tags);
+        this.tries = retries.retries() > 0 || timeout != null || spec.async() ? new RunTries(retries, timeout) : null;
     }
 
     @Override
@@ -226,7 +139,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return "Task run '" + name() + "'";
     }
 
-    private String lowerLabel() {
+    String lowerLabel() {
         String l = label();
         return Character.toLowerCase(l.charAt(0)) + l.substring(1);
     }
@@ -269,7 +182,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     /** Every input has completed: the runner gets the run, once it holds slots on its limited tags. */
-    private void ready() {
+    void ready() {
         if (isDone()) {
             return;
         }
@@ -282,7 +195,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             flow.dispatch(this);
             return;
         }
-        SharedLimiter.admit(this);
+        slots.ask();
     }
 
     /** Runs the call on the calling thread, in place, after waiting for its inputs there. */
@@ -295,13 +208,13 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             }
             UNRESOLVED.getAndAdd(this, -1);
         }
-        Tries t = tries;
+        RunTries t = tries;
         if (t != null) {
             t.inPlaceThread = Thread.currentThread();
         }
         boolean interrupted = false;
         for (; ; ) {
-            if (slots != null && !awaitSlots()) {
+            if (slots != null && !slots.awaitInPlace()) {
                 return;
             }
             boolean ended = run(null);
@@ -324,43 +237,22 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
     }
 
-    /** For a call in place: takes the slots on the calling thread, waiting there while queued. */
-    private boolean awaitSlots() {
-        Slots s = slots;
-        s.admitted = false;
-        s.inPlaceWaiter = Thread.currentThread();
-        ready();
-        Park.uninterruptibly(() -> s.admitted || isDone(), this);
-        return s.admitted && !isDone();
-    }
-
-    // ---- slots ------------------------------------------------------------------------------------
+    // ---- slots: see RunSlots ----------------------------------------------------------------------
 
     @Override
     public List<String> tags() {
-        return slots == null ? List.of() : Arrays.asList(slots.tags);
+        return slots == null ? List.of() : slots.tags();
     }
 
-    String queuedOn() {
-        return slots == null ? null : slots.queuedOn;
+    /** QUEUE: no slot is free on one of its tags. */
+    void queue() {
+        transition(Transition.QUEUE);
     }
 
-    void queuedOn(String tag) {
-        slots.queuedOn = tag;
-    }
-
-    /** Under the limiter's lock: marks the run as being asked for; false if it already is. */
-    boolean startAttempt() {
-        if (slots.attempting) {
-            return false;
-        }
-        slots.attempting = true;
-        return true;
-    }
-
-    /** Under the limiter's lock. */
-    void endAttempt() {
-        slots.attempting = false;
+    /** Ends the run in a state decided by its slots (aborted, deadlocked, a broken store). */
+    @SuppressWarnings("unchecked")
+    void end(State<?> state) {
+        finish(((State<T>) state).forRun(label()));
     }
 
     /**
@@ -397,85 +289,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return "this run";
     }
 
-    void limitedBy(Limiter limiter) {
-        slots.limiter = limiter;
-    }
-
-    /**
-     * The limiter let the run go: holding a slot on each of its limited tags, or holding none because none
-     * of its tags has a limit.
-     */
-    void admitted(boolean holding) {
-        Slots s = slots;
-        if (holding) {
-            SLOTS.compareAndSet(s, NO_SLOTS, HELD);
-            if (isDone()) { // ended while the store granted them: they go back now
-                if (SLOTS.compareAndSet(s, HELD, GIVEN_BACK)) {
-                    s.limiter.releaseNow(this);
-                }
-                return;
-            }
-        }
-        if (isDone()) {
-            return;
-        }
-        long since = s.queuedSince;
-        if (since != 0) {
-            s.queuedSince = 0;
-            flow.recorder().record(Event.Kind.TASK_SLOTS, this, Duration.ofNanos(System.nanoTime() - since));
-        }
-        s.admitted = true;
-        Thread waiter = s.inPlaceWaiter;
-        if (waiter != null) {
-            LockSupport.unpark(waiter);
-        } else {
-            flow.dispatch(this);
-        }
-    }
-
-    /** The store answered that a tag is full: it keeps the run waiting there until told otherwise. */
-    void waitsInStore() {
-        slots.waitsInStore = true;
-    }
-
-    /** Returns whether the store kept the run waiting, and forgets it: its wait is to be ended once. */
-    boolean stopWaitingInStore() {
-        Slots s = slots;
-        if (!s.waitsInStore) {
-            return false;
-        }
-        s.waitsInStore = false;
-        return true;
-    }
-
-    void queued(String tag, int limit) {
-        Slots s = slots;
-        s.waitingLimit = limit;
-        StateType now = type();
-        if (now == StateType.PENDING || now == StateType.AWAITING_RETRY) {
-            s.queuedSince = System.nanoTime();
-            transition(Transition.QUEUE);
-        }
-    }
-
-    void aborted(String tag) {
-        String message = "Aborted: the concurrency limit on tag '" + tag + "' is 0, so " + lowerLabel()
-                + " can never run; raise the limit or delete it to run the tag's tasks";
-        finish(State.<T>of(StateType.CANCELLED, "Aborted", message, null, null).forRun(label()));
-    }
-
-    void deadlocked(String message) {
-        finish(State.<T>failed(message, new ConcurrencyDeadlockException(message))
-                .forRun(label()));
-    }
-
-    /** The store of limits could not be opened or failed: the run crashes with its one-line message. */
-    void slotsUnavailable(RuntimeException e) {
-        finish(State.<T>crashed(
-                        "Task run crashed: it could not take slots on its tags " + tags() + ": " + e.getMessage(), e)
-                .forRun(label()));
-    }
-
     // ---- running ----------------------------------------------------------------------------------
 
     /**
@@ -491,11 +304,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (!transition(Transition.START)) {
             return 0;
         }
-        Tries t = tries;
+        RunTries t = tries;
         int tryNo = 1;
         if (t != null) {
             tryNo = ++t.current;
-            GATE.setVolatile(t, 0);
+            t.resetGate();
             t.retryDelay = null;
             PHASE.setVolatile(this, IN_RUN);
             if (t.timeout != null) {
@@ -513,7 +326,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (tryNo == 0) {
             return true;
         }
-        Tries t = tries;
+        RunTries t = tries;
         Object previous = Context.enter(this);
         Annotations.Scope scope = Annotations.suspend();
         try {
@@ -529,7 +342,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             Object value = null;
             Throwable error = null;
             // A try whose timeout struck before its body began never begins: the interrupt had no thread.
-            if (!isDone() && (t == null || (int) ENDED.getVolatile(t) < tryNo)) {
+            if (!isDone() && (t == null || !t.isEnded(tryNo))) {
                 try {
                     value = spec.body().invoke(input);
                 } catch (Throwable e) {
@@ -549,7 +362,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
     }
 
-    private Object[] input(Tries t) {
+    private Object[] input(RunTries t) {
         if (t == null) {
             Object[] input = Inputs.resolve(args);
             args = null;
@@ -574,7 +387,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     private boolean awaitStage(Object value, Runnable listener, int tryNo) {
-        Tries t = tries;
+        RunTries t = tries;
         if (!(value instanceof CompletionStage<?> stage)) {
             endTry(
                     tryNo,
@@ -599,7 +412,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (error instanceof CompletionException && error.getCause() != null) {
             error = error.getCause();
         }
-        Tries t = tries;
+        RunTries t = tries;
         t.stage = null;
         endTry(tryNo, value, error);
         if (!PHASE.compareAndSet(this, IN_RUN, ENDED_IN_RUN)) {
@@ -634,7 +447,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public Object[] arguments() {
-        Tries t = tries;
+        RunTries t = tries;
         if (t != null) {
             return input(t).clone();
         }
@@ -644,7 +457,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public Instant deadline() {
-        Tries t = tries;
+        RunTries t = tries;
         return t == null ? null : t.deadline;
     }
 
@@ -678,7 +491,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (type() != StateType.RUNNING) {
             return; // ended meanwhile (cancelled, timed out), or never started: the report comes too late
         }
-        Tries t = tries;
+        RunTries t = tries;
         int tryNo = t == null ? 1 : t.current;
         if (spec.async() && t != null) {
             t.stage = null;
@@ -700,7 +513,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
      */
     void lost(int handover, String worker, Throwable cause) {
         Away a = away();
-        Tries t = tries;
+        RunTries t = tries;
         String why = cause == null ? "worker '" + worker + "' is gone" : String.valueOf(cause.getMessage());
         String crash = null;
         synchronized (a) {
@@ -713,13 +526,10 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             }
             if (was == StateType.RUNNING && t != null) {
                 int tryNo = t.current;
-                if (!ENDED.compareAndSet(t, tryNo - 1, tryNo)) {
+                if (!t.claimEnd(tryNo)) {
                     return; // the try's timeout ended it first: that decides what follows
                 }
-                Scheduler.Cancellable timer = t.timer;
-                if (timer != null) {
-                    timer.cancel();
-                }
+                t.cancelTimeout();
                 t.lostTries++;
             }
             a.handover++; // a late report from the lost placement no longer counts
@@ -845,15 +655,12 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
      * caller arrives for the body once the runner is done with the try.
      */
     private void endTry(int tryNo, Object value, Throwable error) {
-        Tries t = tries;
+        RunTries t = tries;
         if (t != null) {
-            if (!ENDED.compareAndSet(t, tryNo - 1, tryNo)) {
+            if (!t.claimEnd(tryNo)) {
                 return; // the timeout ended this try
             }
-            Scheduler.Cancellable timer = t.timer;
-            if (timer != null) {
-                timer.cancel();
-            }
+            t.cancelTimeout();
         }
         if (error == null) {
             finish(completed(value));
@@ -865,11 +672,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     /** The timeout of a try struck: ends the try, interrupts the body, and decides what follows. */
     private void timeOut(int tryNo) {
-        Tries t = tries;
-        if (isDone() || !ENDED.compareAndSet(t, tryNo - 1, tryNo)) {
+        RunTries t = tries;
+        if (isDone() || !t.claimEnd(tryNo)) {
             return;
         }
-        String limit = seconds(t.timeout);
+        String limit = RunMessages.seconds(t.timeout);
         TimeoutException e = new TimeoutException(label() + " exceeded timeout of " + limit);
         interruptBody();
         CompletionStage<?> stage = t.stage;
@@ -887,9 +694,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     /** Moves to AWAITING_RETRY if the policy allows another try, else ends the run in {@code failed}. */
     private void failTry(int tryNo, Throwable error, State<T> failed) {
-        Tries t = tries;
+        RunTries t = tries;
         int counted = t == null ? 1 : tryNo - t.lostTries;
-        if (t != null && !isCrash(error) && counted <= t.retries.retries() && !isDone() && accepts(t, error)) {
+        if (t != null && !isCrash(error) && counted <= t.retries.retries() && !isDone() && t.accepts(error)) {
             Duration delay = t.retries.delayBefore(counted);
             t.lastFailure = error;
             t.nextTry = flow.scheduler().now().plus(delay);
@@ -902,42 +709,32 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         finish(failed);
     }
 
-    private static boolean accepts(Tries t, Throwable error) {
-        try {
-            return t.retries.accepts(error);
-        } catch (RuntimeException e) {
-            return false; // a condition that throws decides nothing: the failure stands
-        }
-    }
-
     /**
      * One of the two parties of a try is done: the one that decided its end, or the body (its thread and
      * resources are back with the runner). The second schedules the retry, if there is one.
      */
-    private void arrive(Tries t) {
-        if (t == null || (int) GATE.getAndAdd(t, 1) != 1) {
+    private void arrive(RunTries t) {
+        if (t == null || !t.arrive()) {
             return;
         }
         Duration delay = t.retryDelay;
         if (delay == null || isDone()) {
             return;
         }
-        Slots s = slots;
-        if (s != null && SLOTS.compareAndSet(s, HELD, NO_SLOTS)) {
-            s.limiter.releaseBetweenTries(this, () -> scheduleRetry(t, delay)); // no slot between tries
-        } else {
+        RunSlots s = slots;
+        if (s == null || !s.releaseBetweenTries(() -> scheduleRetry(t, delay))) { // no slot between tries
             scheduleRetry(t, delay);
         }
     }
 
-    private void scheduleRetry(Tries t, Duration delay) {
+    private void scheduleRetry(RunTries t, Duration delay) {
         if (!isDone()) {
             t.retryTimer = flow.scheduler().schedule(this::retryNow, delay);
         }
     }
 
     private void retryNow() {
-        Tries t = tries;
+        RunTries t = tries;
         t.retryTimer = null;
         if (isDone()) {
             return;
@@ -1005,20 +802,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (was == StateType.RUNNING || (was == StateType.PENDING && (int) UNRESOLVED.getVolatile(this) == 0)) {
             tellRunner(state.message());
         }
-        Tries t = tries;
+        RunTries t = tries;
         if (t != null) {
-            Scheduler.Cancellable retry = t.retryTimer;
-            if (retry != null) {
-                retry.cancel();
-            }
-            Scheduler.Cancellable timer = t.timer;
-            if (timer != null) {
-                timer.cancel();
-            }
-            CompletionStage<?> stage = t.stage;
-            if (stage != null) {
-                stage.toCompletableFuture().cancel(true);
-            }
+            t.cancelAll();
         }
         propagate(this);
         return true;
@@ -1050,70 +836,20 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return t instanceof VirtualMachineError || t instanceof LinkageError;
     }
 
-    /** Writes a duration in seconds, as Prefect's timeouts read: {@code 0.1 seconds}, {@code 30 seconds}. */
-    static String seconds(Duration d) {
-        return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString() + " seconds";
-    }
-
-    /** Writes a duration as people do: {@code 1.5s}, {@code 250ms}, {@code 2m}. */
-    static String describe(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + "ms";
-        }
-        if (ms % 60_000 == 0) {
-            return (ms / 60_000) + "m";
-        }
-        return (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + "s";
-    }
-
     // ---- state ------------------------------------------------------------------------------------
 
     @Override
     protected State<T> liveState(StateType type) {
-        if (type == StateType.RUNNING) {
-            Tries t = tries;
-            return t != null && t.counted() > 1 ? State.of(type, "Retrying", null, null, null) : State.of(type);
-        }
-        if (type == StateType.PENDING) {
-            int inputs = (int) UNRESOLVED.getVolatile(this);
-            return State.of(
-                    type,
-                    inputs > 0
-                            ? "Waiting for " + inputs + " upstream run" + (inputs == 1 ? "" : "s")
-                            : "Waiting for task runner `" + flow.runnerName() + "` to start it"
-                                    + (resources.isEmpty() ? "" : " on a worker with " + resources + " free"));
-        }
-        if (type == StateType.QUEUED && slots != null) {
-            String tag = slots.queuedOn;
-            if (tag != null) {
-                int limit = slots.waitingLimit;
-                return State.of(
-                        type,
-                        "Waiting for a concurrency slot on tag '" + tag + "': all " + limit + " slot"
-                                + (limit == 1 ? " is" : "s are") + " taken");
-            }
-        }
-        if (type == StateType.AWAITING_RETRY && tries != null) {
-            Tries t = tries;
-            Instant next = t.nextTry;
-            Duration delay = t.retryDelay;
-            int failed = t.counted();
-            int of = t.retries.retries() + 1;
-            String at = next == null
-                    ? ""
-                    : "; try " + (failed + 1) + " of " + of + " starts at "
-                            + CLOCK.format(LocalTime.ofInstant(next, ZoneId.systemDefault()))
-                            + (delay == null ? "" : ", in " + describe(delay));
-            Throwable why = t.lastFailure;
-            return State.of(
-                    type,
-                    "AwaitingRetry",
-                    "Try " + failed + " of " + of + " failed" + (why == null ? "" : " with " + why) + at,
-                    null,
-                    why);
-        }
-        return State.of(type);
+        return switch (type) {
+            case RUNNING -> tries != null && tries.counted() > 1 ? RunMessages.retrying() : State.of(type);
+            case PENDING -> RunMessages.pending((int) UNRESOLVED.getVolatile(this), flow.runnerName(), resources);
+            case QUEUED ->
+                slots != null && slots.waitingOn() != null
+                        ? RunMessages.queued(slots.waitingOn(), slots.waitingLimit())
+                        : State.of(type);
+            case AWAITING_RETRY -> tries != null ? RunMessages.awaitingRetry(tries) : State.of(type);
+            default -> State.of(type);
+        };
     }
 
     @Override
@@ -1131,26 +867,19 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     protected void beforeFinal(State<T> finalState) {
-        Slots s = slots;
-        if (s != null && SLOTS.compareAndSet(s, HELD, GIVEN_BACK)) {
-            s.limiter.releaseNow(this); // whoever sees the run final finds its slots free
+        RunSlots s = slots;
+        if (s != null) {
+            s.releaseAtEnd(); // whoever sees the run final finds its slots free
         }
     }
 
     @Override
     protected void afterFinal() {
-        Slots s = slots;
+        RunSlots s = slots;
         if (s != null) {
-            Limiter l = s.limiter;
-            if (l != null) {
-                l.forget(this);
-            }
-            Thread waiter = s.inPlaceWaiter;
-            if (waiter != null) {
-                LockSupport.unpark(waiter);
-            }
+            s.ended();
         }
-        Tries t = tries;
+        RunTries t = tries;
         if (t != null) {
             Thread inPlace = t.inPlaceThread;
             if (inPlace != null) {

@@ -58,6 +58,15 @@ public final class DrainFlag {
         return HELD.compareAndSet(this, 0, 1);
     }
 
+    /**
+     * Returns whether some thread holds the flag now.
+     *
+     * @return whether it is held
+     */
+    public boolean isHeld() {
+        return (int) HELD.getVolatile(this) != 0;
+    }
+
     /** Drops the flag; only its holder calls this. */
     public void release() {
         HELD.setVolatile(this, 0);

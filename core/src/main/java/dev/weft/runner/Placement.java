@@ -144,16 +144,16 @@ public final class Placement {
      *     the workers have
      */
     public void submit(TaskRunner.Call call) {
-        Shape shape = layout.shapeOf(call.resources());
-        if (!shape.satisfiable && !tracked) {
-            throw new InsufficientResourcesException(unfit(call.resources()));
+        Layout now = layout; // its workers and its shapes agree, though workers come and go meanwhile
+        Shape shape = now.shapeOf(call.resources());
+        if (!shape.satisfiable && (!tracked || now.workers.length > 0)) {
+            throw new InsufficientResourcesException(unfit(now.workers, call.resources()));
         }
         incoming.offer(call);
         flag.run(this::drainAndMatch, this::pending);
     }
 
-    private String unfit(Resources needs) {
-        Worker[] all = workers;
+    private String unfit(Worker[] all, Resources needs) {
         if (all.length == 0) {
             return "No worker of " + runner + " is left to run it";
         }
@@ -224,7 +224,8 @@ public final class Placement {
             if (!bucket.shape.satisfiable) {
                 WaitingCall waiting;
                 while ((waiting = bucket.poll()) != null) {
-                    waiting.call().crash(new InsufficientResourcesException(unfit(bucket.shape.resources)));
+                    waiting.call()
+                            .crash(new InsufficientResourcesException(unfit(now.workers, bucket.shape.resources)));
                 }
             }
         }
@@ -259,8 +260,15 @@ public final class Placement {
             chosen.poll();
             where.reserve(chosen.shape);
             Placed placed = new Placed(best.call(), where, chosen.shape);
-            if (tracked && !where.track(placed)) {
-                continue; // the worker left as the call was placed on it: it went back as lost
+            if (tracked) {
+                int tracking = where.track(placed);
+                if (tracking == Worker.WITHDRAWN) {
+                    chosen.add(best); // its worker left as it was placed there: it waits on, in its place
+                    continue;
+                }
+                if (tracking == Worker.HANDED_BACK) {
+                    continue; // the worker's removal handed it back as lost already
+                }
             }
             if (keepFirst) {
                 kept = placed;
@@ -519,9 +527,10 @@ public final class Placement {
         }
 
         /**
-         * Lets workers be added and removed while calls run ({@link #addWorker}, {@link #removeWorker}). A
-         * call that no worker fits then waits for one, instead of being refused, and placed calls are
-         * tracked, to be handed back if their worker leaves.
+         * Lets workers be added and removed while calls run ({@link #addWorker}, {@link #removeWorker}):
+         * placed calls are tracked, to be handed back if their worker leaves. A call that no worker fits is
+         * still refused at once, unless there are no workers at all yet (then it waits for the first); a
+         * waiting call that no worker left could ever run crashes when the last that could leaves.
          *
          * @return this builder
          */
@@ -775,15 +784,24 @@ public final class Placement {
             }
         }
 
-        /** Tracks a call placed here; false if the worker left meanwhile (the call was then handed back). */
-        boolean track(Placed p) {
-            placed.add(p);
-            if (gone && placed.remove(p)) {
-                p.call.lost(name, new WorkerLostException(lostMessage(goneWhy)));
-                return false;
+        /**
+         * Tracks a call placed here: {@code TRACKED}; {@code WITHDRAWN} if the worker has left, and then the
+         * call was not given to it; {@code HANDED_BACK} if the worker's removal found it and handed it back.
+         */
+        int track(Placed p) {
+            if (gone) {
+                return WITHDRAWN;
             }
-            return true;
+            placed.add(p);
+            if (!gone) {
+                return TRACKED;
+            }
+            return placed.remove(p) ? WITHDRAWN : HANDED_BACK;
         }
+
+        static final int TRACKED = 0;
+        static final int WITHDRAWN = 1;
+        static final int HANDED_BACK = 2;
 
         /** The worker leaves: every call still tracked here goes back as lost, once. */
         int leave(String why) {

@@ -9,7 +9,7 @@ import dev.weft.Task1;
 import dev.weft.TaskFuture;
 import dev.weft.TaskRunner;
 import dev.weft.contract.LogCapture;
-import dev.weft.contract.ParallelRunnerContract;
+import dev.weft.contract.TaskRunnerContract;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-final class ForkJoinTaskRunnerTest extends ParallelRunnerContract {
+final class ForkJoinTaskRunnerTest extends TaskRunnerContract {
 
     @Override
     protected TaskRunner runner() {
@@ -88,6 +88,54 @@ final class ForkJoinTaskRunnerTest extends ParallelRunnerContract {
                             "Creating a local cluster of 2 workers x 1 thread, each with {GPU=1, process=1} on a"
                                     + " ForkJoinPool");
         }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRunGpuCallsOnlyOnTheOneWorkerWithAGpuBesideFourCpuWorkers() {
+        ForkJoinTaskRunner runner = ForkJoinTaskRunner.builder()
+                .workers(4)
+                .threadsPerWorker(1)
+                .worker(Map.of("GPU", 1))
+                .build();
+        AtomicInteger onGpu = new AtomicInteger();
+        AtomicInteger mostOnGpu = new AtomicInteger();
+        Set<String> cpuThreads = ConcurrentHashMap.newKeySet();
+        CountDownLatch cpuBusy = new CountDownLatch(4);
+        Task1<Integer, Integer> gpu = Task.of("gpu", (Integer i) -> {
+                    mostOnGpu.accumulateAndGet(onGpu.incrementAndGet(), Math::max);
+                    Thread.sleep(5);
+                    onGpu.decrementAndGet();
+                    return i;
+                })
+                .withResources(Map.of("GPU", 1));
+        Task1<Integer, Integer> cpu = Task.of("cpu", (Integer i) -> {
+            cpuThreads.add(Thread.currentThread().getName());
+            cpuBusy.countDown();
+            cpuBusy.await(); // four CPU calls at once: every CPU worker's slot busy
+            return i;
+        });
+        try (LogCapture logs = LogCapture.start()) {
+            int sum = Flow.of("mixed", runner, () -> {
+                        var gpus = gpu.map(
+                                java.util.stream.IntStream.range(0, 8).boxed().toList());
+                        var cpus = cpu.map(
+                                java.util.stream.IntStream.range(0, 4).boxed().toList());
+                        return TaskFuture.gather(gpus).result().stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum()
+                                + TaskFuture.gather(cpus).result().stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum();
+                    })
+                    .call();
+            assertThat(sum).isEqualTo(28 + 6);
+            assertThat(logs.lines())
+                    .contains("Creating a local cluster of 4 workers x 1 thread and 1 worker x 1 thread, with"
+                            + " {GPU=1} on a ForkJoinPool");
+        }
+        assertThat(mostOnGpu).hasValue(1); // one GPU: its calls one at a time
+        assertThat(cpuThreads).hasSize(4);
     }
 
     static final Task1<Integer, Long> FIB = Task.of("fib", (Integer n) -> fib(n));
