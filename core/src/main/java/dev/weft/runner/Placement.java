@@ -96,6 +96,8 @@ public final class Placement {
     private final Launcher launcher;
     private final MpscQueue<TaskRunner.Call> incoming = new MpscQueue<>(256);
     private final DrainFlag flag = new DrainFlag();
+    private final Runnable drainAndMatch = this::drainAndMatch; // made once: a submit allocates nothing for them
+    private final BooleanSupplier pending = this::pending;
 
     private volatile Worker[] workers;
     private volatile Layout layout;
@@ -150,7 +152,7 @@ public final class Placement {
             throw new InsufficientResourcesException(unfit(now.workers, call.resources()));
         }
         incoming.offer(call);
-        flag.run(this::drainAndMatch, this::pending);
+        flag.run(drainAndMatch, pending);
     }
 
     private String unfit(Worker[] all, Resources needs) {
