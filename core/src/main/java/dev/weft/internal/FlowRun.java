@@ -84,7 +84,10 @@ public final class FlowRun {
 
     private final ConcurrentHashMap<String, AtomicInteger> callIndex = new ConcurrentHashMap<>();
     private volatile TaskRunner runner;
-    private volatile boolean handOvers;
+
+    /** Whether the runner gets a fresh hand-over per placement; written before {@link #runner}, read after. */
+    private boolean handOvers;
+
     private volatile Thread waiter;
 
     private volatile long open = 1;
@@ -408,7 +411,8 @@ public final class FlowRun {
     /** Hands a ready run to the runner; a runner that refuses it crashes the run. */
     void dispatch(TaskRun<?> run) {
         try {
-            runner.submit(handOvers ? run.handOver() : run);
+            TaskRunner r = runner;
+            r.submit(handOvers ? run.handOver() : run);
         } catch (RuntimeException | Error e) {
             run.crash(e);
         }
