@@ -52,6 +52,8 @@ public abstract sealed class Task implements Serializable permits Task0, Task1, 
     /**
      * A task travels to another JVM (inside the function of a task that uses it) as its name and function:
      * its options, such as the futures it waits for, stay behind.
+     *
+     * @return what is serialized in its place
      */
     @java.io.Serial
     final Object writeReplace() {
