@@ -5,6 +5,7 @@ import dev.weft.examples.many.MapScenes;
 import dev.weft.examples.parallel.AnnotateScopes;
 import dev.weft.examples.parallel.BlockingCalls;
 import dev.weft.examples.parallel.ConnectionLimit;
+import dev.weft.examples.parallel.EnvelopeRunner;
 import dev.weft.examples.parallel.ParallelSum;
 import dev.weft.examples.reliability.CancelRuns;
 import dev.weft.examples.reliability.FlakyDownload;
@@ -202,6 +203,11 @@ public final class Examples {
                     "a recursive fan-out: calls that wait for their children give their slot back",
                     "Weft's own: docs/forkjoin.md",
                     () -> ParallelSum.main(NO_ARGS)),
+            new Example(
+                    "envelope-runner",
+                    "a runner written on the exported toolkit: calls cross to differing workers as bytes",
+                    "Weft's own: docs/runner-spi.md",
+                    () -> EnvelopeRunner.main(NO_ARGS)),
             new Example(
                     "annotate-scopes",
                     "Annotate scopes nest, and a task's own priority and resources win over them",
