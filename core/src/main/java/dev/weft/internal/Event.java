@@ -35,9 +35,10 @@ public record Event(Kind kind, Object subject, Object detail) {
          */
         TASK_SLOTS,
         /**
-         * A task run was lost with its worker and goes back to its runner; or its runner failed to stop it.
-         * The detail says what happened, in one line.
+         * Something happened to a task run away from the engine: it was lost with its worker and goes back
+         * to its runner, or its runner failed to stop it. The detail says what, as a phrase that follows the
+         * run's name ({@code was lost: ...}).
          */
-        TASK_LOST
+        TASK_AWAY
     }
 }

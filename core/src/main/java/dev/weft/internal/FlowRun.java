@@ -325,16 +325,6 @@ public final class FlowRun {
         return left > 0 ? state.await(Duration.ofNanos(left)).isPresent() : state.isDone();
     }
 
-    /** Returns the states the run went through, oldest first, such as {@code Pending -> Running -> Completed}. */
-    String history() {
-        return state.history();
-    }
-
-    /** Returns whether the run's end has been recorded. */
-    boolean hasEnded() {
-        return state.isDone();
-    }
-
     /** The flow's time limit struck: the run fails and cancels what it submitted. */
     void timeOut(Duration limit) {
         timeout = limit;

@@ -31,7 +31,7 @@ final class LogSink implements EventSink {
             case FLOW_BEGIN, RUNNER_STARTING, RUNNER_STARTED, RUNNER_SHUTTING_DOWN -> flows.isInfoEnabled();
             case FLOW_END -> flows.isErrorEnabled();
             case TASK_SUBMITTED, TASK_IN_PLACE, TASK_SLOTS -> tasks.isInfoEnabled();
-            case TASK_LOST -> tasks.isWarnEnabled();
+            case TASK_AWAY -> tasks.isWarnEnabled();
             case TASK_STATE -> {
                 if (detail instanceof State<?> state) {
                     yield switch (state.type()) {
@@ -95,9 +95,9 @@ final class LogSink implements EventSink {
                         run.name(),
                         RunMessages.describe((Duration) event.detail()));
             }
-            case TASK_LOST -> {
+            case TASK_AWAY -> {
                 TaskRun<?> run = (TaskRun<?>) event.subject();
-                tasks.warn("{}Task run '{}' was lost: {}", prefix(run.flow), run.name(), event.detail());
+                tasks.warn("{}Task run '{}' {}", prefix(run.flow), run.name(), event.detail());
             }
             case TASK_STATE -> taskState((TaskRun<?>) event.subject(), event.detail());
         }

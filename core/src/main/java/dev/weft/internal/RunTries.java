@@ -67,7 +67,12 @@ final class RunTries {
 
     /** Returns the number of the current try as the retry policy counts them, lost ones left out. */
     int counted() {
-        return current - lostTries;
+        return counted(current);
+    }
+
+    /** Returns the number of try {@code tryNo} as the retry policy counts them, lost ones left out. */
+    int counted(int tryNo) {
+        return tryNo - lostTries;
     }
 
     /** Claims the end of try {@code tryNo}; false if its end was claimed already. */

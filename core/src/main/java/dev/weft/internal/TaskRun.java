@@ -292,15 +292,27 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     // ---- running ----------------------------------------------------------------------------------
 
     /**
-     * START: moves to RUNNING and begins a try (its number, its timeout). Returns the try's number, or 0 if
-     * the run must not start: it ended, or its flow run was cancelled while it waited.
+     * Begins a try unless the flow run was cancelled while this run waited (then the run never starts).
+     * Returns the try's number, or 0 if the run must not start.
      */
     private int begin() {
+        return cancelIfFlowCancelled() ? 0 : startTry();
+    }
+
+    private boolean cancelIfFlowCancelled() {
         String cancelled = flow.cancelledBy();
-        if (cancelled != null) {
-            cancel(cancelled); // the flow run was cancelled while this one waited: it never starts
-            return 0;
+        if (cancelled == null) {
+            return false;
         }
+        cancel(cancelled);
+        return true;
+    }
+
+    /**
+     * START: moves to RUNNING and begins a try (its number, its timeout). Calls nothing of a runner. Returns
+     * the try's number, or 0 if the run has ended meanwhile.
+     */
+    private int startTry() {
         if (!transition(Transition.START)) {
             return 0;
         }
@@ -463,17 +475,19 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public boolean started() {
-        if (begin() == 0) {
-            return false;
-        }
+        return begin() != 0 && inputsResolve();
+    }
+
+    /** As {@link #run} does before the body: inputs that cannot be resolved crash the run. */
+    private boolean inputsResolve() {
         try {
-            arguments(); // resolved now, so that a value the runner reads later is the one it ran with
+            arguments();
+            return true;
         } catch (RuntimeException | Error e) {
             finish(State.<T>crashed("Task run crashed: its inputs could not be resolved: " + e, e)
                     .forRun(label()));
             return false;
         }
-        return true;
     }
 
     @Override
@@ -548,9 +562,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
         flow.recorder()
                 .record(
-                        Event.Kind.TASK_LOST,
+                        Event.Kind.TASK_AWAY,
                         this,
-                        why + "; it runs again (lost " + losses() + " of " + LOSSES_MAX + ")");
+                        "was lost: " + why + "; it runs again (lost " + losses() + " of " + LOSSES_MAX + ")");
         String cancelled = flow.cancelledBy();
         if (cancelled != null) {
             cancel(cancelled);
@@ -559,12 +573,20 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         flow.dispatch(this); // its slots are still held: straight back to the runner
     }
 
-    /** START for a hand-over: only the current one may start the run, and never after it was lost. */
+    /**
+     * START for a hand-over: only the current one may start the run, and never after it was lost. The check
+     * and the move are one step under the lock that a loss takes too; nothing of a runner is called there.
+     */
     boolean started(int handover) {
-        Away a = away();
-        synchronized (a) {
-            return handover == a.handover && started();
+        if (cancelIfFlowCancelled()) {
+            return false;
         }
+        Away a = away();
+        int tryNo;
+        synchronized (a) {
+            tryNo = handover == a.handover ? startTry() : 0;
+        }
+        return tryNo != 0 && inputsResolve();
     }
 
     /** An outcome from a hand-over: it counts only if no later hand-over was made. */
@@ -626,7 +648,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         try {
             runner.stop(given, why);
         } catch (RuntimeException e) {
-            flow.recorder().record(Event.Kind.TASK_LOST, this, "its runner failed to stop it: " + e);
+            flow.recorder().record(Event.Kind.TASK_AWAY, this, "could not be stopped by its runner: " + e);
         }
     }
 
@@ -677,6 +699,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             return;
         }
         String limit = RunMessages.seconds(t.timeout);
+        String message = "Task run exceeded timeout of " + limit;
         TimeoutException e = new TimeoutException(label() + " exceeded timeout of " + limit);
         interruptBody();
         CompletionStage<?> stage = t.stage;
@@ -686,16 +709,15 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         failTry(
                 tryNo,
                 e,
-                State.<T>of(StateType.FAILED, "TimedOut", "Task run exceeded timeout of " + limit, null, e)
-                        .forRun(label()));
-        tellRunner("Task run exceeded timeout of " + limit);
+                State.<T>of(StateType.FAILED, "TimedOut", message, null, e).forRun(label()));
+        tellRunner(message);
         arrive(t);
     }
 
     /** Moves to AWAITING_RETRY if the policy allows another try, else ends the run in {@code failed}. */
     private void failTry(int tryNo, Throwable error, State<T> failed) {
         RunTries t = tries;
-        int counted = t == null ? 1 : tryNo - t.lostTries;
+        int counted = t == null ? 1 : t.counted(tryNo);
         if (t != null && !isCrash(error) && counted <= t.retries.retries() && !isDone() && t.accepts(error)) {
             Duration delay = t.retries.delayBefore(counted);
             t.lastFailure = error;

@@ -46,11 +46,16 @@ public final class CallEnvelope {
     public static byte[] request(TaskRunner.Call call) {
         TaskFunction function = call.function();
         Object[] args = call.arguments();
-        check(function, "its function (the task's lambda, or what it captures)");
-        for (int i = 0; i < args.length; i++) {
-            check(args[i], "argument " + (i + 1));
+        try {
+            return write(new Request(call.name(), call.async(), function, args));
+        } catch (IOException | RuntimeException whole) {
+            // Only now, on the way to an error, each part alone: to name the one that cannot travel.
+            check(function, "its function (the task's lambda, or what it captures)");
+            for (int i = 0; i < args.length; i++) {
+                check(args[i], "argument " + (i + 1));
+            }
+            throw new UnserializableException("the call cannot be serialized: " + whole);
         }
-        return write(new Request(call.name(), call.async(), function, args), "the call");
     }
 
     private static void check(Object part, String what) {

@@ -73,25 +73,6 @@ public final class Park {
     }
 
     /**
-     * Parks until {@code done} holds, the deadline passes or the thread is interrupted, leaving the
-     * interrupt set.
-     *
-     * @param done the condition
-     * @param timed whether {@code deadline} applies
-     * @param deadline a {@link System#nanoTime()} deadline
-     * @param blocker what the thread parks on, for thread dumps
-     * @return whether {@code done} holds on return
-     */
-    public static boolean untilInterrupted(BooleanSupplier done, boolean timed, long deadline, Object blocker) {
-        while (!done.getAsBoolean()) {
-            if (!parkOnce(timed, deadline, blocker) || Thread.currentThread().isInterrupted()) {
-                return done.getAsBoolean();
-            }
-        }
-        return true;
-    }
-
-    /**
      * Parks once, for a loop of the caller's own that looks for more than one thing between parks.
      *
      * @param timed whether {@code deadline} applies

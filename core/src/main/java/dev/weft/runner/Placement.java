@@ -99,7 +99,7 @@ public final class Placement {
     private final Runnable drainAndMatch = this::drainAndMatch; // made once: a submit allocates nothing for them
     private final BooleanSupplier pending = this::pending;
 
-    private volatile Worker[] workers;
+    /** The workers and the shapes measured against them, swapped whole when a worker comes or goes. */
     private volatile Layout layout;
 
     // Touched only by the holder of the flag.
@@ -123,8 +123,7 @@ public final class Placement {
         for (WorkerSpec w : b.workers) {
             made.add(new Worker(w.name, w.resources, w.slots, tracked, index));
         }
-        this.workers = made.toArray(Worker[]::new);
-        this.layout = new Layout(index, workers);
+        this.layout = new Layout(index, made.toArray(Worker[]::new));
         this.bucketsLayout = layout;
     }
 
@@ -173,11 +172,11 @@ public final class Placement {
     }
 
     /**
-     * Matches waiting calls to workers unless another thread is doing it; with {@code inline}, the best call
-     * that starts is returned instead of launched, for the calling thread (which has just ended a call) to
-     * run next, rather than hand it to another thread of the same runner.
+     * Matches waiting calls to workers unless another thread is doing it, as {@link DrainFlag#run} does, but
+     * returns the best call that starts instead of launching it, for the calling thread (which has just ended
+     * a call) to run next, rather than hand it to another thread of the same runner.
      */
-    private Placed schedule(boolean inline) {
+    private Placed takeNext() {
         Placed kept = null;
         do {
             if (!flag.tryTake()) {
@@ -186,7 +185,7 @@ public final class Placement {
             try {
                 flag.clearDirty();
                 drain();
-                kept = match(inline && kept == null, kept);
+                kept = match(kept == null, kept);
             } finally {
                 flag.release();
             }
@@ -239,7 +238,7 @@ public final class Placement {
      */
     private Placed match(boolean keepFirst, Placed kept) {
         Bucket[] all = buckets;
-        Worker[] live = workers;
+        Worker[] live = layout.workers;
         for (; ; ) {
             Bucket chosen = null;
             WaitingCall best = null;
@@ -301,7 +300,7 @@ public final class Placement {
 
     private void released() {
         flag.markDirty();
-        schedule(false);
+        flag.run(drainAndMatch, pending);
     }
 
     /**
@@ -318,15 +317,15 @@ public final class Placement {
         requireTracked();
         Builder.check(runner, slots);
         synchronized (this) {
-            for (Worker w : workers) {
+            Worker[] all = layout.workers;
+            for (Worker w : all) {
                 if (w.name.equals(name)) {
                     throw new IllegalArgumentException(runner + " already has a worker named '" + name + "'");
                 }
             }
             Map<String, Integer> index = Layout.grow(layout.index, resources);
-            Worker[] more = Arrays.copyOf(workers, workers.length + 1);
+            Worker[] more = Arrays.copyOf(all, all.length + 1);
             more[more.length - 1] = new Worker(name, resources, slots, true, index);
-            workers = more;
             layout = new Layout(index, more);
         }
         released();
@@ -347,14 +346,13 @@ public final class Placement {
         requireTracked();
         Worker gone = null;
         synchronized (this) {
-            Worker[] all = workers;
+            Worker[] all = layout.workers;
             for (int i = 0; i < all.length; i++) {
                 if (all[i].name.equals(name)) {
                     gone = all[i];
                     Worker[] fewer = new Worker[all.length - 1];
                     System.arraycopy(all, 0, fewer, 0, i);
                     System.arraycopy(all, i + 1, fewer, i, all.length - i - 1);
-                    workers = fewer;
                     layout = new Layout(layout.index, fewer);
                     break;
                 }
@@ -373,15 +371,6 @@ public final class Placement {
             throw new IllegalStateException(
                     runner + "'s workers are fixed; build its placement with workersMayLeave() to add or remove them");
         }
-    }
-
-    /**
-     * Returns the names of the workers, in the order they were added.
-     *
-     * @return the names
-     */
-    public List<String> workerNames() {
-        return Arrays.stream(workers).map(w -> w.name).toList();
     }
 
     /**
@@ -414,26 +403,25 @@ public final class Placement {
      * @return the description
      */
     public String describeWorkers() {
-        Worker[] all = workers;
-        Map<String, Integer> groups = new LinkedHashMap<>();
-        for (Worker w : all) {
-            groups.merge(w.slots + "|" + w.capacity, 1, Integer::sum);
+        Map<Kind, Integer> kinds = new LinkedHashMap<>(); // alike workers, in the order they were added
+        for (Worker w : layout.workers) {
+            kinds.merge(new Kind(w.slots, w.capacity), 1, Integer::sum);
         }
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Integer> g : groups.entrySet()) {
-            int n = g.getValue();
-            String[] key = g.getKey().split("\\|", 2);
-            int slots = Integer.parseInt(key[0]);
-            String threads =
-                    slots >= UNBOUNDED_SLOTS ? "any number of threads" : slots + (slots == 1 ? " thread" : " threads");
-            String resources = key[1];
+        kinds.forEach((kind, n) -> {
+            String threads = kind.slots >= UNBOUNDED_SLOTS
+                    ? "any number of threads"
+                    : kind.slots + (kind.slots == 1 ? " thread" : " threads");
             parts.add(n
                     + (n == 1 ? " worker x " : " workers x ")
                     + threads
-                    + (resources.equals("{}") ? "" : (n == 1 ? ", with " : ", each with ") + resources));
-        }
+                    + (kind.capacity.isEmpty() ? "" : (n == 1 ? ", with " : ", each with ") + kind.capacity));
+        });
         return parts.isEmpty() ? "no workers" : String.join(" and ", parts);
     }
+
+    /** What makes workers alike in a description: their thread slots and their resources. */
+    private record Kind(int slots, Resources capacity) {}
 
     private static String capacities(Worker[] all) {
         Set<String> distinct = new LinkedHashSet<>();
@@ -905,10 +893,14 @@ public final class Placement {
                 }
                 flag.markDirty();
                 if (!returned) {
-                    schedule(false); // the call broke its contract and threw: still start what waits
+                    flag.run(drainAndMatch, pending); // the call broke its contract and threw: still start what waits
                 }
             }
-            return schedule(continueInline);
+            if (continueInline) {
+                return takeNext();
+            }
+            flag.run(drainAndMatch, pending);
+            return null;
         }
 
         /**

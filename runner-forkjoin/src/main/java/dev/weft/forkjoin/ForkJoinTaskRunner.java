@@ -59,7 +59,7 @@ public final class ForkJoinTaskRunner implements TaskRunner {
     private final int workers;
     private final int threadsPerWorker;
     private final Resources resources;
-    private final List<Map<String, Double>> extraWorkers;
+    private final List<Resources> extraWorkers;
     private final Lifecycle lifecycle = new Lifecycle("ForkJoinTaskRunner");
     private volatile ForkJoinPool pool;
     private final Placement placement;
@@ -78,8 +78,8 @@ public final class ForkJoinTaskRunner implements TaskRunner {
                 .workers(workers, resources, threadsPerWorker)
                 .secede(ForkJoinTaskRunner::managedBlock)
                 .launcher(placed -> pool.execute((ForkJoinTask<?>) placed));
-        for (Map<String, Double> extra : extraWorkers) {
-            placing.worker("worker-" + placing.size(), Resources.of(extra), threadsPerWorker);
+        for (Resources extra : extraWorkers) {
+            placing.worker("worker-" + placing.size(), extra, threadsPerWorker);
         }
         this.placement = placing.build();
     }
@@ -215,7 +215,7 @@ public final class ForkJoinTaskRunner implements TaskRunner {
     public TaskRunner duplicate() {
         Builder copy =
                 builder().workers(workers).threadsPerWorker(threadsPerWorker).resources(resources.asMap());
-        extraWorkers.forEach(copy::worker);
+        extraWorkers.forEach(extra -> copy.worker(extra.asMap()));
         return copy.build();
     }
 
@@ -231,7 +231,7 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         private int workers = CORES;
         private int threadsPerWorker = 0; // unset: the workers' share of the cores
         private Resources resources = Resources.NONE;
-        private final List<Map<String, Double>> extraWorkers = new ArrayList<>();
+        private final List<Resources> extraWorkers = new ArrayList<>();
 
         private Builder() {}
 
@@ -253,7 +253,7 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         public Builder worker(Map<String, ? extends Number> amounts) {
             Objects.requireNonNull(amounts, "worker");
             try {
-                extraWorkers.add(Resources.of(amounts).asMap());
+                extraWorkers.add(Resources.of(amounts));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("worker: " + e.getMessage(), e);
             }
