@@ -80,4 +80,22 @@ final class TransitionTest {
         }
         assertThat(node.history().split(" -> ")).hasSize(16);
     }
+
+    @Test
+    void shouldMoveAFlowRunThroughTheSameTableAndRecordItsEndOnce() {
+        FlowRun flow = new FlowRun("flow", "test-run", null, null, new Recorder(List.of()));
+        FlowState state = new FlowState(flow);
+        state.begin();
+        assertThat(state.end(State.completed(1))).isTrue();
+        assertThat(state.end(State.crashed("too late", null))).isFalse(); // a signal after the thread's end
+        assertThat(state.history()).isEqualTo("Pending -> Running -> Completed");
+
+        FlowState neverBegun = new FlowState(flow); // its runner failed to start: no body ran
+        assertThatThrownBy(() -> neverBegun.end(State.completed(1)))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining("cannot move from Pending to Completed (COMPLETE leaves from Running only)");
+        assertThat(neverBegun.end(State.crashed("Flow run crashed: its task runner failed to start", null)))
+                .isTrue();
+        assertThat(neverBegun.history()).isEqualTo("Pending -> Crashed");
+    }
 }
