@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,16 +20,16 @@ import java.util.concurrent.locks.LockSupport;
  * counts, not runs, so that a flow of a million task runs holds no more than the futures its caller
  * keeps.
  *
- * <p>{@code open} counts what has not ended: the body (one) and every run submitted or called in the
- * flow. It reaches zero once, after the body has returned and every run is final; from then on the flow
- * run accepts nothing more.
+ * <p>Runs are counted in as they are made and out as they end, on two striped counters ({@link
+ * LongAdder}), so that the threads that submit runs and those that end them never write the same word.
+ * The flow run's runs are over once its body has returned and the two counts agree; then it closes and
+ * accepts nothing more. Since a run is counted in before it can end, and a count is read while it may
+ * still grow, reading the ended count first and the made count second and finding them equal means that,
+ * at the moment between the two reads, every run made had ended. A run made as the flow run closes either
+ * sees it closed (and is counted out at once, refused) or is seen by the closing thread, which then waits
+ * for it too.
  */
 public final class FlowRun {
-    private static final VarHandle OPEN;
-    private static final VarHandle COMPLETED;
-    private static final VarHandle FAILED;
-    private static final VarHandle CRASHED;
-    private static final VarHandle CANCELLED;
     private static final VarHandle FIRST_FAILURE;
     private static final VarHandle CANCELLED_BY;
     private static final VarHandle BODY;
@@ -37,11 +38,6 @@ public final class FlowRun {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            OPEN = lookup.findVarHandle(FlowRun.class, "open", long.class);
-            COMPLETED = lookup.findVarHandle(FlowRun.class, "completed", int.class);
-            FAILED = lookup.findVarHandle(FlowRun.class, "failed", int.class);
-            CRASHED = lookup.findVarHandle(FlowRun.class, "crashed", int.class);
-            CANCELLED = lookup.findVarHandle(FlowRun.class, "cancelled", int.class);
             FIRST_FAILURE = lookup.findVarHandle(FlowRun.class, "firstFailure", State.class);
             CANCELLED_BY = lookup.findVarHandle(FlowRun.class, "cancelledBy", String.class);
             BODY = lookup.findVarHandle(FlowRun.class, "body", Object.class);
@@ -90,19 +86,24 @@ public final class FlowRun {
 
     private volatile Thread waiter;
 
-    private volatile long open = 1;
+    /** Runs made in this flow run (task runs and subflow runs). */
+    private final LongAdder made = new LongAdder();
 
-    @SuppressWarnings("unused") // accessed through COMPLETED
-    private volatile int completed;
+    /** Runs that ended, and runs refused because the flow run had closed. */
+    private final LongAdder ended = new LongAdder();
 
-    @SuppressWarnings("unused") // accessed through FAILED
-    private volatile int failed;
+    /** Whether the body has returned. */
+    private volatile boolean bodyDone;
 
-    @SuppressWarnings("unused") // accessed through CRASHED
-    private volatile int crashed;
+    /** Whether the body has returned and every run has ended: the flow run accepts nothing more. */
+    private volatile boolean closed;
 
-    @SuppressWarnings("unused") // accessed through CANCELLED
-    private volatile int cancelled;
+    /** How the runs ended; read once, for the final state. */
+    private final LongAdder completed = new LongAdder();
+
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder crashed = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
 
     private volatile State<?> firstFailure;
 
@@ -179,16 +180,13 @@ public final class FlowRun {
 
     /** Counts a new run; refuses once the flow run has ended. */
     void runStarted() {
-        for (; ; ) {
-            long o = open;
-            if (o == 0) {
-                throw new IllegalStateException(label() + " of flow '" + flowName
-                        + "' has finished and accepts no more runs; submit tasks while the flow runs,"
-                        + " from its body or from its tasks");
-            }
-            if (OPEN.compareAndSet(this, o, o + 1)) {
-                return;
-            }
+        made.increment();
+        VarHandle.fullFence(); // then `closed` is read: the closing thread sees this count, or this one sees it closed
+        if (closed) {
+            ended.increment();
+            throw new IllegalStateException(label() + " of flow '" + flowName
+                    + "' has finished and accepts no more runs; submit tasks while the flow runs,"
+                    + " from its body or from its tasks");
         }
     }
 
@@ -209,31 +207,37 @@ public final class FlowRun {
     /** Counts a run's final state. Called once per run, after its waiters were told. */
     void runFinished(State<?> state) {
         switch (state.type()) {
-            case COMPLETED -> COMPLETED.getAndAdd(this, 1);
-            case CANCELLED -> CANCELLED.getAndAdd(this, 1);
+            case COMPLETED -> completed.increment();
+            case CANCELLED -> cancelled.increment();
             case CRASHED -> {
-                CRASHED.getAndAdd(this, 1);
+                crashed.increment();
                 FIRST_FAILURE.compareAndSet(this, null, state);
             }
             default -> {
-                FAILED.getAndAdd(this, 1);
+                failed.increment();
                 FIRST_FAILURE.compareAndSet(this, null, state);
             }
         }
-        close();
-    }
-
-    void bodyFinished() {
-        close();
-    }
-
-    private void close() {
-        if ((long) OPEN.getAndAdd(this, -1L) == 1L) {
-            Thread w = waiter;
-            if (w != null) {
-                LockSupport.unpark(w);
-            }
+        ended.increment();
+        VarHandle.fullFence(); // then `waiter` is read: the waiter sees this count, or this thread sees the waiter
+        Thread w = waiter;
+        if (w != null && runsOver()) {
+            LockSupport.unpark(w);
         }
+    }
+
+    /** The body has returned. */
+    void bodyFinished() {
+        bodyDone = true;
+    }
+
+    /** Whether the body has returned and every run made has ended (see the class notes). */
+    private boolean runsOver() {
+        if (!bodyDone) {
+            return false;
+        }
+        long out = ended.sum();
+        return out == made.sum();
     }
 
     // ---- cancelling ---------------------------------------------------------------------------------
@@ -252,7 +256,7 @@ public final class FlowRun {
      * @return whether this call cancelled it (false if it had been cancelled or had ended)
      */
     boolean cancel(String reason) {
-        if (open == 0 || !CANCELLED_BY.compareAndSet(this, null, reason)) {
+        if (closed || !CANCELLED_BY.compareAndSet(this, null, reason)) {
             return false;
         }
         // Runs first: a run whose body runs on the flow's own thread ends CANCELLED, not failed by the
@@ -270,7 +274,7 @@ public final class FlowRun {
      * @param reason why, such as {@code The process received SIGTERM}
      */
     void abort(String reason) {
-        if (open == 0) {
+        if (closed) {
             return;
         }
         abortedBy = reason;
@@ -410,16 +414,18 @@ public final class FlowRun {
 
     /** Waits until the body has returned and every run has ended. */
     void awaitRuns() {
-        waiter = Thread.currentThread();
-        if (open == 0) {
-            return;
-        }
+        waiter = Thread.currentThread(); // then the counts are read
         WaitHelper helper = WaitHelper.current();
-        if (helper != null) {
-            helper.helpUntil(() -> open == 0, false, 0L);
-            return;
-        }
-        Park.uninterruptibly(() -> open == 0, this);
+        do {
+            if (!runsOver()) {
+                if (helper != null) {
+                    helper.helpUntil(this::runsOver, false, 0L);
+                } else {
+                    Park.uninterruptibly(this::runsOver, this);
+                }
+            }
+            closed = true; // then the counts are read again: a run made meanwhile is waited for too
+        } while (!runsOver());
     }
 
     /**
@@ -431,6 +437,10 @@ public final class FlowRun {
      * CANCELLED}, before a failure does.
      */
     <R> State<R> finalState(R value, Throwable bodyError) {
+        int completed = this.completed.intValue();
+        int failed = this.failed.intValue();
+        int crashed = this.crashed.intValue();
+        int cancelled = this.cancelled.intValue();
         int total = completed + failed + crashed + cancelled;
         int stray = strayBodies;
         String strays = stray == 0
@@ -509,7 +519,7 @@ public final class FlowRun {
     /** Counts the runs by how they ended, for a run the process stopped: {@code 1/3 states crashed, ...}. */
     private String tally(int total) {
         StringBuilder b = new StringBuilder();
-        int[] counts = {crashed, cancelled, failed, completed};
+        int[] counts = {crashed.intValue(), cancelled.intValue(), failed.intValue(), completed.intValue()};
         String[] names = {"crashed", "cancelled", "failed", "completed"};
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] > 0) {

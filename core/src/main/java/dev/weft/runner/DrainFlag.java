@@ -103,16 +103,42 @@ public final class DrainFlag {
      * @param more whether work is pending, read after the flag was dropped
      */
     public void run(Runnable drain, BooleanSupplier more) {
-        do {
+        if (tryTake()) {
+            drainHeld(drain, more);
+        }
+    }
+
+    /**
+     * As {@link #run}, for a change that {@code more} cannot show (resources given back, say): drains if
+     * the flag is free, else marks it dirty, so that its holder looks again once it drops it. Marks only when
+     * the flag is held, so that an uncontended signal writes the flag's words no more than a drain does.
+     *
+     * @param drain the work, done only by the holder
+     * @param more whether work is pending, read after the flag was dropped
+     */
+    public void signal(Runnable drain, BooleanSupplier more) {
+        if (!tryTake()) {
+            markDirty(); // then the flag is read again: its holder sees the mark, or it has dropped the flag
             if (!tryTake()) {
                 return;
             }
+        }
+        drainHeld(drain, more);
+    }
+
+    private void drainHeld(Runnable drain, BooleanSupplier more) {
+        for (; ; ) {
             try {
-                clearDirty();
+                if (isDirty()) {
+                    clearDirty();
+                }
                 drain.run();
             } finally {
                 release();
             }
-        } while (more.getAsBoolean() || isDirty());
+            if (!(more.getAsBoolean() || isDirty()) || !tryTake()) {
+                return;
+            }
+        }
     }
 }

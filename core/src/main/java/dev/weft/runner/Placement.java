@@ -151,7 +151,22 @@ public final class Placement {
             throw new InsufficientResourcesException(unfit(now.workers, call.resources()));
         }
         incoming.offer(call);
-        flag.run(drainAndMatch, pending);
+        if (anyFreeSlot(now.workers)) {
+            flag.run(drainAndMatch, pending);
+        }
+        // Else every slot is taken: the call can only start once one is given back, and whoever gives one
+        // back reads the queue after (the offer above comes before this read of the slots, and a slot's
+        // release before its reader's look at the queue), so it is seen there.
+    }
+
+    /** Whether some worker has a free slot now; a snapshot. */
+    private static boolean anyFreeSlot(Worker[] workers) {
+        for (Worker worker : workers) {
+            if (worker.freeSlots.get() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String unfit(Worker[] all, Resources needs) {
@@ -180,10 +195,15 @@ public final class Placement {
         Placed kept = null;
         do {
             if (!flag.tryTake()) {
-                return kept;
+                flag.markDirty(); // the holder looks again after it drops the flag, unless it dropped it already
+                if (!flag.tryTake()) {
+                    return kept;
+                }
             }
             try {
-                flag.clearDirty();
+                if (flag.isDirty()) {
+                    flag.clearDirty();
+                }
                 drain();
                 kept = match(kept == null, kept);
             } finally {
@@ -203,9 +223,10 @@ public final class Placement {
             crashUnfit(now);
         }
         TaskRunner.Call call;
+        Bucket last = null;
         while ((call = incoming.poll()) != null) {
             Resources needs = call.resources();
-            Bucket bucket = bucketOf.get(needs);
+            Bucket bucket = last != null && last.shape.resources == needs ? last : bucketOf.get(needs);
             if (bucket == null) {
                 bucket = new Bucket(now.shapeOf(needs));
                 bucketOf.put(needs, bucket);
@@ -213,6 +234,7 @@ public final class Placement {
                 buckets[buckets.length - 1] = bucket;
             }
             bucket.add(new WaitingCall(call, sequence++));
+            last = bucket;
         }
     }
 
@@ -299,8 +321,7 @@ public final class Placement {
     }
 
     private void released() {
-        flag.markDirty();
-        flag.run(drainAndMatch, pending);
+        flag.signal(drainAndMatch, pending);
     }
 
     /**
@@ -582,9 +603,13 @@ public final class Placement {
         final Map<String, Integer> index;
         final ConcurrentHashMap<Resources, Shape> shapes = new ConcurrentHashMap<>();
 
+        /** The shape of calls that need nothing, the most common one. */
+        private final Shape none;
+
         Layout(Map<String, Integer> index, Worker[] workers) {
             this.index = index;
             this.workers = workers;
+            this.none = shapeOf(Resources.NONE);
         }
 
         /** Returns the index with the names of {@code resources} it lacks appended. */
@@ -602,6 +627,10 @@ public final class Placement {
         }
 
         Shape shapeOf(Resources resources) {
+            Shape none = this.none;
+            if (resources == Resources.NONE && none != null) {
+                return none;
+            }
             Shape shape = shapes.get(resources);
             return shape != null ? shape : shapes.computeIfAbsent(resources, this::newShape);
         }
@@ -887,19 +916,18 @@ public final class Placement {
                 if (worker.placed != null) {
                     worker.placed.remove(this);
                 }
-                worker.freeSlots.incrementAndGet();
+                worker.freeSlots.incrementAndGet(); // then the queue is read (see submit)
                 if (finalNow && !shape.empty) {
                     worker.releaseResources(shape);
                 }
-                flag.markDirty();
                 if (!returned) {
-                    flag.run(drainAndMatch, pending); // the call broke its contract and threw: still start what waits
+                    released(); // the call broke its contract and threw: still start what waits
                 }
             }
             if (continueInline) {
                 return takeNext();
             }
-            flag.run(drainAndMatch, pending);
+            released();
             return null;
         }
 
