@@ -89,8 +89,8 @@ public final class FlowRun {
     /** Runs made in this flow run (task runs and subflow runs). */
     private final LongAdder made = new LongAdder();
 
-    /** Runs that ended, and runs refused because the flow run had closed. */
-    private final LongAdder ended = new LongAdder();
+    /** Runs refused because the flow run had closed: counted out as soon as they were counted in. */
+    private final LongAdder refused = new LongAdder();
 
     /** Whether the body has returned. */
     private volatile boolean bodyDone;
@@ -98,7 +98,7 @@ public final class FlowRun {
     /** Whether the body has returned and every run has ended: the flow run accepts nothing more. */
     private volatile boolean closed;
 
-    /** How the runs ended; read once, for the final state. */
+    /** How the runs ended, for the final state; together with {@link #refused}, the runs counted out. */
     private final LongAdder completed = new LongAdder();
 
     private final LongAdder failed = new LongAdder();
@@ -183,7 +183,7 @@ public final class FlowRun {
         made.increment();
         VarHandle.fullFence(); // then `closed` is read: the closing thread sees this count, or this one sees it closed
         if (closed) {
-            ended.increment();
+            refused.increment();
             throw new IllegalStateException(label() + " of flow '" + flowName
                     + "' has finished and accepts no more runs; submit tasks while the flow runs,"
                     + " from its body or from its tasks");
@@ -218,7 +218,6 @@ public final class FlowRun {
                 FIRST_FAILURE.compareAndSet(this, null, state);
             }
         }
-        ended.increment();
         VarHandle.fullFence(); // then `waiter` is read: the waiter sees this count, or this thread sees the waiter
         Thread w = waiter;
         if (w != null && runsOver()) {
@@ -236,7 +235,7 @@ public final class FlowRun {
         if (!bodyDone) {
             return false;
         }
-        long out = ended.sum();
+        long out = completed.sum() + failed.sum() + crashed.sum() + cancelled.sum() + refused.sum();
         return out == made.sum();
     }
 

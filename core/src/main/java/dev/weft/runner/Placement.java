@@ -5,7 +5,6 @@ import dev.weft.Resources;
 import dev.weft.TaskRunner;
 import dev.weft.internal.MpscQueue;
 import java.io.Serial;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -233,7 +232,7 @@ public final class Placement {
                 buckets = Arrays.copyOf(buckets, buckets.length + 1);
                 buckets[buckets.length - 1] = bucket;
             }
-            bucket.add(new WaitingCall(call, sequence++));
+            bucket.add(call, call.priority(), sequence++);
             last = bucket;
         }
     }
@@ -245,10 +244,9 @@ public final class Placement {
         }
         for (Bucket bucket : buckets) {
             if (!bucket.shape.satisfiable) {
-                WaitingCall waiting;
+                TaskRunner.Call waiting;
                 while ((waiting = bucket.poll()) != null) {
-                    waiting.call()
-                            .crash(new InsufficientResourcesException(unfit(now.workers, bucket.shape.resources)));
+                    waiting.crash(new InsufficientResourcesException(unfit(now.workers, bucket.shape.resources)));
                 }
             }
         }
@@ -263,10 +261,10 @@ public final class Placement {
         Worker[] live = layout.workers;
         for (; ; ) {
             Bucket chosen = null;
-            WaitingCall best = null;
+            Level best = null;
             Worker where = null;
             for (Bucket bucket : all) {
-                WaitingCall head = bucket.peek();
+                Level head = bucket.first();
                 if (head == null || (best != null && !head.before(best))) {
                     continue;
                 }
@@ -280,13 +278,14 @@ public final class Placement {
             if (chosen == null) {
                 return kept;
             }
-            chosen.poll();
+            long arrival = best.headArrival();
+            TaskRunner.Call call = best.poll();
             where.reserve(chosen.shape);
-            Placed placed = new Placed(best.call(), where, chosen.shape);
+            Placed placed = new Placed(call, where, chosen.shape);
             if (tracked) {
                 int tracking = where.track(placed);
                 if (tracking == Worker.WITHDRAWN) {
-                    chosen.add(best); // its worker left as it was placed there: it waits on, in its place
+                    best.addFirst(call, arrival); // its worker left as it was placed there: it waits on, in its place
                     continue;
                 }
                 if (tracking == Worker.HANDED_BACK) {
@@ -407,9 +406,9 @@ public final class Placement {
         try {
             drain();
             for (Bucket bucket : buckets) {
-                WaitingCall waiting;
+                TaskRunner.Call waiting;
                 while ((waiting = bucket.poll()) != null) {
-                    waiting.call().crash(new IllegalStateException(why));
+                    waiting.crash(new IllegalStateException(why));
                 }
             }
         } finally {
@@ -683,57 +682,114 @@ public final class Placement {
      */
     private static final class Bucket {
         Shape shape;
-        private int[] priorities = new int[0]; // descending
-        private ArrayDeque<WaitingCall>[] queues = newQueues(0);
+        private Level[] levels = new Level[0]; // highest priority first
 
         Bucket(Shape shape) {
             this.shape = shape;
         }
 
-        @SuppressWarnings("unchecked")
-        private static ArrayDeque<WaitingCall>[] newQueues(int n) {
-            return (ArrayDeque<WaitingCall>[]) new ArrayDeque<?>[n];
-        }
-
-        void add(WaitingCall waiting) {
-            int p = waiting.priority();
+        void add(TaskRunner.Call call, int priority, long arrival) {
+            Level[] ls = levels;
             int i = 0;
-            while (i < priorities.length && priorities[i] > p) {
+            while (i < ls.length && ls[i].priority > priority) {
                 i++;
             }
-            if (i == priorities.length || priorities[i] != p) {
-                int[] ps = new int[priorities.length + 1];
-                ArrayDeque<WaitingCall>[] qs = newQueues(priorities.length + 1);
-                System.arraycopy(priorities, 0, ps, 0, i);
-                System.arraycopy(queues, 0, qs, 0, i);
-                ps[i] = p;
-                qs[i] = new ArrayDeque<>();
-                System.arraycopy(priorities, i, ps, i + 1, priorities.length - i);
-                System.arraycopy(queues, i, qs, i + 1, queues.length - i);
-                priorities = ps;
-                queues = qs;
+            if (i == ls.length || ls[i].priority != priority) {
+                Level[] more = new Level[ls.length + 1];
+                System.arraycopy(ls, 0, more, 0, i);
+                more[i] = new Level(priority);
+                System.arraycopy(ls, i, more, i + 1, ls.length - i);
+                levels = ls = more;
             }
-            queues[i].addLast(waiting);
+            ls[i].addLast(call, arrival);
         }
 
-        WaitingCall peek() {
-            for (ArrayDeque<WaitingCall> queue : queues) {
-                WaitingCall head = queue.peekFirst();
-                if (head != null) {
-                    return head;
+        /** Returns the highest level that holds a call, or null. */
+        Level first() {
+            for (Level level : levels) {
+                if (level.size > 0) {
+                    return level;
                 }
             }
             return null;
         }
 
-        WaitingCall poll() {
-            for (ArrayDeque<WaitingCall> queue : queues) {
-                WaitingCall head = queue.pollFirst();
-                if (head != null) {
-                    return head;
-                }
+        TaskRunner.Call poll() {
+            Level level = first();
+            return level == null ? null : level.poll();
+        }
+    }
+
+    /**
+     * The waiting calls of one shape and one priority, in arrival order: a ring of calls beside a ring of
+     * their arrival numbers, so that a waiting call costs two array slots and no object of its own.
+     */
+    private static final class Level {
+        /** A level's first capacity, a power of two: a batch of calls rarely makes it grow more than once. */
+        private static final int INITIAL_LEVEL = 256;
+
+        final int priority;
+        private TaskRunner.Call[] calls = new TaskRunner.Call[INITIAL_LEVEL];
+        private long[] arrivals = new long[INITIAL_LEVEL];
+        private int head;
+        int size;
+
+        Level(int priority) {
+            this.priority = priority;
+        }
+
+        /** Whether this level's first call comes before {@code other}'s ({@link WaitingCall}'s rule). */
+        boolean before(Level other) {
+            return priority != other.priority ? priority > other.priority : headArrival() < other.headArrival();
+        }
+
+        long headArrival() {
+            return arrivals[head];
+        }
+
+        void addLast(TaskRunner.Call call, long arrival) {
+            if (size == calls.length) {
+                grow();
             }
-            return null;
+            int at = (head + size) & (calls.length - 1);
+            calls[at] = call;
+            arrivals[at] = arrival;
+            size++;
+        }
+
+        void addFirst(TaskRunner.Call call, long arrival) {
+            if (size == calls.length) {
+                grow();
+            }
+            head = (head - 1) & (calls.length - 1);
+            calls[head] = call;
+            arrivals[head] = arrival;
+            size++;
+        }
+
+        TaskRunner.Call poll() {
+            if (size == 0) {
+                return null;
+            }
+            TaskRunner.Call call = calls[head];
+            calls[head] = null;
+            head = (head + 1) & (calls.length - 1);
+            size--;
+            return call;
+        }
+
+        private void grow() {
+            int n = calls.length;
+            TaskRunner.Call[] c = new TaskRunner.Call[n * 2];
+            long[] a = new long[n * 2];
+            for (int i = 0; i < size; i++) {
+                int from = (head + i) & (n - 1);
+                c[i] = calls[from];
+                a[i] = arrivals[from];
+            }
+            calls = c;
+            arrivals = a;
+            head = 0;
         }
     }
 
