@@ -8,17 +8,24 @@ import java.util.function.Consumer;
 
 /**
  * The runs of a flow run that are not final, so that a cancel or a timeout can reach each of them. A run
- * takes the next slot of a chunk when it starts and empties it when it ends; a chunk whose every slot has
- * been used and emptied is dropped, so a long flow keeps a pointer per live run, not one per run it ever
+ * takes the next slot of a chunk when it starts and empties it when it ends; chunks whose every slot has
+ * been filled and emptied are dropped, so a long flow keeps a pointer per live run, not one per run it ever
  * had.
  *
- * <p>Adding and removing take no lock: a slot index comes from one counter, and a chunk counts its ended
- * runs. Making a chunk, growing the chunk table and dropping a chunk, once per {@value #CHUNK} runs, take
- * the monitor.
+ * <p>Adding takes no lock: a slot index comes from one counter, and a chunk counts the slots written into
+ * it. Removing is one store, so the threads that end runs never write a word they share. When a chunk
+ * fills, the thread that filled it looks over the full chunks under the monitor and drops those that are
+ * empty; each chunk remembers where it last found a run, so that a chunk kept by a long run costs one read
+ * per look. A chunk is dropped only once every slot of it was written, so a run being added as its chunk is
+ * looked over is never lost.
+ *
+ * <p>Consecutive slots lie 64 places apart in their chunk ({@link #place}), on different cache lines, so
+ * that the thread adding runs and the threads removing the runs just before them do not write one line.
  */
 final class LiveRuns {
     private static final int CHUNK_BITS = 10;
     private static final int CHUNK = 1 << CHUNK_BITS;
+    private static final int MASK = CHUNK - 1;
     private static final VarHandle NEXT;
 
     static {
@@ -29,16 +36,22 @@ final class LiveRuns {
         }
     }
 
-    /** One chunk: the runs in its slots, and how many of them have ended. */
+    /** One chunk: the runs in its places, and how many of its slots have been written. */
     private static final class Chunk {
         final AtomicReferenceArray<Object> runs = new AtomicReferenceArray<>(CHUNK);
-        final AtomicInteger ended = new AtomicInteger();
+        final AtomicInteger filled = new AtomicInteger();
+
+        /** The first place that held a run when the chunk was last looked over; guarded by the monitor. */
+        int scanFrom;
     }
 
     @SuppressWarnings("unused") // accessed through NEXT
     private volatile int next;
 
     private volatile Chunk[] table = new Chunk[4];
+
+    /** No chunk below this index is kept; guarded by the monitor. */
+    private int oldest;
 
     /**
      * Adds a run and returns its slot, to give back to {@link #remove}.
@@ -48,7 +61,12 @@ final class LiveRuns {
      */
     int add(Object run) {
         int slot = (int) NEXT.getAndAdd(this, 1);
-        chunk(slot >>> CHUNK_BITS).runs.setRelease(slot & (CHUNK - 1), run);
+        int c = slot >>> CHUNK_BITS;
+        Chunk chunk = chunk(c);
+        chunk.runs.setRelease(place(slot), run);
+        if (chunk.filled.incrementAndGet() == CHUNK) {
+            dropEmpty(c);
+        }
         return slot;
     }
 
@@ -58,14 +76,7 @@ final class LiveRuns {
      * @param slot what {@link #add} returned
      */
     void remove(int slot) {
-        int c = slot >>> CHUNK_BITS;
-        Chunk chunk = chunk(c);
-        chunk.runs.setRelease(slot & (CHUNK - 1), null);
-        if (chunk.ended.incrementAndGet() == CHUNK) {
-            synchronized (this) {
-                table[c] = null; // every slot used and emptied: nothing here any more
-            }
-        }
+        chunk(slot >>> CHUNK_BITS).runs.setRelease(place(slot), null);
     }
 
     /**
@@ -74,24 +85,71 @@ final class LiveRuns {
      * @param action what to do with each
      */
     void forEach(Consumer<Object> action) {
-        int end = (int) NEXT.getVolatile(this);
         Chunk[] t;
         synchronized (this) {
             t = table.clone();
         }
-        for (int c = 0; c < t.length && (c << CHUNK_BITS) < end; c++) {
-            Chunk chunk = t[c];
+        for (Chunk chunk : t) {
             if (chunk == null) {
                 continue;
             }
-            int last = Math.min(CHUNK, end - (c << CHUNK_BITS));
-            for (int i = 0; i < last; i++) {
+            for (int i = 0; i < CHUNK; i++) {
                 Object run = chunk.runs.getAcquire(i);
                 if (run != null) {
                     action.accept(run);
                 }
             }
         }
+    }
+
+    /** Returns how many chunks are kept, for tests. */
+    synchronized int chunksKept() {
+        int n = 0;
+        for (Chunk chunk : table) {
+            if (chunk != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Where a slot lies in its chunk: the chunk as 16 rows of 64 places, filled column by column. */
+    private static int place(int slot) {
+        int i = slot & MASK;
+        return ((i & 15) << 6) | (i >>> 4);
+    }
+
+    /**
+     * Drops the full chunks up to {@code upTo} whose every run has been removed. A missing chunk below it was
+     * dropped before (or, were more than a chunk's worth of adds all paused between taking their slot and
+     * making its chunk, will be made later and then kept, which costs memory, never a run).
+     */
+    private synchronized void dropEmpty(int upTo) {
+        Chunk[] t = table;
+        boolean below = true; // every chunk so far was dropped
+        for (int c = oldest; c <= upTo && c < t.length; c++) {
+            Chunk chunk = t[c];
+            if (chunk != null) {
+                if (chunk.filled.get() < CHUNK) {
+                    below = false;
+                    continue; // some slot of it is taken and not yet written
+                }
+                int i = chunk.scanFrom;
+                while (i < CHUNK && chunk.runs.getAcquire(i) == null) {
+                    i++;
+                }
+                if (i < CHUNK) {
+                    chunk.scanFrom = i;
+                    below = false;
+                    continue;
+                }
+                t[c] = null; // every slot written and emptied: nothing here any more
+            }
+            if (below) {
+                oldest = c + 1;
+            }
+        }
+        table = t; // publish the writes
     }
 
     private Chunk chunk(int c) {

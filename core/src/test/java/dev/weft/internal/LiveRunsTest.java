@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -96,5 +97,29 @@ final class LiveRunsTest {
         Set<Object> expected = new HashSet<>(kept);
         expected.addAll(pinned);
         assertThat(seen).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldDropChunksWhoseRunsAllEndedAndKeepThoseWithALiveRun() {
+        LiveRuns live = new LiveRuns();
+        Object longRun = "long";
+        live.add(longRun); // stays in: its chunk is kept, and only that one
+        for (int batch = 0; batch < 100; batch++) {
+            int[] slots = new int[1000];
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = live.add(batch + "-" + i);
+            }
+            for (int slot : slots) {
+                live.remove(slot);
+            }
+        }
+        live.add("last"); // fills no chunk: the chunks emptied so far are dropped as later ones fill
+
+        // 100,002 runs went through 98 chunks; kept: the long run's, the one being filled, and at most the
+        // one that filled last (emptied only after it filled)
+        assertThat(live.chunksKept()).isBetween(2, 3);
+        Set<Object> seen = new HashSet<>();
+        live.forEach(seen::add);
+        assertThat(seen).containsExactlyInAnyOrder(longRun, "last");
     }
 }
