@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * counts, not runs, so that a flow of a million task runs holds no more than the futures its caller
  * keeps.
  *
- * <p>Runs are counted in as they are made and out as they end, on two striped counters ({@link
- * LongAdder}), so that the threads that submit runs and those that end them never write the same word.
+ * <p>Runs are counted in as they are made, on a counter of their own ({@link PaddedCounter}), and out as
+ * they end, on striped counters ({@link LongAdder}) by how they ended, so that the threads that submit
+ * runs and those that end them never write the same word, nor one line.
  * The flow run's runs are over once its body has returned and the two counts agree; then it closes and
  * accepts nothing more. Since a run is counted in before it can end, and a count is read while it may
  * still grow, reading the ended count first and the made count second and finding them equal means that,
@@ -86,8 +87,11 @@ public final class FlowRun {
 
     private volatile Thread waiter;
 
-    /** Runs made in this flow run (task runs and subflow runs). */
-    private final LongAdder made = new LongAdder();
+    /**
+     * Runs made in this flow run (task runs and subflow runs), written only by the threads that make runs,
+     * on a cache line of its own.
+     */
+    private final PaddedCounter made = new PaddedCounter();
 
     /** Runs refused because the flow run had closed: counted out as soon as they were counted in. */
     private final LongAdder refused = new LongAdder();
@@ -180,8 +184,7 @@ public final class FlowRun {
 
     /** Counts a new run; refuses once the flow run has ended. */
     void runStarted() {
-        made.increment();
-        VarHandle.fullFence(); // then `closed` is read: the closing thread sees this count, or this one sees it closed
+        made.getAndIncrement(); // then `closed` is read: the closing thread sees this count, or this one sees it closed
         if (closed) {
             refused.increment();
             throw new IllegalStateException(label() + " of flow '" + flowName
@@ -236,7 +239,7 @@ public final class FlowRun {
             return false;
         }
         long out = completed.sum() + failed.sum() + crashed.sum() + cancelled.sum() + refused.sum();
-        return out == made.sum();
+        return out == made.get();
     }
 
     // ---- cancelling ---------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 package dev.weft.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
@@ -20,22 +18,14 @@ import java.util.function.Consumer;
  * looked over is never lost.
  *
  * <p>Consecutive slots lie 64 places apart in their chunk ({@link #place}), on different cache lines, so
- * that the thread adding runs and the threads removing the runs just before them do not write one line.
+ * that the thread adding runs and the threads removing the runs just before them do not write one line; and
+ * the index of the next slot, which every add writes, has a cache line of its own ({@link
+ * PaddedCounter}), away from the chunk table, which every remove reads.
  */
 final class LiveRuns {
     private static final int CHUNK_BITS = 10;
     private static final int CHUNK = 1 << CHUNK_BITS;
     private static final int MASK = CHUNK - 1;
-    private static final VarHandle NEXT;
-
-    static {
-        try {
-            NEXT = MethodHandles.lookup().findVarHandle(LiveRuns.class, "next", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** One chunk: the runs in its places, and how many of its slots have been written. */
     private static final class Chunk {
         final AtomicReferenceArray<Object> runs = new AtomicReferenceArray<>(CHUNK);
@@ -45,8 +35,8 @@ final class LiveRuns {
         int scanFrom;
     }
 
-    @SuppressWarnings("unused") // accessed through NEXT
-    private volatile int next;
+    /** The next slot's index. */
+    private final PaddedCounter next = new PaddedCounter();
 
     private volatile Chunk[] table = new Chunk[4];
 
@@ -60,7 +50,7 @@ final class LiveRuns {
      * @return the slot
      */
     int add(Object run) {
-        int slot = (int) NEXT.getAndAdd(this, 1);
+        int slot = (int) next.getAndIncrement();
         int c = slot >>> CHUNK_BITS;
         Chunk chunk = chunk(c);
         chunk.runs.setRelease(place(slot), run);
