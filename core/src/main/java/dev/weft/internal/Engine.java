@@ -303,9 +303,7 @@ public final class Engine {
         if (parent != null) {
             parent.runFinished(state);
         }
-        if (run.claimEnd(state)) { // else the process stopped, and recorded the end without waiting for the body
-            run.recorder().record(Event.Kind.FLOW_END, run, state);
-        }
+        run.claimEnd(state); // records the end, unless the process stopped and recorded it without the body
         run.recorder().flush();
         run.untrackInParent();
         return state;

@@ -313,8 +313,10 @@ public final class FlowRun {
     }
 
     /**
-     * Claims the right to record this run's end, once: its own thread does when the run ends, or the
-     * process stopping without it.
+     * Ends the run and records its end, once: its own thread does when the run ends, or the process
+     * stopping without it. Whoever then sees the run ended finds the end's event recorded.
+     *
+     * @return whether this call ended it
      */
     boolean claimEnd(State<?> finalState) {
         return state.end(finalState);

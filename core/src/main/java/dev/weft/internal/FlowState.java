@@ -31,7 +31,22 @@ final class FlowState extends Node<Object> {
         transition(Transition.BEGIN);
     }
 
-    /** Records the final state, once: false if the run had ended (the process stopped it without its thread). */
+    /**
+     * Records the end in the run's recorder before the final state is published (the node calls this
+     * before anyone can see it final), so that whoever waits for the end, such as the process stopping,
+     * finds its event recorded, and a flush then logs it.
+     */
+    @Override
+    protected void transitioned(StateType to, State<Object> finalState) {
+        if (finalState != null) {
+            run.recorder().record(Event.Kind.FLOW_END, run, finalState);
+        }
+    }
+
+    /**
+     * Ends the run in its final state, once, recording the end: false if the run had ended (the process
+     * stopped it without its thread).
+     */
     @SuppressWarnings("unchecked")
     boolean end(State<?> finalState) {
         return finish((State<Object>) finalState);

@@ -169,9 +169,7 @@ final class ProcessStop {
             State<Object> state = run.<Object>finalState(null, null)
                     .withMessage("Flow run crashed: " + Character.toLowerCase(why.charAt(0)) + why.substring(1)
                             + ", and its body did not return within " + RunMessages.describe(grace) + ".");
-            if (run.claimEnd(state)) {
-                run.recorder().record(Event.Kind.FLOW_END, run, state);
-            }
+            run.claimEnd(state); // records the end, unless the run's own thread did meanwhile
         }
         Recorder.global().flush();
     }
