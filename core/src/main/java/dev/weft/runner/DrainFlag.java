@@ -82,7 +82,24 @@ public final class DrainFlag {
      * marks the flag again.
      */
     public void clearDirty() {
-        DIRTY.getAndSet(this, 0);
+        if (isDirty()) { // a read, not a write, when nothing marked it: the common case
+            DIRTY.getAndSet(this, 0);
+        }
+    }
+
+    /**
+     * Takes the flag, or, if another thread holds it, marks it dirty so that its holder looks again once it
+     * drops it: for a change that the holder's queue does not show (resources given back, say). Marks only
+     * when the flag is held, so that an uncontended call writes the flag's words no more than a drain does.
+     *
+     * @return whether the caller now holds the flag (false: the holder will look)
+     */
+    public boolean takeOrMark() {
+        if (tryTake()) {
+            return true;
+        }
+        markDirty(); // then the flag is read again: its holder sees the mark, or it has dropped the flag
+        return tryTake();
     }
 
     /**
@@ -110,28 +127,21 @@ public final class DrainFlag {
 
     /**
      * As {@link #run}, for a change that {@code more} cannot show (resources given back, say): drains if
-     * the flag is free, else marks it dirty, so that its holder looks again once it drops it. Marks only when
-     * the flag is held, so that an uncontended signal writes the flag's words no more than a drain does.
+     * the flag is free, else leaves it to the holder ({@link #takeOrMark()}).
      *
      * @param drain the work, done only by the holder
      * @param more whether work is pending, read after the flag was dropped
      */
     public void signal(Runnable drain, BooleanSupplier more) {
-        if (!tryTake()) {
-            markDirty(); // then the flag is read again: its holder sees the mark, or it has dropped the flag
-            if (!tryTake()) {
-                return;
-            }
+        if (takeOrMark()) {
+            drainHeld(drain, more);
         }
-        drainHeld(drain, more);
     }
 
     private void drainHeld(Runnable drain, BooleanSupplier more) {
         for (; ; ) {
             try {
-                if (isDirty()) {
-                    clearDirty();
-                }
+                clearDirty();
                 drain.run();
             } finally {
                 release();

@@ -193,16 +193,11 @@ public final class Placement {
     private Placed takeNext() {
         Placed kept = null;
         do {
-            if (!flag.tryTake()) {
-                flag.markDirty(); // the holder looks again after it drops the flag, unless it dropped it already
-                if (!flag.tryTake()) {
-                    return kept;
-                }
+            if (!flag.takeOrMark()) {
+                return kept; // the holder looks again after it drops the flag
             }
             try {
-                if (flag.isDirty()) {
-                    flag.clearDirty();
-                }
+                flag.clearDirty();
                 drain();
                 kept = match(kept == null, kept);
             } finally {
