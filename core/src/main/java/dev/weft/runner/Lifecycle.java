@@ -69,4 +69,13 @@ public final class Lifecycle {
     public boolean shutDown() {
         return (int) STATE.getAndSet(this, SHUT_DOWN) == STARTED;
     }
+
+    /**
+     * Returns whether the runner has been shut down.
+     *
+     * @return whether it has
+     */
+    public boolean isShutDown() {
+        return (int) STATE.getVolatile(this) == SHUT_DOWN;
+    }
 }

@@ -381,6 +381,65 @@ public final class Placement {
         return handedBack;
     }
 
+    /**
+     * Removes a worker if no call is placed on it, as a runner that scales down does: unlike {@link
+     * #removeWorker}, it never hands a call back. Only for a placement whose workers {@link
+     * Builder#workersMayLeave() may come and go}.
+     *
+     * @param name the worker's name
+     * @return whether it was idle and is gone; false if a call holds one of its slots, or calls are being
+     *     placed at this moment (then try again later)
+     * @throws IllegalArgumentException if there is no worker of that name
+     * @throws IllegalStateException if the placement's workers are fixed
+     */
+    public boolean removeIdleWorker(String name) {
+        requireTracked();
+        if (!flag.tryTake()) {
+            return false;
+        }
+        try {
+            // Only the flag's holder reserves, so while this thread holds it a worker's free slots can only
+            // grow: all of them free means nothing is placed there, nor can be until the flag is released.
+            synchronized (this) {
+                Worker[] all = layout.workers;
+                for (int i = 0; i < all.length; i++) {
+                    Worker w = all[i];
+                    if (w.name.equals(name)) {
+                        if (w.freeSlots.get() < w.slots || !w.placed.isEmpty()) {
+                            return false;
+                        }
+                        w.goneWhy = "removed while idle";
+                        w.gone = true;
+                        Worker[] fewer = new Worker[all.length - 1];
+                        System.arraycopy(all, 0, fewer, 0, i);
+                        System.arraycopy(all, i + 1, fewer, i, all.length - i - 1);
+                        layout = new Layout(layout.index, fewer);
+                        return true;
+                    }
+                }
+            }
+            throw new IllegalArgumentException(runner + " has no worker named '" + name + "'");
+        } finally {
+            flag.release();
+            released(); // what was submitted while the flag was held here is matched now
+        }
+    }
+
+    /**
+     * Returns how many of a worker's thread slots hold a call now; a snapshot.
+     *
+     * @param name the worker's name
+     * @return the count, or -1 if there is no worker of that name
+     */
+    public int busySlots(String name) {
+        for (Worker w : layout.workers) {
+            if (w.name.equals(name)) {
+                return w.slots - w.freeSlots.get();
+            }
+        }
+        return -1;
+    }
+
     private void requireTracked() {
         if (!tracked) {
             throw new IllegalStateException(

@@ -1,0 +1,830 @@
+package dev.weft.remote;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.LifecycleEvent;
+import dev.weft.Resources;
+import dev.weft.TaskRunner;
+import dev.weft.runner.CallEnvelope;
+import dev.weft.runner.Lifecycle;
+import dev.weft.runner.Placement;
+import dev.weft.runner.RunnerSpec;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs task runs on the worker JVMs of a Hazelcast cluster: Weft's answer to Prefect's {@code
+ * DaskTaskRunner} and {@code RayTaskRunner}. Either it creates a temporary cluster of worker JVMs on this
+ * host for the flow run, from the flow's class path, and stops it when the run ends; or it joins a cluster
+ * that runs already ({@code weft worker}), by address.
+ *
+ * {@snippet :
+ * // a temporary cluster of 4 worker JVMs with 2 threads each, as cluster_kwargs={"n_workers": 4, "threads_per_worker": 2}
+ * HazelcastTaskRunner local = HazelcastTaskRunner.builder().workers(4).threadsPerWorker(2).build();
+ *
+ * // between 1 and 3 workers, as adapt_kwargs={"minimum": 1, "maximum": 3}
+ * HazelcastTaskRunner adaptive = HazelcastTaskRunner.builder().adapt(1, 3).build();
+ *
+ * // an existing cluster, as address="tcp://..."; the secret from WEFT_CLUSTER_SECRET
+ * HazelcastTaskRunner existing = HazelcastTaskRunner.builder().address("127.0.0.1:5701").build();
+ * }
+ *
+ * <p>Scheduling stays in the flow's process: the engine keeps dependencies, states, retries and tag
+ * limits; this runner places each ready call on one worker whose free threads and resources cover it
+ * ({@link Placement}, as every runner does), and sends it there signed with the cluster secret. Hazelcast
+ * gives membership, transport and failure detection: when a worker leaves, its calls run again on the
+ * others.
+ *
+ * <p>Thread-safe. Each flow run starts its own {@link #duplicate() copy}.
+ */
+public final class HazelcastTaskRunner implements TaskRunner {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.weft.cluster");
+    private static final RunnerSpec SPEC = new RunnerSpec(true, true, true, false);
+
+    private final Builder settings;
+    private final Lifecycle lifecycle = new Lifecycle("HazelcastTaskRunner");
+
+    private volatile Placement placement;
+    private volatile HazelcastInstance client;
+    private volatile IExecutorService executor;
+    private volatile LocalCluster cluster;
+    private volatile Scaler scaler;
+    private volatile ClusterSecret secret;
+    private volatile String clusterName;
+    private volatile String created;
+    /** Why nothing more can run, once the last worker is gone and none will come; null while some can. */
+    private volatile String dead;
+    /** Set once the runner stops its client and cluster itself: what they report then is not news. */
+    private volatile boolean stopping;
+
+    private final Map<String, Member> workers = new ConcurrentHashMap<>();
+    private final Map<UUID, Future<byte[]>> inFlight = new ConcurrentHashMap<>();
+    /** Calls submitted and calls sent, so that the difference is what waits for a thread. */
+    private final AtomicLong submitted = new AtomicLong();
+
+    private final AtomicLong sent = new AtomicLong();
+    private final Map<String, Long> lastBusy = new ConcurrentHashMap<>();
+    private final Object joined = new Object();
+
+    private HazelcastTaskRunner(Builder settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Creates a runner with the defaults: a temporary cluster of two worker JVMs, each with half the cores as
+     * threads (at least one), and no resources.
+     */
+    public HazelcastTaskRunner() {
+        this(new Builder());
+    }
+
+    /**
+     * Returns a builder of a runner.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public RunnerSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public String describe() {
+        return created + ": " + placement.describeWorkers();
+    }
+
+    @Override
+    public void start() {
+        lifecycle.start();
+        long deadline = System.nanoTime() + settings.startTimeout.toNanos();
+        placement = Placement.builder("HazelcastTaskRunner")
+                .workersMayLeave()
+                .launcher(this::launch)
+                .build();
+        try {
+            if (settings.addresses.isEmpty()) {
+                startTemporary(deadline);
+            } else {
+                joinExisting(deadline);
+            }
+        } catch (RuntimeException e) {
+            stopEverything();
+            throw e;
+        }
+    }
+
+    private void startTemporary(long deadline) {
+        secret = ClusterSecret.random();
+        clusterName = "weft-" + HexFormat.of().formatHex(nonce(4));
+        int first = settings.adaptive ? settings.minimum : settings.workers;
+        cluster = new LocalCluster(
+                clusterName, settings.host, secret, settings.threadsPerWorker, settings.resources, settings.jvmOptions);
+        cluster.start(Math.max(first, 1), deadline);
+        connect(cluster.addresses(), deadline);
+        awaitWorkers(Math.max(first, 1), deadline);
+        created = "Created temporary cluster '" + clusterName + "' on " + settings.host;
+        if (settings.adaptive) {
+            created += ", adapting between " + settings.minimum + " and " + settings.maximum + " workers";
+            scaler = new Scaler();
+            scaler.start();
+        }
+    }
+
+    private void joinExisting(long deadline) {
+        secret = settings.secret != null ? settings.secret : ClusterSecret.fromEnvironment();
+        if (secret == null) {
+            throw new IllegalStateException("HazelcastTaskRunner needs the secret of cluster '" + settings.clusterName
+                    + "': set " + ClusterSecret.ENVIRONMENT + " or give secret(...)");
+        }
+        clusterName = settings.clusterName;
+        connect(settings.addresses, deadline);
+        awaitWorkers(1, deadline);
+        created = "Joined cluster '" + clusterName + "' at " + String.join(", ", settings.addresses);
+    }
+
+    private void connect(List<String> addresses, long deadline) {
+        Members.quietHazelcastLogs();
+        long millis = Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        try {
+            client = HazelcastClient.newHazelcastClient(Members.client(clusterName, addresses, millis));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "HazelcastTaskRunner cannot reach cluster '" + clusterName + "' at " + String.join(", ", addresses)
+                            + ": " + e.getMessage(),
+                    e);
+        }
+        executor = client.getExecutorService(Members.EXECUTOR);
+        client.getLifecycleService().addLifecycleListener(this::connectionChanged);
+        client.getCluster().addMembershipListener(new InitialMembershipListener() {
+            @Override
+            public void init(InitialMembershipEvent event) {
+                event.getMembers().forEach(HazelcastTaskRunner.this::greet);
+            }
+
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                greet(event.getMember());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                left(event.getMember());
+            }
+        });
+    }
+
+    /** Waits until {@code count} workers have proved they hold the secret. */
+    private void awaitWorkers(int count, long deadline) {
+        synchronized (joined) {
+            while (workers.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("HazelcastTaskRunner found " + workers.size() + " of " + count
+                            + " Weft workers in cluster '" + clusterName + "' within "
+                            + settings.startTimeout.toSeconds() + " s"
+                            + (workers.isEmpty() ? ": are they started with the same cluster name and secret?" : ""));
+                }
+                try {
+                    joined.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for the cluster's workers", e);
+                }
+            }
+        }
+    }
+
+    /** A member joined: it becomes a worker once it proves it holds the secret. */
+    private void greet(Member member) {
+        String name = member.getAttribute(Members.ATTR_NAME);
+        if (name == null) {
+            LOG.warn(
+                    "Member {} of cluster '{}' is not a Weft worker; nothing is placed on it",
+                    member.getAddress(),
+                    clusterName);
+            return;
+        }
+        byte[] nonce = nonce(32);
+        Future<byte[]> proof = executor.submitToMember(new Handshake(nonce), member);
+        Thread.ofVirtual().name("weft-handshake-" + name).start(() -> admit(member, name, nonce, proof));
+    }
+
+    private void admit(Member member, String name, byte[] nonce, Future<byte[]> proof) {
+        byte[] signed;
+        try {
+            signed = proof.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            LOG.warn(
+                    "Worker '{}' at {} did not prove it holds the cluster secret ({}); nothing is placed on it",
+                    name,
+                    member.getAddress(),
+                    cause);
+            return;
+        } catch (InterruptedException e) {
+            return;
+        }
+        byte[] challenge = Handshake.challenge(nonce, member.getUuid().toString());
+        if (!secret.verify(Handshake.PURPOSE, challenge, signed)) {
+            LOG.warn(
+                    "Worker '{}' at {} does not hold the cluster secret; nothing is placed on it",
+                    name,
+                    member.getAddress());
+            return;
+        }
+        if (!client.getCluster().getMembers().contains(member)) {
+            return; // it left while proving itself
+        }
+        int threads = Integer.parseInt(Objects.requireNonNullElse(member.getAttribute(Members.ATTR_THREADS), "1"));
+        Resources resources = Members.parse(member.getAttribute(Members.ATTR_RESOURCES));
+        if (workers.putIfAbsent(name, member) != null) {
+            LOG.warn(
+                    "A second worker named '{}' at {} joined cluster '{}'; nothing is placed on it",
+                    name,
+                    member.getAddress(),
+                    clusterName);
+            return;
+        }
+        lastBusy.put(name, System.nanoTime());
+        placement.addWorker(name, resources, threads);
+        if (created != null) {
+            LOG.info(
+                    "Worker '{}' at {} joined cluster '{}': {}",
+                    name,
+                    member.getAddress(),
+                    clusterName,
+                    placement.describeWorkers());
+        }
+        synchronized (joined) {
+            joined.notifyAll();
+        }
+    }
+
+    /** A member left: the calls placed on it go back to the engine as lost, and run again elsewhere. */
+    private void left(Member member) {
+        String name = member.getAttribute(Members.ATTR_NAME);
+        if (name == null || !workers.remove(name, member)) {
+            return;
+        }
+        lastBusy.remove(name);
+        int lost;
+        try {
+            lost = placement.removeWorker(name, "it left cluster '" + clusterName + "'");
+        } catch (IllegalArgumentException e) {
+            return; // removed as idle already
+        }
+        if (stopping) {
+            return;
+        }
+        LOG.warn(
+                "Worker '{}' at {} left cluster '{}'{}",
+                name,
+                member.getAddress(),
+                clusterName,
+                lost == 0 ? "" : "; its " + lost + (lost == 1 ? " call runs" : " calls run") + " again elsewhere");
+        if (workers.isEmpty() && !settings.adaptive && dead == null) {
+            dead = "every worker of cluster '" + clusterName + "' is gone, and "
+                    + (cluster != null ? "this temporary cluster starts no new ones" : "none joined again");
+            if (cluster == null) {
+                Thread.ofVirtual().start(this::awaitRejoin);
+            } else {
+                crashWaiting();
+            }
+        }
+    }
+
+    /** A cluster joined by address may get workers back: waiting calls wait that long before they crash. */
+    private void awaitRejoin() {
+        long deadline = System.nanoTime() + settings.startTimeout.toNanos();
+        synchronized (joined) {
+            while (workers.isEmpty() && System.nanoTime() < deadline && !lifecycle.isShutDown()) {
+                try {
+                    joined.wait(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+        if (workers.isEmpty()) {
+            crashWaiting();
+        } else {
+            dead = null;
+        }
+    }
+
+    private void crashWaiting() {
+        String why = dead;
+        if (why != null) {
+            LOG.error("HazelcastTaskRunner: {}; the calls that wait end crashed", why);
+            placement.crashWaiting("HazelcastTaskRunner cannot run the call: " + why);
+        }
+    }
+
+    private void connectionChanged(LifecycleEvent event) {
+        if (stopping) {
+            return;
+        }
+        switch (event.getState()) {
+            case CLIENT_DISCONNECTED ->
+                LOG.warn(
+                        "HazelcastTaskRunner lost its connection to cluster '{}'; it tries again for {} s",
+                        clusterName,
+                        settings.startTimeout.toSeconds());
+            case CLIENT_CONNECTED -> LOG.info("HazelcastTaskRunner is connected to cluster '{}' again", clusterName);
+            case SHUTDOWN -> {
+                dead = "HazelcastTaskRunner lost cluster '" + clusterName + "': it could not reconnect";
+                LOG.error("{}", dead);
+                for (String name : List.copyOf(workers.keySet())) {
+                    workers.remove(name);
+                    try {
+                        placement.removeWorker(name, "cluster '" + clusterName + "' is unreachable");
+                    } catch (IllegalArgumentException e) {
+                        // gone already
+                    }
+                }
+                placement.crashWaiting(dead);
+            }
+            default -> {}
+        }
+    }
+
+    @Override
+    public void submit(Call call) {
+        lifecycle.requireStarted();
+        String why = dead;
+        if (why != null && workers.isEmpty()) {
+            throw new IllegalStateException("HazelcastTaskRunner cannot run the call: " + why);
+        }
+        submitted.incrementAndGet();
+        try {
+            placement.submit(call);
+        } catch (RuntimeException e) {
+            submitted.decrementAndGet();
+            throw e;
+        }
+    }
+
+    private void launch(Placement.Placed placed) {
+        sent.incrementAndGet();
+        Call call = placed.call();
+        String worker = placed.worker();
+        lastBusy.put(worker, System.nanoTime());
+        Member member = workers.get(worker);
+        byte[] request;
+        try {
+            request = CallEnvelope.request(call);
+        } catch (CallEnvelope.UnserializableException e) {
+            placed.crash(e);
+            return;
+        }
+        if (member == null || !placed.begin()) {
+            return; // its worker left as it was placed (it went back as lost), or the call ended meanwhile
+        }
+        Map<String, Double> needs = call.resources().asMap();
+        String[] names = needs.keySet().toArray(String[]::new);
+        double[] amounts =
+                needs.values().stream().mapToDouble(Double::doubleValue).toArray();
+        Envelope envelope = new Envelope(call.name(), request, secret.sign(Envelope.CALL, request), names, amounts);
+        Future<byte[]> future;
+        try {
+            future = executor.submitToMember(envelope, member);
+        } catch (RuntimeException e) {
+            finish(placed, null, e);
+            return;
+        }
+        inFlight.put(call.id(), future);
+        if (future instanceof CompletionStage<?> stage) {
+            stage.whenComplete((outcome, error) -> finish(placed, (byte[]) outcome, error));
+        } else {
+            throw new IllegalStateException("Hazelcast's executor returned a future that is not a CompletionStage");
+        }
+    }
+
+    private void finish(Placement.Placed placed, byte[] signed, Throwable error) {
+        Call call = placed.call();
+        inFlight.remove(call.id());
+        lastBusy.put(placed.worker(), System.nanoTime());
+        if (error == null) {
+            if (!placed.held()) {
+                return; // an outcome that came after its worker was given up: the call runs again elsewhere
+            }
+            byte[] outcome;
+            try {
+                outcome = Envelope.opened(secret, signed, placed.worker());
+            } catch (SecurityException e) {
+                placed.crash(e);
+                return;
+            }
+            CallEnvelope.deliver(outcome, call);
+            placed.end();
+            return;
+        }
+        Throwable cause = unwrap(error);
+        if (cause instanceof CancellationException) {
+            placed.end(); // the engine ended it and told us (stop): its slot is free again
+        } else if (memberGone(cause)) {
+            Member member = workers.get(placed.worker());
+            if (member != null) {
+                left(member);
+            }
+        } else {
+            placed.crash(new IllegalStateException(
+                    "Worker '" + placed.worker() + "' could not run the call: " + cause.getMessage(), cause));
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean memberGone(Throwable cause) {
+        return cause instanceof com.hazelcast.core.MemberLeftException
+                || cause instanceof com.hazelcast.spi.exception.TargetNotMemberException
+                || cause instanceof com.hazelcast.spi.exception.TargetDisconnectedException
+                || cause instanceof com.hazelcast.core.HazelcastInstanceNotActiveException;
+    }
+
+    @Override
+    public void stop(Call call, String why) {
+        Future<byte[]> future = inFlight.remove(call.id());
+        if (future != null) {
+            future.cancel(true);
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        if (lifecycle.shutDown()) {
+            placement.crashWaiting("HazelcastTaskRunner was shut down before the call could start");
+            stopEverything();
+        }
+    }
+
+    private void stopEverything() {
+        stopping = true;
+        Scaler s = scaler;
+        if (s != null) {
+            s.interrupt();
+        }
+        HazelcastInstance c = client;
+        if (c != null) {
+            c.shutdown();
+        }
+        LocalCluster local = cluster;
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    @Override
+    public TaskRunner duplicate() {
+        return new HazelcastTaskRunner(settings);
+    }
+
+    @Override
+    public String toString() {
+        return settings.addresses.isEmpty()
+                ? "HazelcastTaskRunner(temporary cluster, "
+                        + (settings.adaptive ? settings.minimum + " to " + settings.maximum : settings.workers)
+                        + " workers x " + settings.threadsPerWorker + " threads)"
+                : "HazelcastTaskRunner(" + String.join(", ", settings.addresses) + ")";
+    }
+
+    /** Returns the names of the workers calls are placed on now; for tests and tools. */
+    List<String> workerNames() {
+        return new ArrayList<>(workers.keySet());
+    }
+
+    /** Returns the name of the cluster it created or joined. */
+    String clusterName() {
+        return clusterName;
+    }
+
+    private static byte[] nonce(int length) {
+        byte[] bytes = new byte[length];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * Reads {@code host:port}.
+     *
+     * @throws IllegalArgumentException if it is not that
+     */
+    static InetSocketAddress parseAddress(String address) {
+        String a = address.strip();
+        if (a.startsWith("tcp://")) {
+            a = a.substring("tcp://".length());
+        }
+        int colon = a.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(a.substring(colon + 1));
+            String host = a.substring(0, colon);
+            if (colon <= 0 || port < 1 || port > 65535) {
+                throw new IllegalArgumentException();
+            }
+            return InetSocketAddress.createUnresolved(host, port);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "Cannot read address '" + address + "': write it as HOST:PORT, such as 127.0.0.1:5701");
+        }
+    }
+
+    /**
+     * Grows the temporary cluster while calls wait for a thread, and shrinks it when workers idle, between the
+     * minimum and the maximum. Each change is logged.
+     */
+    private final class Scaler extends Thread {
+        Scaler() {
+            super("weft-scaler");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!lifecycle.isShutDown()) {
+                    adjust();
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                // shut down
+            } catch (RuntimeException e) {
+                LOG.error("HazelcastTaskRunner stopped adapting its cluster: {}", e.toString());
+            }
+        }
+
+        private void adjust() {
+            int now = workers.size();
+            long waiting = submitted.get() - sent.get();
+            if (now < settings.minimum) {
+                grow(
+                        settings.minimum - now,
+                        "the cluster has " + now + " of at least " + settings.minimum + " workers");
+                return;
+            }
+            if (waiting > 0 && now < settings.maximum) {
+                long wanted = (waiting + settings.threadsPerWorker - 1) / settings.threadsPerWorker;
+                int more = (int) Math.min(wanted, settings.maximum - now);
+                grow(more, waiting + (waiting == 1 ? " call waits" : " calls wait") + " for a thread");
+                return;
+            }
+            long idleNanos = settings.idle.toNanos();
+            for (String name : List.copyOf(workers.keySet())) {
+                Long since = lastBusy.get(name);
+                if (workers.size() <= settings.minimum || waiting > 0) {
+                    return;
+                }
+                if (since != null
+                        && System.nanoTime() - since > idleNanos
+                        && placement.busySlots(name) == 0
+                        && placement.removeIdleWorker(name)) {
+                    workers.remove(name);
+                    lastBusy.remove(name);
+                    LOG.info(
+                            "Removing worker '{}': idle for {} s; {} of {} to {} workers remain",
+                            name,
+                            settings.idle.toSeconds(),
+                            workers.size(),
+                            settings.minimum,
+                            settings.maximum);
+                    cluster.stop(name);
+                }
+            }
+        }
+
+        private void grow(int count, String why) {
+            long deadline = System.nanoTime() + settings.startTimeout.toNanos();
+            List<String> names = cluster.start(count, deadline);
+            LOG.info(
+                    "Adding {} {}: {}; {} of {} to {} workers",
+                    count == 1 ? "worker" : count + " workers",
+                    String.join(", ", names),
+                    why,
+                    workers.size() + count,
+                    settings.minimum,
+                    settings.maximum);
+            awaitWorkers(workers.size() + count, deadline);
+        }
+    }
+
+    /** Settings of a {@link HazelcastTaskRunner}, like the {@code cluster_kwargs} and {@code adapt_kwargs} of Dask. */
+    public static final class Builder {
+        private int workers = 2;
+        private int threadsPerWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private Resources resources = Resources.NONE;
+        private boolean adaptive;
+        private int minimum;
+        private int maximum;
+        private Duration idle = Duration.ofSeconds(3);
+        private List<String> jvmOptions = List.of();
+        private String host = "127.0.0.1";
+        private List<String> addresses = List.of();
+        private String clusterName = "weft";
+        private ClusterSecret secret;
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /**
+         * How many worker JVMs the temporary cluster has, as Dask's {@code n_workers}.
+         *
+         * @param count at least 1
+         * @return this builder
+         */
+        public Builder workers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("HazelcastTaskRunner needs at least one worker, not " + count);
+            }
+            this.workers = count;
+            return this;
+        }
+
+        /**
+         * How many calls each worker of the temporary cluster runs at once, as Dask's {@code threads_per_worker}.
+         *
+         * @param count at least 1
+         * @return this builder
+         */
+        public Builder threadsPerWorker(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException(
+                        "HazelcastTaskRunner needs at least one thread per worker, not " + count);
+            }
+            this.threadsPerWorker = count;
+            return this;
+        }
+
+        /**
+         * The resources each worker of the temporary cluster has, such as {@code GPU=1, process=1}, as Dask's
+         * {@code resources}.
+         *
+         * @param amounts the amounts by name
+         * @return this builder
+         */
+        public Builder resources(Map<String, ? extends Number> amounts) {
+            this.resources = Resources.of(amounts);
+            return this;
+        }
+
+        /**
+         * Grows and shrinks the temporary cluster between a minimum and a maximum number of workers, as Dask's
+         * {@code adapt_kwargs}: workers are added while calls wait for a thread, and removed once idle, never
+         * below the minimum and never with work on them.
+         *
+         * @param minimum at least 1: the cluster starts with that many
+         * @param maximum at least the minimum
+         * @return this builder
+         */
+        public Builder adapt(int minimum, int maximum) {
+            if (minimum < 1 || maximum < minimum) {
+                throw new IllegalArgumentException(
+                        "HazelcastTaskRunner adapts between a minimum of at least 1 and a maximum of at least the minimum, not "
+                                + minimum + " and " + maximum);
+            }
+            this.adaptive = true;
+            this.minimum = minimum;
+            this.maximum = maximum;
+            return this;
+        }
+
+        /**
+         * How long an adaptive cluster's worker idles before it is removed; 3 seconds by default.
+         *
+         * @param idle the time
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration idle) {
+            this.idle = Objects.requireNonNull(idle, "idle");
+            return this;
+        }
+
+        /**
+         * Options for the temporary cluster's worker JVMs, such as {@code -Xmx2g}.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder jvmOptions(String... options) {
+            this.jvmOptions = List.of(options);
+            return this;
+        }
+
+        /**
+         * The interface the temporary cluster's workers bind, an IP address; {@code 127.0.0.1} by default.
+         *
+         * @param host the address
+         * @return this builder
+         */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * Joins an existing cluster of Weft workers ({@code weft worker}) instead of creating one: the
+         * addresses of some of its members, {@code host:port} each.
+         *
+         * @param addresses the addresses
+         * @return this builder
+         * @throws IllegalArgumentException if one is not {@code host:port}
+         */
+        public Builder address(String... addresses) {
+            List<String> checked = new ArrayList<>();
+            for (String a : addresses) {
+                InetSocketAddress at = parseAddress(a);
+                checked.add(at.getHostString() + ":" + at.getPort());
+            }
+            this.addresses = List.copyOf(checked);
+            return this;
+        }
+
+        /**
+         * The name of the existing cluster to join; {@code weft} by default, as {@code weft worker}'s.
+         *
+         * @param name the cluster's name
+         * @return this builder
+         */
+        public Builder clusterName(String name) {
+            this.clusterName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * The existing cluster's secret; by default read from {@value ClusterSecret#ENVIRONMENT}.
+         *
+         * @param secret the secret
+         * @return this builder
+         */
+        public Builder secret(ClusterSecret secret) {
+            this.secret = Objects.requireNonNull(secret, "secret");
+            return this;
+        }
+
+        /**
+         * How long starting may take (the temporary cluster's JVMs, or finding workers at the address), and
+         * how long calls wait for a lost cluster's workers to come back; 60 seconds by default.
+         *
+         * @param timeout the time
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Makes the runner.
+         *
+         * @return the runner, not started: each flow run starts its own copy
+         */
+        public HazelcastTaskRunner build() {
+            Builder copy = new Builder();
+            copy.workers = workers;
+            copy.threadsPerWorker = threadsPerWorker;
+            copy.resources = resources;
+            copy.adaptive = adaptive;
+            copy.minimum = minimum;
+            copy.maximum = maximum;
+            copy.idle = idle;
+            copy.jvmOptions = jvmOptions;
+            copy.host = host;
+            copy.addresses = addresses;
+            copy.clusterName = clusterName;
+            copy.secret = secret;
+            copy.startTimeout = startTimeout;
+            return new HazelcastTaskRunner(copy);
+        }
+    }
+}
