@@ -612,30 +612,35 @@ public final class HazelcastTaskRunner implements TaskRunner {
                         && placement.removeIdleWorker(name)) {
                     workers.remove(name);
                     lastBusy.remove(name);
+                    int left = workers.size();
                     LOG.info(
-                            "Removing worker '{}': idle for {} s; {} of {} to {} workers remain",
+                            "Removing worker '{}': idle for {} s; {} {} (at least {})",
                             name,
                             settings.idle.toSeconds(),
-                            workers.size(),
-                            settings.minimum,
-                            settings.maximum);
+                            count(left),
+                            left == 1 ? "remains" : "remain",
+                            settings.minimum);
                     cluster.stop(name);
                 }
             }
         }
 
+        private static String count(int workers) {
+            return workers + (workers == 1 ? " worker" : " workers");
+        }
+
         private void grow(int count, String why) {
             long deadline = System.nanoTime() + settings.startTimeout.toNanos();
+            int target = workers.size() + count;
             List<String> names = cluster.start(count, deadline);
             LOG.info(
-                    "Adding {} {}: {}; {} of {} to {} workers",
-                    count == 1 ? "worker" : count + " workers",
+                    "Adding {} ({}): {}; {} (at most {})",
+                    count(count),
                     String.join(", ", names),
                     why,
-                    workers.size() + count,
-                    settings.minimum,
+                    count(target),
                     settings.maximum);
-            awaitWorkers(workers.size() + count, deadline);
+            awaitWorkers(target, deadline);
         }
     }
 

@@ -26,7 +26,12 @@ final class Members {
     static final String ATTR_THREADS = "weft.threads";
     static final String ATTR_RESOURCES = "weft.resources";
 
-    /** What a worker deserializes with Java serialization: the envelope and the handshake, nothing else. */
+    /**
+     * What a worker deserializes with Java serialization: the envelope and the handshake, besides what
+     * Hazelcast's own filter lets through by default (its own classes and the JDK's, less its list of known
+     * gadgets), which members need for the exceptions they send each other. No class of the application's
+     * is ever read before a signature checks.
+     */
     private static final List<String> ACCEPTED =
             List.of(Envelope.class.getName(), Handshake.class.getName(), "[B", "[D", "[Ljava.lang.String;");
 
@@ -87,7 +92,7 @@ final class Members {
         accepted.setClasses(ACCEPTED);
         config.getSerializationConfig()
                 .setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
-                        .setDefaultsDisabled(true)
+                        .setDefaultsDisabled(false)
                         .setWhitelist(accepted));
         return config;
     }
@@ -113,11 +118,11 @@ final class Members {
                 .setInitialBackoffMillis(200)
                 .setMaxBackoffMillis(1000)
                 .setClusterConnectTimeoutMillis(connectTimeoutMillis);
-        ClassFilter accepted = new ClassFilter(); // a client reads no Java-serialized object at all
+        ClassFilter accepted = new ClassFilter(); // outcomes come back as bytes: nothing of Weft's is read here
         accepted.setClasses(List.of(Envelope.class.getName()));
         config.getSerializationConfig()
                 .setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
-                        .setDefaultsDisabled(true)
+                        .setDefaultsDisabled(false)
                         .setWhitelist(accepted));
         return config;
     }
