@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 final class BytesTaskRunnerTest {
 
     /** Blocks on the gate, counting the tries that began; returns its argument. */
-    private static Task1<Integer, Integer> held(CompletableFuture<String> gate, AtomicInteger began) {
+    private static Task1<Integer, Integer> held(CompletableFuture<String> gate, Shared.Counter began) {
         return Task.of("held", (Integer i) -> {
             began.incrementAndGet();
             gate.get();
@@ -32,7 +31,7 @@ final class BytesTaskRunnerTest {
     void shouldRunAgainElsewhereTheCallsOfAWorkerRemovedWhileThreeRanOnIt() {
         BytesTaskRunner runner = new BytesTaskRunner(2, 3);
         CompletableFuture<String> gate = Shared.future();
-        AtomicInteger began = Shared.counter();
+        Shared.Counter began = Shared.counter();
         Task1<Integer, Integer> held = held(gate, began);
         List<TaskFuture<Integer>> runs = new ArrayList<>();
         AtomicReference<BytesTaskRunner> live = new AtomicReference<>();
@@ -71,7 +70,7 @@ final class BytesTaskRunnerTest {
     void shouldCrashACallLostThreeTimesNamingTheWorkers() {
         BytesTaskRunner runner = new BytesTaskRunner(4, 1);
         CompletableFuture<String> gate = Shared.future();
-        AtomicInteger began = Shared.counter();
+        Shared.Counter began = Shared.counter();
         Task1<Integer, Integer> held = held(gate, began);
         AtomicReference<TaskFuture<Integer>> run = new AtomicReference<>();
         State<Void> flow = Flow.of("lose-thrice", runner, () -> {
@@ -103,7 +102,7 @@ final class BytesTaskRunnerTest {
     void shouldCountLostTriesApartFromRetries() {
         BytesTaskRunner runner = new BytesTaskRunner(2, 1);
         CompletableFuture<String> gate = Shared.future();
-        AtomicInteger began = Shared.counter();
+        Shared.Counter began = Shared.counter();
         // try 1 is lost with its worker; try 2 fails; try 3 (the one retry) completes
         Task1<Integer, Integer> flaky = Task.of("flaky", (Integer i) -> {
                     int n = began.incrementAndGet();
@@ -186,7 +185,7 @@ final class BytesTaskRunnerTest {
     void shouldTellTheRunnerOfACancelAndOfATimeout() {
         BytesTaskRunner runner = new BytesTaskRunner(2, 1);
         CompletableFuture<String> gate = Shared.future();
-        AtomicInteger began = Shared.counter();
+        Shared.Counter began = Shared.counter();
         Task1<Integer, Integer> held = held(gate, began);
         AtomicReference<TaskFuture<Integer>> cancelled = new AtomicReference<>();
         AtomicReference<TaskFuture<Integer>> timedOut = new AtomicReference<>();
