@@ -246,7 +246,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     "Worker '{}' at {} did not prove it holds the cluster secret ({}); nothing is placed on it",
                     name,
                     member.getAddress(),
-                    cause);
+                    cause.toString());
             return;
         } catch (InterruptedException e) {
             return;

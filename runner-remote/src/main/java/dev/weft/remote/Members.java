@@ -11,6 +11,7 @@ import dev.weft.Resources;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 
 /**
@@ -127,13 +128,28 @@ final class Members {
         return config;
     }
 
-    /** Hazelcast's own lines: warnings and errors only, on one line each. */
+    /** The loggers whose levels are set here: held, since java.util.logging keeps loggers only weakly. */
+    private static final List<java.util.logging.Logger> QUIETED = new CopyOnWriteArrayList<>();
+
+    /**
+     * Hazelcast's own lines: warnings and errors only, in the seed's format; a member that stops because
+     * Weft stops it says nothing about it.
+     */
     static void quietHazelcastLogs() {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty(
                     "java.util.logging.SimpleFormatter.format", "%1$tH:%1$tM:%1$tS.%1$tL | %4$s | %5$s%6$s%n");
         }
-        java.util.logging.Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
+        if (QUIETED.isEmpty()) {
+            quiet("com.hazelcast", Level.WARNING);
+            quiet("com.hazelcast.core.LifecycleService", Level.SEVERE); // "Terminating forcefully..."
+        }
+    }
+
+    private static void quiet(String name, Level level) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(level);
+        QUIETED.add(logger);
     }
 
     /** Prints resources as {@code GPU=1,process=1}, which {@link #parse} reads back. */
