@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
     private volatile String dead;
     /** Set once the runner stops its client and cluster itself: what they report then is not news. */
     private volatile boolean stopping;
+    /** Whether a thread waits for workers to come back to a cluster joined by address. */
+    private final AtomicBoolean rejoining = new AtomicBoolean();
 
     private final Map<String, Member> workers = new ConcurrentHashMap<>();
     private final Map<UUID, Future<byte[]>> inFlight = new ConcurrentHashMap<>();
@@ -310,17 +313,20 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 clusterName,
                 lost == 0 ? "" : "; its " + lost + (lost == 1 ? " call runs" : " calls run") + " again elsewhere");
         if (workers.isEmpty() && !settings.adaptive && dead == null) {
-            dead = "every worker of cluster '" + clusterName + "' is gone, and "
-                    + (cluster != null ? "this temporary cluster starts no new ones" : "none joined again");
-            if (cluster == null) {
-                Thread.ofVirtual().start(this::awaitRejoin);
-            } else {
+            if (cluster != null) {
+                dead = "every worker of cluster '" + clusterName + "' is gone, and this temporary cluster starts"
+                        + " no new ones";
                 crashWaiting();
+            } else if (rejoining.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("weft-rejoin").start(this::awaitRejoin);
             }
         }
     }
 
-    /** A cluster joined by address may get workers back: waiting calls wait that long before they crash. */
+    /**
+     * A cluster joined by address may get workers back: calls wait for one as long as the runner waited for
+     * the first, then crash, and so do the calls that come after.
+     */
     private void awaitRejoin() {
         long deadline = System.nanoTime() + settings.startTimeout.toNanos();
         synchronized (joined) {
@@ -328,14 +334,16 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 try {
                     joined.wait(200);
                 } catch (InterruptedException e) {
+                    rejoining.set(false);
                     return;
                 }
             }
         }
-        if (workers.isEmpty()) {
+        rejoining.set(false);
+        if (workers.isEmpty() && dead == null) {
+            dead = "every worker of cluster '" + clusterName + "' is gone, and none joined again within "
+                    + settings.startTimeout.toSeconds() + " s";
             crashWaiting();
-        } else {
-            dead = null;
         }
     }
 

@@ -142,7 +142,9 @@ final class Members {
         }
         if (QUIETED.isEmpty()) {
             quiet("com.hazelcast", Level.WARNING);
-            quiet("com.hazelcast.core.LifecycleService", Level.SEVERE); // "Terminating forcefully..."
+            quiet("com.hazelcast.instance.impl.Node", Level.SEVERE); // "Terminating forcefully..."
+            // each failed try to reconnect; the runner says once that it lost its cluster, and for how long it tries
+            quiet("com.hazelcast.client.impl.connection", Level.SEVERE);
         }
     }
 

@@ -91,7 +91,11 @@ public final class WeftWorker implements AutoCloseable {
         return address;
     }
 
-    /** Waits until the worker has stopped. */
+    /**
+     * Waits until the worker has stopped.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }

@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +116,56 @@ final class ClusterFailureTest {
         } finally {
             driver.descendants().forEach(ProcessHandle::destroyForcibly);
             driver.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldSaySoWhenItLosesAClusterJoinedByAddress() throws Exception {
+        ClusterSecret secret = ClusterSecret.of("the secret of a cluster that goes away");
+        WeftWorker only = WeftWorker.builder()
+                .name("only")
+                .address("127.0.0.1:" + freePort())
+                .clusterName("fleeting")
+                .threads(1)
+                .secret(secret)
+                .start();
+        List<TaskFuture<Integer>> futures = new ArrayList<>();
+        State<Void> state;
+        List<String> lines;
+        try (LogCapture logs = LogCapture.start()) {
+            state = Flow.of("stranded", () -> {
+                        for (int i = 0; i < 3; i++) {
+                            futures.add(SLOW_SQUARE.submit(i));
+                        }
+                        Thread.sleep(500); // one runs, two wait for the worker's one thread
+                        only.close();
+                    })
+                    .withTaskRunner(HazelcastTaskRunner.builder()
+                            .address(only.address())
+                            .clusterName("fleeting")
+                            .secret(secret)
+                            .startTimeout(Duration.ofSeconds(3))
+                            .build())
+                    .callForState();
+            lines = logs.lines();
+        } finally {
+            only.close();
+        }
+        assertThat(futures)
+                .allSatisfy(f ->
+                        assertThat(f.state().isCrashed()).as("%s", f.state()).isTrue());
+        assertThat(futures.get(2).state().message())
+                .as(String.join("\n", lines))
+                .startsWith("Task run crashed: ")
+                .contains("cluster 'fleeting'");
+        assertThat(state.isCompleted()).isFalse();
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l).contains("cluster 'fleeting'").containsAnyOf("lost", "left"));
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 }
