@@ -14,9 +14,9 @@ import picocli.CommandLine.ScopeType;
  * concurrency limits) through its {@link picocli.CommandLine.ParentCommand parent}, this class.
  *
  * <p>Exit codes are picocli's {@link CommandLine.ExitCode}: 0 success; 1 the program or an example failed,
- * a tag has no concurrency limit or the store of limits failed; 2 a usage error. The commands report an
- * error in one line on standard error; a command line that picocli cannot parse gets the usage help after
- * that line.
+ * a tag has no concurrency limit, the store of limits failed or a worker could not start; 2 a usage error.
+ * The commands report an error in one line on standard error; a command line that picocli cannot parse gets
+ * the usage help after that line.
  */
 @Command(
         name = "weft",
@@ -25,12 +25,19 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true,
-        subcommands = {DemoCommand.class, RunCommand.class, ConcurrencyLimitCommand.class, HelpCommand.class},
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            ConcurrencyLimitCommand.class,
+            WorkerCommand.class,
+            HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",
-            "1:The program, an example or a concurrency-limit command failed.",
-            "2:Usage error: an unknown command, option, example or class, or an invalid tag or limit."
+            "1:The program, an example or a concurrency-limit command failed, or a worker could not start.",
+            "2:Usage error: an unknown command, option, example or class, an invalid tag or limit, or an invalid"
+                    + " worker option."
         })
 public final class Weft {
     private final List<Example> examples;
