@@ -8,6 +8,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.weft.Resources;
 import dev.weft.TaskRunner;
 import dev.weft.runner.CallEnvelope;
@@ -89,6 +90,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
     private final AtomicLong submitted = new AtomicLong();
 
     private final AtomicLong sent = new AtomicLong();
+    /** Calls that ended while they waited (cancelled, timed out): never sent, they wait no more. */
+    private final AtomicLong withdrawn = new AtomicLong();
+
     private final Map<String, Long> lastBusy = new ConcurrentHashMap<>();
     private final Object joined = new Object();
 
@@ -174,7 +178,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
     private void connect(List<String> addresses, long deadline) {
         Members.quietHazelcastLogs();
-        long millis = Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        long millis = Math.max(1000, settings.startTimeout.toMillis()); // to connect, and to reconnect
         try {
             client = HazelcastClient.newHazelcastClient(Members.client(clusterName, addresses, millis));
         } catch (RuntimeException e) {
@@ -234,25 +238,34 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     clusterName);
             return;
         }
-        byte[] nonce = nonce(32);
-        Future<byte[]> proof = executor.submitToMember(new Handshake(nonce), member);
-        Thread.ofVirtual().name("weft-handshake-" + name).start(() -> admit(member, name, nonce, proof));
+        Thread.ofVirtual().name("weft-handshake-" + name).start(() -> admit(member, name));
     }
 
-    private void admit(Member member, String name, byte[] nonce, Future<byte[]> proof) {
-        byte[] signed;
-        try {
-            signed = proof.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.warn(
-                    "Worker '{}' at {} did not prove it holds the cluster secret ({}); nothing is placed on it",
-                    name,
-                    member.getAddress(),
-                    cause.toString());
-            return;
-        } catch (InterruptedException e) {
-            return;
+    /** Asks a member for its proof, again while it is too new for the member the request goes through. */
+    private void admit(Member member, String name) {
+        byte[] nonce = nonce(32);
+        byte[] signed = null;
+        for (int attempt = 1; signed == null; attempt++) {
+            try {
+                signed = executor.submitToMember(new Handshake(nonce), member).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                boolean stillThere = client.getCluster().getMembers().contains(member);
+                if (stillThere && attempt < 50 && !stopping && cause instanceof TargetNotMemberException) {
+                    sleep(100); // the cluster has not told every member of the new one yet
+                    continue;
+                }
+                if (stillThere && !stopping) {
+                    LOG.warn(
+                            "Worker '{}' at {} did not prove it holds the cluster secret ({}); nothing is placed on it",
+                            name,
+                            member.getAddress(),
+                            cause.toString());
+                }
+                return;
+            } catch (InterruptedException e) {
+                return;
+            }
         }
         byte[] challenge = Handshake.challenge(nonce, member.getUuid().toString());
         if (!secret.verify(Handshake.PURPOSE, challenge, signed)) {
@@ -299,7 +312,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         lastBusy.remove(name);
         int lost;
         try {
-            lost = placement.removeWorker(name, "it left cluster '" + clusterName + "'");
+            lost = placement.removeWorker(name, "it is gone from cluster '" + clusterName + "'");
         } catch (IllegalArgumentException e) {
             return; // removed as idle already
         }
@@ -488,6 +501,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
         Future<byte[]> future = inFlight.remove(call.id());
         if (future != null) {
             future.cancel(true);
+        } else {
+            withdrawn.incrementAndGet(); // it ended before it was sent
         }
     }
 
@@ -537,6 +552,14 @@ public final class HazelcastTaskRunner implements TaskRunner {
     /** Returns the name of the cluster it created or joined. */
     String clusterName() {
         return clusterName;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] nonce(int length) {
@@ -589,13 +612,15 @@ public final class HazelcastTaskRunner implements TaskRunner {
             } catch (InterruptedException e) {
                 // shut down
             } catch (RuntimeException e) {
-                LOG.error("HazelcastTaskRunner stopped adapting its cluster: {}", e.toString());
+                if (!stopping && !lifecycle.isShutDown()) {
+                    LOG.error("HazelcastTaskRunner stopped adapting its cluster: {}", e.toString());
+                }
             }
         }
 
         private void adjust() {
             int now = workers.size();
-            long waiting = submitted.get() - sent.get();
+            long waiting = Math.max(0, submitted.get() - sent.get() - withdrawn.get());
             if (now < settings.minimum) {
                 grow(
                         settings.minimum - now,

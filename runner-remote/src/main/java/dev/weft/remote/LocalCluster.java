@@ -27,6 +27,21 @@ import java.util.concurrent.TimeUnit;
 final class LocalCluster implements AutoCloseable {
     private static final int TAIL = 20;
 
+    /** The access to JDK internals Hazelcast asks for, so that its workers start without a warning. */
+    private static final List<String> HAZELCAST_ACCESS = List.of(
+            "--add-modules",
+            "java.se",
+            "--add-exports",
+            "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens",
+            "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens",
+            "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
     /** What a worker JVM prints, followed by its name, once it has joined its cluster. */
     static final String READY = "weft-worker-ready ";
 
@@ -105,6 +120,10 @@ final class LocalCluster implements AutoCloseable {
     private WorkerProcess launch(String name, int port, List<String> join) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(HAZELCAST_ACCESS);
+        if (Runtime.version().feature() >= 24) {
+            command.add("--sun-misc-unsafe-memory-access=allow"); // Hazelcast's shaded JCTools reads fields so
+        }
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());
