@@ -1,5 +1,11 @@
 package dev.weft.examples;
 
+import dev.weft.examples.cluster.ClusterAdaptive;
+import dev.weft.examples.cluster.ClusterAddress;
+import dev.weft.examples.cluster.ClusterElevator;
+import dev.weft.examples.cluster.ClusterPriority;
+import dev.weft.examples.cluster.ClusterResources;
+import dev.weft.examples.cluster.ClusterSubflow;
 import dev.weft.examples.many.AsCompleted;
 import dev.weft.examples.many.MapScenes;
 import dev.weft.examples.parallel.AnnotateScopes;
@@ -54,6 +60,7 @@ public final class Examples {
     private static final String LIMITS = "Task runners (first page) > Task run concurrency limits";
     private static final String RELIABILITY = "Weft's own: docs/concepts.md, Retries, timeouts and cancellation";
     private static final String MANY = "Weft's own: docs/concepts.md, Many runs at once";
+    private static final String ON_CLUSTER = " (on a cluster: docs/cluster.md)";
 
     private static final List<Example> ALL = List.of(
             new Example(
@@ -168,6 +175,36 @@ public final class Examples {
                     DASK + "Dask annotations (resources)",
                     () -> AnnotateResources.main(NO_ARGS)),
             new Example(
+                    "cluster-subflow",
+                    "a sequential flow calls a subflow whose task runs in a worker JVM of a temporary cluster",
+                    RUNNERS + "Using multiple task runners" + ON_CLUSTER,
+                    () -> ClusterSubflow.main(NO_ARGS)),
+            new Example(
+                    "cluster-elevator",
+                    "the concurrent elevator on two worker JVMs of five threads: all ten floors at once",
+                    RUNNERS + "Using a task runner" + ON_CLUSTER,
+                    () -> ClusterElevator.main(NO_ARGS)),
+            new Example(
+                    "cluster-priority",
+                    "show(1) submitted with priority -10, show(2) with priority 10, on one worker JVM of one thread",
+                    DASK + "Dask annotations (priority)" + ON_CLUSTER,
+                    () -> ClusterPriority.main(NO_ARGS)),
+            new Example(
+                    "cluster-resources",
+                    "a worker JVM with 1 GPU and 1 process: the process tasks take turns, the GPU task runs beside",
+                    DASK + "Dask annotations (resources)" + ON_CLUSTER,
+                    () -> ClusterResources.main(NO_ARGS)),
+            new Example(
+                    "cluster-address",
+                    "a flow joins a running cluster of two workers by address, with the cluster's secret",
+                    DASK + "Connecting to an existing cluster" + ON_CLUSTER,
+                    () -> ClusterAddress.main(NO_ARGS)),
+            new Example(
+                    "cluster-adaptive",
+                    "a burst of 40 naps grows a temporary cluster from 1 to 3 worker JVMs; idle, it shrinks back to 1",
+                    DASK + "Adaptive scaling" + ON_CLUSTER,
+                    () -> ClusterAdaptive.main(NO_ARGS)),
+            new Example(
                     "concurrency-limits",
                     "a limit of 2 on 'small_instance': two queries run at once, the other four wait Queued for a slot",
                     LIMITS,
@@ -258,7 +295,8 @@ public final class Examples {
 
     /**
      * Returns every example, in demo order: the seed pages' examples in the order the newer page tells
-     * them, each of the first page's next to its newer twin, then Weft's own.
+     * them, each of the first page's next to its newer twin and the twins on a cluster after the Dask
+     * section's, then Weft's own.
      *
      * @return the examples, an immutable list
      */

@@ -55,11 +55,13 @@ class ExamplesTest {
                         + mainClasses("science")
                         + mainClasses("parallel")
                         + mainClasses("reliability")
-                        + mainClasses("many"));
+                        + mainClasses("many")
+                        + mainClasses("cluster"));
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    // the examples of a temporary cluster start worker JVMs, a few seconds each on an idle machine
+    @Timeout(value = 480, unit = TimeUnit.SECONDS)
     void shouldRunEveryExampleToACompletedFlowRun() throws Exception {
         for (Example example : Examples.all()) {
             if (WITHOUT_FLOW.contains(example.name()) || NOT_COMPLETED.containsKey(example.name())) {

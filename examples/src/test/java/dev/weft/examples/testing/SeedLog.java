@@ -3,6 +3,7 @@ package dev.weft.examples.testing;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,12 @@ import java.util.regex.Pattern;
  * 'olivine-swan'}) and the 8 hex digits of a task run's key ({@code 'hello_local-a087a829-0'}; the task's
  * name and call index must match). A wildcard must stand for the same text wherever the seed repeats it,
  * so a flow run begins and finishes under one name and the calls of one task share one key. Python's
- * {@code None} reads as Java's {@code null}. The seed's Dask examples run on the {@code ForkJoinTaskRunner}:
- * {@code DaskTaskRunner} reads as {@code ForkJoinTaskRunner}, and Dask's line about the cluster it creates
- * reads as the runner's {@code Creating a local cluster of <workers> x <threads>[, each with <resources>] on
- * a ForkJoinPool}, whatever the size (it depends on the machine's cores). Dask's line about its dashboard is
- * left out: Weft has no dashboard yet.
+ * {@code None} reads as Java's {@code null}. The seed's Dask examples run on another {@link Runner}: on the
+ * {@code ForkJoinTaskRunner} by default, where {@code DaskTaskRunner} reads as {@code ForkJoinTaskRunner},
+ * and Dask's line about the cluster it creates reads as the runner's {@code Creating a local cluster of
+ * <workers> x <threads>[, each with <resources>] on a ForkJoinPool}, whatever the size (it depends on the
+ * machine's cores); or on a {@link #temporaryCluster temporary cluster} of the {@code HazelcastTaskRunner}.
+ * Dask's line about its dashboard is left out: Weft has no dashboard yet.
  */
 public final class SeedLog {
     /** Dask's line about the cluster it creates, as the seed prints it. */
@@ -30,6 +32,39 @@ public final class SeedLog {
     /** What the {@code ForkJoinTaskRunner} logs in its place. */
     private static final String LOCAL_CLUSTER =
             "Creating a local cluster of \\d+ workers? x \\d+ threads?(?:, (?:each )?with \\{[^}]*\\})? on a ForkJoinPool";
+
+    /** What each worker JVM of a temporary cluster logs once started; its console is the flow's. */
+    private static final String WORKER_STARTED = "Started Weft worker 'worker-\\d+' at 127\\.0\\.0\\.1:\\d+ in cluster"
+            + " 'weft-[0-9a-f]{8}', \\d+ threads?(?:, with \\{[^}]*\\})?";
+
+    /** What the {@code HazelcastTaskRunner} logs once its temporary cluster has all its workers. */
+    private static final String CLUSTER_CREATED = "Created temporary cluster 'weft-[0-9a-f]{8}' on 127\\.0\\.0\\.1:"
+            + " \\d+ workers? x \\d+ threads?(?:, with \\{[^}]*\\})?";
+
+    /**
+     * The runner that a twin of a Dask example runs on: its name, which stands for {@code DaskTaskRunner},
+     * and the patterns of the lines it logs where Dask logs the cluster it creates.
+     *
+     * @param name the runner's class name, as its log lines print it
+     * @param clusterLines a regular expression per line, in order
+     */
+    public record Runner(String name, List<String> clusterLines) {}
+
+    /** The {@code ForkJoinTaskRunner}, Weft's local cluster, as the seed twins of {@code seed} run on it. */
+    public static final Runner FORK_JOIN = new Runner("ForkJoinTaskRunner", List.of(LOCAL_CLUSTER));
+
+    /**
+     * A temporary cluster of the {@code HazelcastTaskRunner}: each of its worker JVMs logs that it started,
+     * then the runner logs the cluster it created.
+     *
+     * @param workers how many worker JVMs it starts
+     * @return the runner
+     */
+    public static Runner temporaryCluster(int workers) {
+        List<String> lines = new ArrayList<>(Collections.nCopies(workers, WORKER_STARTED));
+        lines.add(CLUSTER_CREATED);
+        return new Runner("HazelcastTaskRunner", List.copyOf(lines));
+    }
 
     /** Logged by Dask only: Weft has no dashboard yet. */
     private static final String DASK_DASHBOARD = "The Dask dashboard is available at";
@@ -52,7 +87,19 @@ public final class SeedLog {
      * @param seedBlock the seed's log block, one line per line
      */
     public static void assertMatches(List<String> transcript, String seedBlock) {
-        List<Line> expected = expectedLines(seedBlock);
+        assertMatches(transcript, seedBlock, FORK_JOIN);
+    }
+
+    /**
+     * Asserts that {@code transcript} reads as {@code seedBlock}, line for line, with {@code runner} in Dask's
+     * place.
+     *
+     * @param transcript the lines an example printed
+     * @param seedBlock the seed's log block, one line per line
+     * @param runner the runner the twin runs Dask's part on
+     */
+    public static void assertMatches(List<String> transcript, String seedBlock, Runner runner) {
+        List<Line> expected = expectedLines(seedBlock, runner);
         Map<String, String> bound = new HashMap<>();
         int n = Math.max(expected.size(), transcript.size());
         for (int i = 0; i < n; i++) {
@@ -85,13 +132,13 @@ public final class SeedLog {
     /** One expected line: its pattern, and the seed's text behind each of its wildcards, in order. */
     private record Line(String seed, Pattern pattern, List<String> seedValues) {}
 
-    private static List<Line> expectedLines(String seedBlock) {
+    private static List<Line> expectedLines(String seedBlock, Runner runner) {
         List<Line> lines = new ArrayList<>();
         for (String raw : seedBlock.strip().split("\n")) {
             if (raw.contains(DASK_DASHBOARD)) {
                 continue;
             }
-            String seed = raw.replace("DaskTaskRunner", "ForkJoinTaskRunner").replace("=None", "=null");
+            String seed = raw.replace("DaskTaskRunner", runner.name()).replace("=None", "=null");
             StringBuilder regex = new StringBuilder();
             List<String> seedValues = new ArrayList<>();
             Matcher m = VARYING.matcher(seed);
@@ -110,13 +157,15 @@ public final class SeedLog {
             }
             String rest = seed.substring(last);
             if (rest.endsWith(DASK_CLUSTER)) {
-                regex.append(Pattern.quote(rest.substring(0, rest.length() - DASK_CLUSTER.length())))
-                        .append(LOCAL_CLUSTER);
-            } else {
-                regex.append(Pattern.quote(rest));
+                regex.append(Pattern.quote(rest.substring(0, rest.length() - DASK_CLUSTER.length())));
+                for (String clusterLine : runner.clusterLines()) {
+                    lines.add(new Line(
+                            seed.replace(DASK_CLUSTER, clusterLine), Pattern.compile(regex + clusterLine), seedValues));
+                }
+                continue;
             }
-            String shown = seed.replace(DASK_CLUSTER, "Creating a local cluster of ... on a ForkJoinPool");
-            lines.add(new Line(shown, Pattern.compile(regex.toString()), seedValues));
+            regex.append(Pattern.quote(rest));
+            lines.add(new Line(seed, Pattern.compile(regex.toString()), seedValues));
         }
         return lines;
     }
