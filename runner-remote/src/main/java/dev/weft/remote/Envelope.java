@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstanceAware;
 import dev.weft.runner.CallEnvelope;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
@@ -13,7 +14,8 @@ import java.util.concurrent.Callable;
  * cluster secret, and the resources it holds there. The only class, with {@link Handshake}, that a worker
  * deserializes from the network; the call inside is read only once its signature checks.
  *
- * <p>Its value is the outcome's bytes ({@link CallEnvelope#execute}) after their own signature.
+ * <p>Its value is a {@link Reply}, what the call printed and its outcome ({@link CallEnvelope#execute}),
+ * after its own signature.
  */
 final class Envelope implements Callable<byte[]>, Serializable, HazelcastInstanceAware {
     @Serial
@@ -50,33 +52,60 @@ final class Envelope implements Callable<byte[]>, Serializable, HazelcastInstanc
         }
         node.gate().acquire(resourceNames, amounts);
         byte[] outcome;
+        byte[][] printed;
+        CallOutput.begin();
         try {
             outcome = node.execute(run, payload);
         } finally {
+            printed = CallOutput.end();
             node.gate().release(resourceNames, amounts);
         }
-        return signed(node.secret(), outcome);
+        return signed(node.secret(), new Reply(printed[0], printed[1], outcome));
     }
 
-    /** Returns the outcome behind its signature, as the runner reads it with {@link #opened}. */
-    static byte[] signed(ClusterSecret secret, byte[] outcome) {
-        byte[] mac = secret.sign(OUTCOME, outcome);
-        byte[] both = Arrays.copyOf(mac, mac.length + outcome.length);
-        System.arraycopy(outcome, 0, both, mac.length, outcome.length);
+    /**
+     * What comes back from a worker: what the call printed on standard output and standard error there, and
+     * its outcome ({@link CallEnvelope#execute}).
+     *
+     * @param out what it printed on standard output
+     * @param err what it printed on standard error
+     * @param outcome the outcome's bytes
+     */
+    record Reply(byte[] out, byte[] err, byte[] outcome) {}
+
+    /** Returns the reply behind its signature, as the runner reads it with {@link #opened}. */
+    static byte[] signed(ClusterSecret secret, Reply reply) {
+        ByteBuffer body = ByteBuffer.allocate(8 + reply.out.length + reply.err.length + reply.outcome.length);
+        body.putInt(reply.out.length)
+                .put(reply.out)
+                .putInt(reply.err.length)
+                .put(reply.err)
+                .put(reply.outcome);
+        byte[] bytes = body.array();
+        byte[] mac = secret.sign(OUTCOME, bytes);
+        byte[] both = Arrays.copyOf(mac, mac.length + bytes.length);
+        System.arraycopy(bytes, 0, both, mac.length, bytes.length);
         return both;
     }
 
     /**
-     * Returns the outcome's bytes if their signature checks.
+     * Returns the reply if its signature checks.
      *
-     * @throws SecurityException if it does not
+     * @throws SecurityException if it does not, or the reply is malformed
      */
-    static byte[] opened(ClusterSecret secret, byte[] signed, String worker) {
-        if (signed != null && signed.length >= ClusterSecret.SIGNATURE) {
+    static Reply opened(ClusterSecret secret, byte[] signed, String worker) {
+        if (signed != null && signed.length >= ClusterSecret.SIGNATURE + 8) {
             byte[] mac = Arrays.copyOf(signed, ClusterSecret.SIGNATURE);
-            byte[] outcome = Arrays.copyOfRange(signed, ClusterSecret.SIGNATURE, signed.length);
-            if (secret.verify(OUTCOME, outcome, mac)) {
-                return outcome;
+            byte[] bytes = Arrays.copyOfRange(signed, ClusterSecret.SIGNATURE, signed.length);
+            if (secret.verify(OUTCOME, bytes, mac)) {
+                ByteBuffer body = ByteBuffer.wrap(bytes);
+                byte[] out = new byte[body.getInt()];
+                body.get(out);
+                byte[] err = new byte[body.getInt()];
+                body.get(err);
+                byte[] outcome = new byte[body.remaining()];
+                body.get(outcome);
+                return new Reply(out, err, outcome);
             }
         }
         throw new SecurityException(

@@ -456,14 +456,15 @@ public final class HazelcastTaskRunner implements TaskRunner {
             if (!placed.held()) {
                 return; // an outcome that came after its worker was given up: the call runs again elsewhere
             }
-            byte[] outcome;
+            Envelope.Reply reply;
             try {
-                outcome = Envelope.opened(secret, signed, placed.worker());
+                reply = Envelope.opened(secret, signed, placed.worker());
             } catch (SecurityException e) {
                 placed.crash(e);
                 return;
             }
-            CallEnvelope.deliver(outcome, call);
+            printHere(reply); // before the outcome, so that what the call printed shows before what follows it
+            CallEnvelope.deliver(reply.outcome(), call);
             placed.end();
             return;
         }
@@ -478,6 +479,18 @@ public final class HazelcastTaskRunner implements TaskRunner {
         } else {
             placed.crash(new IllegalStateException(
                     "Worker '" + placed.worker() + "' could not run the call: " + cause.getMessage(), cause));
+        }
+    }
+
+    /** Prints here what a call printed on its worker, as Dask forwards its workers' prints. */
+    private static void printHere(Envelope.Reply reply) {
+        if (reply.out().length > 0) {
+            System.out.write(reply.out(), 0, reply.out().length);
+            System.out.flush();
+        }
+        if (reply.err().length > 0) {
+            System.err.write(reply.err(), 0, reply.err().length);
+            System.err.flush();
         }
     }
 

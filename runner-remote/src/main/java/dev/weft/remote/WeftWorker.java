@@ -296,6 +296,7 @@ public final class WeftWorker implements AutoCloseable {
                 name = "worker@" + host + ":" + port;
             }
             Members.quietHazelcastLogs();
+            CallOutput.install();
             Config config = Members.worker(clusterName, host, port, join, name, threads, resources);
             config.getUserContext().put(WorkerNode.KEY, new WorkerNode(name, secret, resources));
             HazelcastInstance member = Hazelcast.newHazelcastInstance(config);

@@ -3,6 +3,7 @@ package dev.weft.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Flow;
+import dev.weft.Resources;
 import dev.weft.State;
 import dev.weft.Task;
 import dev.weft.Task1;
@@ -80,5 +81,33 @@ final class ValuesTest {
                         + " java.io.Serializable");
         assertThat(futures.get(3).result()).isEqualTo("Dask");
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Hello from Dask!");
+    }
+
+    @Test
+    void shouldPrintWhatACallPrintsOnAWorkerBeforeItsRunEnds() {
+        ClusterSecret secret = ClusterSecret.random();
+        try (LocalCluster cluster = new LocalCluster("printing", "127.0.0.1", secret, 1, Resources.NONE, List.of())) {
+            cluster.start(1, System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+            PrintStream console = System.out;
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            // set after the worker started: its process's own output still goes to the console, so only what
+            // comes back with a call's outcome reaches this stream
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            String who;
+            try {
+                who = Flow.of("printing", () -> HELLO.submit("a worker elsewhere")
+                                .result())
+                        .withTaskRunner(HazelcastTaskRunner.builder()
+                                .address(cluster.addresses().getFirst())
+                                .clusterName("printing")
+                                .secret(secret)
+                                .build())
+                        .call();
+            } finally {
+                System.setOut(console);
+            }
+            assertThat(who).isEqualTo("a worker elsewhere");
+            assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("Hello from a worker elsewhere!\n");
+        }
     }
 }
