@@ -120,6 +120,17 @@ public final class CallEnvelope {
         return outcome(new Outcome(Outcome.FAILED, null, carried));
     }
 
+    /**
+     * Makes the outcome of a call that a worker cannot run at all, for {@link #deliver}: the call then ends
+     * {@code CRASHED} with {@code why}.
+     *
+     * @param why why the worker cannot run it, such as {@code worker 'w0' has no GPU}
+     * @return the outcome's bytes
+     */
+    public static byte[] refused(String why) {
+        return outcome(new Outcome(Outcome.REFUSED, why, null));
+    }
+
     private static byte[] outcome(Outcome outcome) {
         return write(outcome, "the outcome");
     }
@@ -127,7 +138,8 @@ public final class CallEnvelope {
     /**
      * Ends a call with an outcome from {@link #execute}: {@link TaskRunner.Call#complete} with the value,
      * {@link TaskRunner.Call#fail} with the task's exception, or {@link TaskRunner.Call#crash} with an
-     * {@link UnserializableException} saying what could not cross.
+     * {@link UnserializableException} saying what could not cross (or, for an outcome from {@link #refused},
+     * an {@link IllegalStateException} saying why the worker could not run it).
      *
      * @param outcome the outcome's bytes
      * @param call the call they answer
@@ -143,6 +155,7 @@ public final class CallEnvelope {
         switch (o.kind) {
             case Outcome.COMPLETED -> call.complete(o.payload);
             case Outcome.FAILED -> call.fail((Throwable) o.payload);
+            case Outcome.REFUSED -> call.crash(new IllegalStateException(o.why));
             default -> call.crash(new UnserializableException(o.why));
         }
     }
@@ -192,14 +205,16 @@ public final class CallEnvelope {
     /**
      * What comes back: a value, the task's exception, or why the call could not run.
      *
-     * @param kind {@code COMPLETED}, {@code FAILED} or {@code CRASHED}
-     * @param why for {@code CRASHED}, what could not cross
+     * @param kind {@code COMPLETED}, {@code FAILED}, {@code CRASHED} (something could not cross) or {@code
+     *     REFUSED} (the worker cannot run it)
+     * @param why for {@code CRASHED} and {@code REFUSED}, what went wrong
      * @param payload the value, or the exception
      */
     private record Outcome(int kind, String why, Object payload) implements Serializable {
         static final int COMPLETED = 0;
         static final int FAILED = 1;
         static final int CRASHED = 2;
+        static final int REFUSED = 3;
     }
 
     /** A part of a call could not cross between JVMs; its message says which, and its class. */

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,11 +84,18 @@ public final class HazelcastTaskRunner implements TaskRunner {
     private final AtomicBoolean rejoining = new AtomicBoolean();
 
     private final Map<String, Member> workers = new ConcurrentHashMap<>();
-    private final Map<UUID, Future<byte[]>> inFlight = new ConcurrentHashMap<>();
-    /** Calls submitted and calls sent, so that the difference is what waits for a thread. */
+    /** This runner, to its workers: whose calls and outbox are whose. */
+    private final String id = UUID.randomUUID().toString();
+    /** The link to each worker, by the worker's name. */
+    private final Map<String, Link> links = new ConcurrentHashMap<>();
+    /** Which link each call handed to a worker went to, until it ends. */
+    private final Map<UUID, Link> where = new ConcurrentHashMap<>();
+
+    private volatile IExecutorService replies;
+    /** Calls submitted and calls started, so that the difference is what waits for a thread. */
     private final AtomicLong submitted = new AtomicLong();
 
-    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong begun = new AtomicLong();
     /** Calls that ended while they waited (cancelled, timed out): never sent, they wait no more. */
     private final AtomicLong withdrawn = new AtomicLong();
 
@@ -124,7 +130,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
     @Override
     public String describe() {
-        return created + ": " + placement.describeWorkers();
+        return created + ": " + describeWorkers();
     }
 
     @Override
@@ -188,6 +194,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     e);
         }
         executor = client.getExecutorService(Members.EXECUTOR);
+        replies = client.getExecutorService(Members.REPLIES);
         client.getLifecycleService().addLifecycleListener(this::connectionChanged);
         client.getCluster().addMembershipListener(new InitialMembershipListener() {
             @Override
@@ -289,14 +296,17 @@ public final class HazelcastTaskRunner implements TaskRunner {
             return;
         }
         lastBusy.put(name, System.nanoTime());
-        placement.addWorker(name, resources, threads);
+        Link link = new Link(name, member, threads, resources);
+        links.put(name, link);
+        placement.addWorker(name, resources, threads * (1 + settings.sendAhead));
+        link.collector.start();
         if (created != null) {
             LOG.info(
                     "Worker '{}' at {} joined cluster '{}': {}",
                     name,
                     member.getAddress(),
                     clusterName,
-                    placement.describeWorkers());
+                    describeWorkers());
         }
         synchronized (joined) {
             joined.notifyAll();
@@ -310,6 +320,11 @@ public final class HazelcastTaskRunner implements TaskRunner {
             return;
         }
         lastBusy.remove(name);
+        Link link = links.remove(name);
+        if (link != null) {
+            link.active = false;
+            link.collector.interrupt();
+        }
         int lost;
         try {
             lost = placement.removeWorker(name, "it is gone from cluster '" + clusterName + "'");
@@ -396,6 +411,28 @@ public final class HazelcastTaskRunner implements TaskRunner {
         }
     }
 
+    /**
+     * Describes the workers as {@code 2 workers x 2 threads, each with {GPU=1}}: their threads, not the calls
+     * each may hold, which include those sent ahead.
+     */
+    private String describeWorkers() {
+        Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+        for (Link link : links.values()) {
+            String kind = link.threads + (link.threads == 1 ? " thread" : " threads") + "\u0000" + link.resources;
+            kinds.merge(kind, 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        kinds.forEach((kind, n) -> {
+            String[] k = kind.split("\u0000");
+            boolean none = k[1].equals(Resources.NONE.toString());
+            parts.add(n
+                    + (n == 1 ? " worker x " : " workers x ")
+                    + k[0]
+                    + (none ? "" : (n == 1 ? ", with " : ", each with ") + k[1]));
+        });
+        return parts.isEmpty() ? "no workers" : String.join(" and ", parts);
+    }
+
     @Override
     public void submit(Call call) {
         lifecycle.requireStarted();
@@ -413,83 +450,240 @@ public final class HazelcastTaskRunner implements TaskRunner {
     }
 
     private void launch(Placement.Placed placed) {
-        sent.incrementAndGet();
         Call call = placed.call();
         String worker = placed.worker();
         lastBusy.put(worker, System.nanoTime());
-        Member member = workers.get(worker);
+        Link link = links.get(worker);
         byte[] request;
         try {
             request = CallEnvelope.request(call);
         } catch (CallEnvelope.UnserializableException e) {
+            withdrawn.incrementAndGet();
             placed.crash(e);
             return;
         }
-        if (member == null || !placed.begin()) {
-            return; // its worker left as it was placed (it went back as lost), or the call ended meanwhile
+        if (link == null) {
+            return; // its worker left as it was placed: the call went back as lost
         }
-        Map<String, Double> needs = call.resources().asMap();
-        String[] names = needs.keySet().toArray(String[]::new);
-        double[] amounts =
-                needs.values().stream().mapToDouble(Double::doubleValue).toArray();
-        Envelope envelope = new Envelope(call.name(), request, secret.sign(Envelope.CALL, request), names, amounts);
-        Future<byte[]> future;
-        try {
-            future = executor.submitToMember(envelope, member);
-        } catch (RuntimeException e) {
-            finish(placed, null, e);
-            return;
-        }
-        inFlight.put(call.id(), future);
-        if (future instanceof CompletionStage<?> stage) {
-            stage.whenComplete((outcome, error) -> finish(placed, (byte[]) outcome, error));
-        } else {
-            throw new IllegalStateException("Hazelcast's executor returned a future that is not a CompletionStage");
+        where.put(call.id(), link);
+        link.pending.add(new Sent(placed, request));
+        link.flush();
+    }
+
+    /** A call on its way to a worker, or sent: its placement, its bytes, and whether it started there. */
+    private static final class Sent {
+        final Placement.Placed placed;
+        final byte[] request;
+        volatile boolean started;
+
+        Sent(Placement.Placed placed, byte[] request) {
+            this.placed = placed;
+            this.request = request;
         }
     }
 
-    private void finish(Placement.Placed placed, byte[] signed, Throwable error) {
-        Call call = placed.call();
-        inFlight.remove(call.id());
-        lastBusy.put(placed.worker(), System.nanoTime());
-        if (error == null) {
-            if (!placed.held()) {
-                return; // an outcome that came after its worker was given up: the call runs again elsewhere
+    /**
+     * The runner's line to one worker. Calls placed on the worker queue here and leave in batches, each a
+     * message; while requests ahead of the worker's threads add up to more than {@link #AHEAD_BYTES}, the next
+     * wait here. A collector asks the worker over and over what has happened to the calls, and ends each
+     * call with its outcome as it comes.
+     */
+    private final class Link {
+        /** How many bytes of calls may wait in a worker's line before more are held back here. */
+        static final long AHEAD_BYTES = 64L << 20;
+
+        final String name;
+        final Member member;
+        final int threads;
+        final Resources resources;
+        final java.util.concurrent.ConcurrentLinkedQueue<Sent> pending =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicLong aheadBytes = new AtomicLong();
+        final Thread collector;
+        volatile boolean active = true;
+
+        Link(String name, Member member, int threads, Resources resources) {
+            this.name = name;
+            this.member = member;
+            this.threads = threads;
+            this.resources = resources;
+            this.collector = Thread.ofVirtual().name("weft-collect-" + name).unstarted(this::collect);
+        }
+
+        /** Sends what waits here, unless another thread is sending it. */
+        void flush() {
+            while (!pending.isEmpty() && aheadBytes.get() < AHEAD_BYTES && flushing.compareAndSet(false, true)) {
+                try {
+                    sendBatch();
+                } finally {
+                    flushing.set(false);
+                }
             }
-            Envelope.Reply reply;
-            try {
-                reply = Envelope.opened(secret, signed, placed.worker());
-            } catch (SecurityException e) {
-                placed.crash(e);
+        }
+
+        private void sendBatch() {
+            List<Wire.Job> jobs = new ArrayList<>();
+            List<Sent> batch = new ArrayList<>();
+            Sent next;
+            while (aheadBytes.get() < AHEAD_BYTES && (next = pending.poll()) != null) {
+                Call call = next.placed.call();
+                if (where.get(call.id()) != this) {
+                    next.placed.end(); // it ended (or went back as lost) before it left
+                    continue;
+                }
+                Map<String, Double> needs = call.resources().asMap();
+                jobs.add(new Wire.Job(
+                        call.id(),
+                        call.name(),
+                        call.priority(),
+                        needs.keySet().toArray(String[]::new),
+                        needs.values().stream().mapToDouble(Double::doubleValue).toArray(),
+                        next.request));
+                sent.put(call.id(), next);
+                aheadBytes.addAndGet(next.request.length);
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
                 return;
             }
-            printHere(reply); // before the outcome, so that what the call printed shows before what follows it
-            CallEnvelope.deliver(reply.outcome(), call);
-            placed.end();
-            return;
-        }
-        Throwable cause = unwrap(error);
-        if (cause instanceof CancellationException) {
-            placed.end(); // the engine ended it and told us (stop): its slot is free again
-        } else if (memberGone(cause)) {
-            Member member = workers.get(placed.worker());
-            if (member != null) {
-                left(member);
+            byte[] body = Wire.jobs(jobs);
+            Future<Boolean> accepted;
+            try {
+                accepted =
+                        executor.submitToMember(new Batch(id, body, Wire.sign(secret, Wire.BATCH, id, body)), member);
+            } catch (RuntimeException e) {
+                refused(batch, e);
+                return;
             }
-        } else {
-            placed.crash(new IllegalStateException(
-                    "Worker '" + placed.worker() + "' could not run the call: " + cause.getMessage(), cause));
+            if (accepted instanceof CompletionStage<?> stage) {
+                stage.whenComplete((ok, error) -> {
+                    if (error != null) {
+                        refused(batch, unwrap(error));
+                    }
+                });
+            }
+        }
+
+        /** The worker did not take a batch: gone, it hands its calls back; otherwise they crash. */
+        private void refused(List<Sent> batch, Throwable cause) {
+            if (memberGone(cause) || stopping) {
+                left(member);
+                return;
+            }
+            for (Sent s : batch) {
+                if (sent.remove(s.placed.call().id()) != null) {
+                    withdrawn.incrementAndGet();
+                    s.placed.crash(new IllegalStateException(
+                            "Worker '" + name + "' did not take the call: " + cause.getMessage(), cause));
+                }
+            }
+        }
+
+        /** Asks the worker what happened to the calls, until it or the runner is gone. */
+        private void collect() {
+            byte[] signature = Wire.sign(secret, Wire.COLLECT, id, new byte[0]);
+            while (active && !stopping) {
+                byte[] signed;
+                try {
+                    signed = replies.submitToMember(new Collect(id, signature), member)
+                            .get();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (ExecutionException | RuntimeException e) {
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    if (stopping || !active) {
+                        return;
+                    }
+                    if (memberGone(cause)) {
+                        left(member); // before the cluster says so, which it may never do if it was the last
+                        return;
+                    }
+                    LOG.warn(
+                            "HazelcastTaskRunner could not collect results from worker '{}': {}",
+                            name,
+                            cause.toString());
+                    sleep(200);
+                    continue;
+                }
+                List<Wire.Event> events;
+                try {
+                    events = Wire.readEvents(Wire.opened(secret, Wire.EVENTS, id, signed, name));
+                } catch (RuntimeException e) {
+                    LOG.error("HazelcastTaskRunner: {}", e.getMessage());
+                    continue;
+                }
+                for (Wire.Event event : events) {
+                    if (event.kind() == Wire.STARTED) {
+                        started(event.id());
+                    } else {
+                        ended(event);
+                    }
+                }
+                flush();
+            }
+        }
+
+        private void started(UUID call) {
+            Sent s = sent.get(call);
+            if (s == null) {
+                return;
+            }
+            s.started = true;
+            aheadBytes.addAndGet(-s.request.length);
+            begun.incrementAndGet();
+            lastBusy.put(name, System.nanoTime());
+            if (!s.placed.begin()) { // it ended meanwhile (cancelled, timed out), or went back as lost
+                sent.remove(call);
+                cancel(List.of(call));
+            }
+        }
+
+        private void ended(Wire.Event event) {
+            Sent s = sent.remove(event.id());
+            where.remove(event.id(), this);
+            lastBusy.put(name, System.nanoTime());
+            if (s == null || !s.placed.held()) {
+                return; // it ended without this worker, or went back as lost: what came late is ignored
+            }
+            printHere(event.out(), event.err()); // before the outcome, so that it shows before the run ends
+            CallEnvelope.deliver(event.outcome(), s.placed.call());
+            s.placed.end();
+        }
+
+        /** Tells the worker to stop these calls. */
+        void cancel(List<UUID> calls) {
+            byte[] body = Wire.ids(calls);
+            try {
+                executor.submitToMember(new Cancel(id, body, Wire.sign(secret, Wire.CANCEL, id, body), false), member);
+            } catch (RuntimeException e) {
+                // the worker is gone: so is the call
+            }
+        }
+
+        /** Tells the worker this runner is gone, and stops collecting. */
+        void close() {
+            active = false;
+            collector.interrupt();
+            byte[] body = new byte[0];
+            try {
+                executor.submitToMember(
+                        new Cancel(id, body, Wire.sign(secret, Wire.CANCEL + "/all", id, body), true), member);
+            } catch (RuntimeException e) {
+                // the worker or the connection is gone: it forgets this runner after a minute by itself
+            }
         }
     }
 
     /** Prints here what a call printed on its worker, as Dask forwards its workers' prints. */
-    private static void printHere(Envelope.Reply reply) {
-        if (reply.out().length > 0) {
-            System.out.write(reply.out(), 0, reply.out().length);
+    private static void printHere(byte[] out, byte[] err) {
+        if (out.length > 0) {
+            System.out.write(out, 0, out.length);
             System.out.flush();
         }
-        if (reply.err().length > 0) {
-            System.err.write(reply.err(), 0, reply.err().length);
+        if (err.length > 0) {
+            System.err.write(err, 0, err.length);
             System.err.flush();
         }
     }
@@ -506,17 +700,26 @@ public final class HazelcastTaskRunner implements TaskRunner {
         return cause instanceof com.hazelcast.core.MemberLeftException
                 || cause instanceof com.hazelcast.spi.exception.TargetNotMemberException
                 || cause instanceof com.hazelcast.spi.exception.TargetDisconnectedException
-                || cause instanceof com.hazelcast.core.HazelcastInstanceNotActiveException;
+                || cause instanceof com.hazelcast.core.HazelcastInstanceNotActiveException
+                || cause instanceof com.hazelcast.client.HazelcastClientNotActiveException;
     }
 
     @Override
     public void stop(Call call, String why) {
-        Future<byte[]> future = inFlight.remove(call.id());
-        if (future != null) {
-            future.cancel(true);
-        } else {
-            withdrawn.incrementAndGet(); // it ended before it was sent
+        Link link = where.remove(call.id());
+        if (link == null) {
+            withdrawn.incrementAndGet(); // it ended before it was handed to a worker
+            return;
         }
+        Sent s = link.sent.get(call.id());
+        if (s == null) {
+            return; // it waits in the link, which drops it rather than send it
+        }
+        link.cancel(List.of(call.id()));
+        if (!s.started && link.sent.remove(call.id()) != null) {
+            s.placed.end(); // it never started: its slot and resources are free now
+        }
+        // else it runs on the worker until the cancel interrupts it, and frees what it holds when it ends
     }
 
     @Override
@@ -529,6 +732,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
     private void stopEverything() {
         stopping = true;
+        for (Link link : links.values()) {
+            link.close();
+        }
         Scaler s = scaler;
         if (s != null) {
             s.interrupt();
@@ -633,7 +839,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
         private void adjust() {
             int now = workers.size();
-            long waiting = Math.max(0, submitted.get() - sent.get() - withdrawn.get());
+            long waiting = Math.max(0, submitted.get() - begun.get() - withdrawn.get());
             if (now < settings.minimum) {
                 grow(
                         settings.minimum - now,
@@ -657,6 +863,10 @@ public final class HazelcastTaskRunner implements TaskRunner {
                         && placement.busySlots(name) == 0
                         && placement.removeIdleWorker(name)) {
                     workers.remove(name);
+                    Link link = links.remove(name);
+                    if (link != null) {
+                        link.close();
+                    }
                     lastBusy.remove(name);
                     int left = workers.size();
                     LOG.info(
@@ -705,8 +915,27 @@ public final class HazelcastTaskRunner implements TaskRunner {
         private String clusterName = "weft";
         private ClusterSecret secret;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private int sendAhead = 64;
 
         private Builder() {}
+
+        /**
+         * How many calls per thread a worker may be sent beyond those it runs: they wait in its line, higher
+         * priorities first, so that a thread that ends a call starts the next without a round trip to this
+         * JVM; 64 by default, 0 for none. Calls that need resources are held back by them as ever, and a call's
+         * timeout starts when it starts on the worker.
+         *
+         * @param perThread at least 0
+         * @return this builder
+         */
+        public Builder sendAhead(int perThread) {
+            if (perThread < 0) {
+                throw new IllegalArgumentException(
+                        "HazelcastTaskRunner sends at least 0 calls ahead, not " + perThread);
+            }
+            this.sendAhead = perThread;
+            return this;
+        }
 
         /**
          * How many worker JVMs the temporary cluster has, as Dask's {@code n_workers}.
@@ -875,6 +1104,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
             copy.clusterName = clusterName;
             copy.secret = secret;
             copy.startTimeout = startTimeout;
+            copy.sendAhead = sendAhead;
             return new HazelcastTaskRunner(copy);
         }
     }

@@ -17,24 +17,30 @@ import java.util.logging.Level;
 /**
  * How Weft configures Hazelcast, in one place: members on the given interface only (loopback by default),
  * joined over TCP to listed addresses (no multicast, no discovery, no phone-home), failures noticed within
- * seconds, and Java deserialization limited to Weft's envelope.
+ * seconds, and Java deserialization limited to Weft's messages.
  */
 final class Members {
-    /** The executor a worker runs calls on; its threads are the worker's threads. */
-    static final String EXECUTOR = "weft-calls";
+    /**
+     * The executor that takes a runner's messages on a worker (batches of calls, cancels, handshakes): they
+     * only put calls in line, so a few threads serve every runner. The calls run on the worker's own threads.
+     */
+    static final String EXECUTOR = "weft-intake";
+
+    /** The executor that answers the runners' requests for results; each waits up to a second for some. */
+    static final String REPLIES = "weft-replies";
 
     static final String ATTR_NAME = "weft.name";
     static final String ATTR_THREADS = "weft.threads";
     static final String ATTR_RESOURCES = "weft.resources";
 
     /**
-     * What a worker deserializes with Java serialization: the envelope and the handshake, besides what
+     * What a worker deserializes with Java serialization: Weft's four messages, besides what
      * Hazelcast's own filter lets through by default (its own classes and the JDK's, less its list of known
      * gadgets), which members need for the exceptions they send each other. No class of the application's
      * is ever read before a signature checks.
      */
-    private static final List<String> ACCEPTED =
-            List.of(Envelope.class.getName(), Handshake.class.getName(), "[B", "[D", "[Ljava.lang.String;");
+    private static final List<String> ACCEPTED = List.of(
+            Batch.class.getName(), Collect.class.getName(), Cancel.class.getName(), Handshake.class.getName(), "[B");
 
     private Members() {}
 
@@ -87,7 +93,8 @@ final class Members {
                 .setAttribute(ATTR_NAME, name)
                 .setAttribute(ATTR_THREADS, Integer.toString(threads))
                 .setAttribute(ATTR_RESOURCES, format(resources));
-        config.getExecutorConfig(EXECUTOR).setPoolSize(threads).setStatisticsEnabled(false);
+        config.getExecutorConfig(EXECUTOR).setPoolSize(2).setStatisticsEnabled(false);
+        config.getExecutorConfig(REPLIES).setPoolSize(64).setStatisticsEnabled(false);
         config.getJetConfig().setEnabled(false);
         ClassFilter accepted = new ClassFilter();
         accepted.setClasses(ACCEPTED);
@@ -120,7 +127,7 @@ final class Members {
                 .setMaxBackoffMillis(1000)
                 .setClusterConnectTimeoutMillis(connectTimeoutMillis);
         ClassFilter accepted = new ClassFilter(); // outcomes come back as bytes: nothing of Weft's is read here
-        accepted.setClasses(List.of(Envelope.class.getName()));
+        accepted.setClasses(List.of(Batch.class.getName()));
         config.getSerializationConfig()
                 .setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
                         .setDefaultsDisabled(false)

@@ -298,7 +298,7 @@ public final class WeftWorker implements AutoCloseable {
             Members.quietHazelcastLogs();
             CallOutput.install();
             Config config = Members.worker(clusterName, host, port, join, name, threads, resources);
-            config.getUserContext().put(WorkerNode.KEY, new WorkerNode(name, secret, resources));
+            config.getUserContext().put(WorkerNode.KEY, new WorkerNode(name, secret, resources, threads));
             HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
             WeftWorker worker = new WeftWorker(this, member);
             LOG.info("Started {}", worker);

@@ -2,13 +2,12 @@ package dev.weft.remote;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.weft.Resources;
-import dev.weft.runner.CallEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a worker member knows while it serves calls: the cluster secret, its resources and its name. Kept in
- * the member's user context, where the calls that arrive find it.
+ * What a worker member knows while it serves calls: the cluster secret, its resources, its name and its
+ * calls. Kept in the member's user context, where the messages that arrive find it.
  */
 final class WorkerNode {
     static final String KEY = "dev.weft.worker";
@@ -17,11 +16,13 @@ final class WorkerNode {
     private final String name;
     private final ClusterSecret secret;
     private final ResourceGate gate;
+    private final Jobs jobs;
 
-    WorkerNode(String name, ClusterSecret secret, Resources resources) {
+    WorkerNode(String name, ClusterSecret secret, Resources resources, int threads) {
         this.name = name;
         this.secret = secret;
         this.gate = new ResourceGate(resources);
+        this.jobs = new Jobs(this, threads);
     }
 
     /**
@@ -49,9 +50,8 @@ final class WorkerNode {
         return gate;
     }
 
-    /** Runs a call's checked bytes here; never throws. */
-    byte[] execute(String run, byte[] payload) {
-        return CallEnvelope.execute(payload);
+    Jobs jobs() {
+        return jobs;
     }
 
     /** Logs what was refused, and returns the exception the sender gets. */

@@ -54,10 +54,16 @@ final class ClusterFailureTest {
                 .as("%s\n%s", state, String.join("\n", lines))
                 .isTrue();
         assertThat(state.result()).containsExactly(0, 1, 4, 9, 16, 25, 36, 49);
-        assertThat(lines).anySatisfy(l -> assertThat(l)
-                .matches("Worker 'worker-\\d' at .* left cluster 'weft-.*" + "; its 2 calls run again elsewhere"));
+        // the killed worker held the calls it ran and those sent ahead to it: each runs again, on the other
+        String left = lines.stream()
+                .filter(l ->
+                        l.matches("Worker 'worker-\\d' at .* left cluster 'weft-.*; its \\d calls run again elsewhere"))
+                .findFirst()
+                .orElseThrow();
+        int lost = Integer.parseInt(left.replaceAll(".*; its (\\d) calls run again elsewhere", "$1"));
+        assertThat(lost).isBetween(2, 8);
         assertThat(lines.stream().filter(l -> l.contains("was lost: worker 'worker-")))
-                .hasSize(2);
+                .hasSize(lost);
         assertThat(ProcessHandle.current().children()).isEmpty();
     }
 

@@ -88,13 +88,13 @@ final class ClusterSecurityTest {
         }
         assertThat(FOREIGN_RAN).isFalse();
 
-        byte[] payload = {1, 2, 3};
-        Envelope forged = new Envelope("forged-0", payload, new byte[32], new String[0], new double[0]);
+        byte[] body = {0, 0, 0, 0};
+        Batch forged = new Batch("forged-runner", body, new byte[32]);
         assertThatThrownBy(() -> client.getExecutorService(Members.EXECUTOR)
                         .submit(forged)
                         .get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .hasMessageContaining("Weft worker 'good' refused a call ('forged-0') whose signature does not match"
+                .hasMessageContaining("Weft worker 'good' refused a batch of calls whose signature does not match"
                         + " this cluster's secret");
     }
 
@@ -123,7 +123,7 @@ final class ClusterSecurityTest {
         assertThat(lines).anySatisfy(l -> assertThat(l)
                 .startsWith("Worker 'stranger' at ")
                 .endsWith("does not hold the cluster secret; nothing is placed on it"));
-        assertThat(threads).hasSize(20).allSatisfy(t -> assertThat(t).contains("weft-good-"));
+        assertThat(threads).hasSize(20).allSatisfy(t -> assertThat(t).startsWith("weft-good-call-"));
     }
 
     @Test

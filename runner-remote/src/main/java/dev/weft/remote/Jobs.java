@@ -1,0 +1,186 @@
+package dev.weft.remote;
+
+import dev.weft.runner.CallEnvelope;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A worker's calls: those sent ahead wait in one line, higher priorities first and then in the order they
+ * came; the worker's threads take them from it; what each call does (it started, it ended) waits in its
+ * runner's outbox until that runner collects it. A runner that stops collecting for a minute is taken to be
+ * gone: its outbox is dropped and its waiting calls with it.
+ */
+final class Jobs {
+    private static final long ABANDONED_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final WorkerNode node;
+    private final PriorityBlockingQueue<Queued> line = new PriorityBlockingQueue<>(64, Queued.ORDER);
+    private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    private final Set<UUID> cancelled = ConcurrentHashMap.newKeySet();
+    private final AtomicLong arrivals = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+
+    /** A call in line: its runner, the job, and when it came. */
+    private record Queued(String runner, Wire.Job job, long arrival) {
+        static final Comparator<Queued> ORDER =
+                Comparator.comparingInt((Queued q) -> -q.job.priority()).thenComparingLong(Queued::arrival);
+    }
+
+    /** A call running now: whose it is, and the thread it runs on. */
+    private record Running(String runner, Thread thread) {}
+
+    /** What happened to a runner's calls, until it collects it. */
+    private static final class Outbox {
+        final LinkedBlockingQueue<Wire.Event> events = new LinkedBlockingQueue<>();
+        volatile long lastCollected = System.nanoTime();
+    }
+
+    Jobs(WorkerNode node, int count) {
+        this.node = node;
+        for (int i = 0; i < count; i++) {
+            Thread t = new Thread(this::work, "weft-" + node.name() + "-call-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        Thread janitor = new Thread(this::dropAbandoned, "weft-outbox-janitor");
+        janitor.setDaemon(true);
+        janitor.start();
+    }
+
+    /** Takes calls from a runner into line. */
+    void accept(String runner, List<Wire.Job> jobs) {
+        outbox(runner);
+        for (Wire.Job job : jobs) {
+            line.add(new Queued(runner, job, arrivals.getAndIncrement()));
+        }
+    }
+
+    /**
+     * Returns what happened to a runner's calls since it last asked, waiting up to {@code maxWaitMillis} for
+     * something to happen.
+     */
+    List<Wire.Event> collect(String runner, long maxWaitMillis) throws InterruptedException {
+        Outbox box = outbox(runner);
+        box.lastCollected = System.nanoTime();
+        List<Wire.Event> events = new ArrayList<>();
+        Wire.Event first = box.events.poll(maxWaitMillis, TimeUnit.MILLISECONDS);
+        if (first != null) {
+            events.add(first);
+            box.events.drainTo(events);
+        }
+        box.lastCollected = System.nanoTime();
+        return events;
+    }
+
+    /** Stops calls of a runner: those in line never start, those running are interrupted. */
+    void cancel(String runner, List<UUID> ids) {
+        for (UUID id : ids) {
+            cancelled.add(id);
+            line.removeIf(q -> q.job.id().equals(id));
+            Running r = running.get(id);
+            if (r != null && r.runner.equals(runner)) {
+                r.thread.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Forgets a runner that has shut down or gone: its waiting calls are dropped, its running ones
+     * interrupted (they ended for it already), its outbox dropped.
+     */
+    void forget(String runner) {
+        outboxes.remove(runner);
+        line.removeIf(q -> q.runner.equals(runner));
+        running.values().forEach(r -> {
+            if (r.runner.equals(runner)) {
+                r.thread.interrupt();
+            }
+        });
+    }
+
+    private Outbox outbox(String runner) {
+        return outboxes.computeIfAbsent(runner, r -> new Outbox());
+    }
+
+    private void work() {
+        while (true) {
+            Queued next;
+            try {
+                next = line.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            run(next);
+            Thread.interrupted(); // a cancel that came as the call ended must not reach the next one
+        }
+    }
+
+    private void run(Queued q) {
+        Wire.Job job = q.job;
+        Outbox box = outboxes.get(q.runner);
+        if (box == null || cancelled.remove(job.id())) {
+            return; // its runner is gone, or it was cancelled before it started
+        }
+        try {
+            node.gate().acquire(job.resourceNames(), job.amounts());
+        } catch (InterruptedException e) {
+            return;
+        } catch (IllegalArgumentException e) {
+            box.events.add(new Wire.Event(Wire.STARTED, job.id(), null, null, null));
+            box.events.add(new Wire.Event(
+                    Wire.ENDED,
+                    job.id(),
+                    new byte[0],
+                    new byte[0],
+                    CallEnvelope.refused("worker '" + node.name() + "' could not run it: " + e.getMessage())));
+            return;
+        }
+        try {
+            running.put(job.id(), new Running(q.runner, Thread.currentThread()));
+            if (cancelled.remove(job.id()) || !outboxes.containsKey(q.runner)) {
+                return;
+            }
+            box.events.add(new Wire.Event(Wire.STARTED, job.id(), null, null, null));
+            byte[] outcome;
+            byte[][] printed;
+            CallOutput.begin();
+            try {
+                outcome = CallEnvelope.execute(job.request());
+            } finally {
+                printed = CallOutput.end();
+            }
+            box.events.add(new Wire.Event(Wire.ENDED, job.id(), printed[0], printed[1], outcome));
+        } finally {
+            running.remove(job.id());
+            cancelled.remove(job.id());
+            node.gate().release(job.resourceNames(), job.amounts());
+        }
+    }
+
+    private void dropAbandoned() {
+        while (true) {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            outboxes.forEach((runner, box) -> {
+                if (now - box.lastCollected > ABANDONED_NANOS) {
+                    forget(runner);
+                }
+            });
+        }
+    }
+}

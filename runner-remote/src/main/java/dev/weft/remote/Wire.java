@@ -1,0 +1,204 @@
+package dev.weft.remote;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The bytes that travel between a runner and its workers, besides the calls' own ({@code CallEnvelope}): a
+ * batch of calls one way, a batch of events (a call started, a call ended) the other. Each batch is signed
+ * as a whole with the cluster secret, and read only once its signature checks.
+ */
+final class Wire {
+    static final String BATCH = "weft-batch";
+    static final String EVENTS = "weft-events";
+    static final String COLLECT = "weft-collect";
+    static final String CANCEL = "weft-cancel";
+
+    static final byte STARTED = 0;
+    static final byte ENDED = 1;
+
+    private Wire() {}
+
+    /** A call as a worker takes it: who sent it, what it is, where it stands in line, what it holds. */
+    record Job(UUID id, String name, int priority, String[] resourceNames, double[] amounts, byte[] request) {}
+
+    /** Something a worker tells the runner about a call: it started, or it ended with this reply. */
+    record Event(byte kind, UUID id, byte[] out, byte[] err, byte[] outcome) {}
+
+    static byte[] jobs(List<Job> jobs) {
+        return write(out -> {
+            out.writeInt(jobs.size());
+            for (Job j : jobs) {
+                uuid(out, j.id());
+                out.writeUTF(j.name());
+                out.writeInt(j.priority());
+                out.writeInt(j.resourceNames().length);
+                for (int i = 0; i < j.resourceNames().length; i++) {
+                    out.writeUTF(j.resourceNames()[i]);
+                    out.writeDouble(j.amounts()[i]);
+                }
+                bytes(out, j.request());
+            }
+        });
+    }
+
+    static List<Job> readJobs(byte[] body) {
+        return read(body, in -> {
+            int n = in.readInt();
+            List<Job> jobs = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                UUID id = uuid(in);
+                String name = in.readUTF();
+                int priority = in.readInt();
+                int r = in.readInt();
+                String[] names = new String[r];
+                double[] amounts = new double[r];
+                for (int i = 0; i < r; i++) {
+                    names[i] = in.readUTF();
+                    amounts[i] = in.readDouble();
+                }
+                jobs.add(new Job(id, name, priority, names, amounts, bytes(in)));
+            }
+            return jobs;
+        });
+    }
+
+    static byte[] events(List<Event> events) {
+        return write(out -> {
+            out.writeInt(events.size());
+            for (Event e : events) {
+                out.writeByte(e.kind());
+                uuid(out, e.id());
+                if (e.kind() == ENDED) {
+                    bytes(out, e.out());
+                    bytes(out, e.err());
+                    bytes(out, e.outcome());
+                }
+            }
+        });
+    }
+
+    static List<Event> readEvents(byte[] body) {
+        return read(body, in -> {
+            int n = in.readInt();
+            List<Event> events = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                byte kind = in.readByte();
+                UUID id = uuid(in);
+                events.add(
+                        kind == ENDED
+                                ? new Event(kind, id, bytes(in), bytes(in), bytes(in))
+                                : new Event(kind, id, null, null, null));
+            }
+            return events;
+        });
+    }
+
+    static byte[] ids(List<UUID> ids) {
+        return write(out -> {
+            out.writeInt(ids.size());
+            for (UUID id : ids) {
+                uuid(out, id);
+            }
+        });
+    }
+
+    static List<UUID> readIds(byte[] body) {
+        return read(body, in -> {
+            int n = in.readInt();
+            List<UUID> ids = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                ids.add(uuid(in));
+            }
+            return ids;
+        });
+    }
+
+    /** The signature of {@code body} under a purpose, for a runner: so that one runner's batch is not another's. */
+    static byte[] sign(ClusterSecret secret, String purpose, String runner, byte[] body) {
+        return secret.sign(purpose + "/" + runner, body);
+    }
+
+    static boolean verify(ClusterSecret secret, String purpose, String runner, byte[] body, byte[] signature) {
+        return secret.verify(purpose + "/" + runner, body, signature);
+    }
+
+    /** Returns the signature followed by the body: what a worker answers with. */
+    static byte[] signed(ClusterSecret secret, String purpose, String runner, byte[] body) {
+        byte[] mac = sign(secret, purpose, runner, body);
+        byte[] both = Arrays.copyOf(mac, mac.length + body.length);
+        System.arraycopy(body, 0, both, mac.length, body.length);
+        return both;
+    }
+
+    /**
+     * Returns the body behind a signature, if it checks.
+     *
+     * @throws SecurityException if it does not
+     */
+    static byte[] opened(ClusterSecret secret, String purpose, String runner, byte[] signed, String worker) {
+        if (signed != null && signed.length >= ClusterSecret.SIGNATURE) {
+            byte[] mac = Arrays.copyOf(signed, ClusterSecret.SIGNATURE);
+            byte[] body = Arrays.copyOfRange(signed, ClusterSecret.SIGNATURE, signed.length);
+            if (verify(secret, purpose, runner, body, mac)) {
+                return body;
+            }
+        }
+        throw new SecurityException(
+                "what worker '" + worker + "' sent is not signed with this cluster's secret; it was not read");
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private static byte[] write(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static <T> T read(byte[] body, Reader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a malformed batch: " + e, e);
+        }
+    }
+
+    private static void uuid(DataOutputStream out, UUID id) throws IOException {
+        out.writeLong(id.getMostSignificantBits());
+        out.writeLong(id.getLeastSignificantBits());
+    }
+
+    private static UUID uuid(DataInputStream in) throws IOException {
+        return new UUID(in.readLong(), in.readLong());
+    }
+
+    private static void bytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] bytes(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return b;
+    }
+}
