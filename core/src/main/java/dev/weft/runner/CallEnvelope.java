@@ -11,8 +11,13 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -47,7 +52,7 @@ public final class CallEnvelope {
         TaskFunction function = call.function();
         Object[] args = call.arguments();
         try {
-            return write(new Request(call.name(), call.async(), function, args));
+            return write(new Request(call.name(), call.async(), functionBytes(function), args));
         } catch (IOException | RuntimeException whole) {
             // Only now, on the way to an error, each part alone: to name the one that cannot travel.
             check(function, "its function (the task's lambda, or what it captures)");
@@ -55,6 +60,66 @@ public final class CallEnvelope {
                 check(args[i], "argument " + (i + 1));
             }
             throw new UnserializableException("the call cannot be serialized: " + whole);
+        }
+    }
+
+    /**
+     * Returns a function's bytes, made once per function: every call of a task carries the same ones, and a
+     * worker reads them once ({@link #functionOf}).
+     */
+    private static byte[] functionBytes(TaskFunction function) throws IOException {
+        byte[] bytes = WRITTEN.get(function);
+        if (bytes == null) {
+            bytes = write(function);
+            if (WRITTEN.size() >= CACHED) {
+                WRITTEN.clear(); // tasks made on the fly: keep the cache small rather than keep them all
+            }
+            WRITTEN.put(function, bytes);
+        }
+        return bytes;
+    }
+
+    /** Returns the function those bytes are, read once per distinct bytes on this JVM. */
+    private static TaskFunction functionOf(byte[] bytes) throws IOException, ClassNotFoundException {
+        FunctionBytes key = new FunctionBytes(bytes);
+        TaskFunction function = READ.get(key);
+        if (function == null) {
+            function = (TaskFunction) read(bytes);
+            if (READ.size() >= CACHED) {
+                READ.clear();
+            }
+            READ.put(key, function);
+        }
+        return function;
+    }
+
+    /** How many functions each side keeps read or written. */
+    private static final int CACHED = 1024;
+
+    /** Functions written here, by identity (a task's function is one object). */
+    private static final Map<TaskFunction, byte[]> WRITTEN = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** Functions read here, by their bytes. */
+    private static final Map<FunctionBytes, TaskFunction> READ = new ConcurrentHashMap<>();
+
+    /** A function's bytes as a key: equal when the bytes are. */
+    private static final class FunctionBytes {
+        private final byte[] bytes;
+        private final int hash;
+
+        FunctionBytes(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FunctionBytes f && hash == f.hash && Arrays.equals(bytes, f.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 
@@ -83,10 +148,16 @@ public final class CallEnvelope {
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return outcome(new Outcome(Outcome.CRASHED, "the call could not be read on the worker: " + e, null));
         }
+        TaskFunction function;
+        try {
+            function = functionOf(r.function);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            return outcome(new Outcome(Outcome.CRASHED, "the call could not be read on the worker: " + e, null));
+        }
         Object value;
         Object previous = Engine.enterElsewhere(r.name);
         try {
-            value = r.function.invoke(r.args);
+            value = function.invoke(r.args);
             if (r.async && value instanceof CompletionStage<?> stage) {
                 value = stage.toCompletableFuture().get();
             }
@@ -197,10 +268,10 @@ public final class CallEnvelope {
      *
      * @param name the run's name
      * @param async whether the function's value is a stage
-     * @param function the task's function
+     * @param function the task's function, serialized on its own so that a worker reads it once
      * @param args the resolved arguments
      */
-    private record Request(String name, boolean async, TaskFunction function, Object[] args) implements Serializable {}
+    private record Request(String name, boolean async, byte[] function, Object[] args) implements Serializable {}
 
     /**
      * What comes back: a value, the task's exception, or why the call could not run.

@@ -152,6 +152,9 @@ final class Members {
             quiet("com.hazelcast.instance.impl.Node", Level.SEVERE); // "Terminating forcefully..."
             // each failed try to reconnect; the runner says once that it lost its cluster, and for how long it tries
             quiet("com.hazelcast.client.impl.connection", Level.SEVERE);
+            // a request for results still waiting when its runner or worker stops: expected, and not news
+            quiet("com.hazelcast.spi.impl", Level.SEVERE);
+            quiet("com.hazelcast.client.impl.spi.impl", Level.SEVERE);
         }
     }
 
