@@ -815,6 +815,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
      * minimum and the maximum. Each change is logged.
      */
     private final class Scaler extends Thread {
+        /** For how many looks in a row some call has waited for a thread. */
+        private int waitedTicks;
+
         Scaler() {
             super("weft-scaler");
             setDaemon(true);
@@ -845,7 +848,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
                         "the cluster has " + now + " of at least " + settings.minimum + " workers");
                 return;
             }
-            if (waiting > 0 && now < settings.maximum) {
+            waitedTicks = waiting > 0 ? waitedTicks + 1 : 0;
+            if (waitedTicks >= 2 && now < settings.maximum) { // calls that wait a moment, not one in passing
+                waitedTicks = 0;
                 long wanted = (waiting + settings.threadsPerWorker - 1) / settings.threadsPerWorker;
                 int more = (int) Math.min(wanted, settings.maximum - now);
                 grow(more, waiting + (waiting == 1 ? " call waits" : " calls wait") + " for a thread");
