@@ -8,7 +8,6 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.weft.Resources;
 import dev.weft.TaskRunner;
 import dev.weft.runner.CallEnvelope;
@@ -258,8 +257,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 boolean stillThere = client.getCluster().getMembers().contains(member);
-                if (stillThere && attempt < 50 && !stopping && cause instanceof TargetNotMemberException) {
-                    sleep(100); // the cluster has not told every member of the new one yet
+                if (stillThere && attempt < 50 && !stopping && !(cause instanceof SecurityException)) {
+                    sleep(100); // such as the cluster not having told every member of the new one yet
                     continue;
                 }
                 if (stillThere && !stopping) {
@@ -900,7 +899,11 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     why,
                     count(target),
                     settings.maximum);
-            awaitWorkers(target, deadline);
+            try {
+                awaitWorkers(target, deadline);
+            } catch (IllegalStateException e) {
+                LOG.warn("HazelcastTaskRunner: {}; it goes on with the workers it has", e.getMessage());
+            }
         }
     }
 
