@@ -54,11 +54,6 @@ final class WorkerCommand implements Callable<Integer> {
      * error and stack trace there. Held here, since java.util.logging keeps loggers only weakly.
      */
     private static final Logger HAZELCAST_START_UP = Logger.getLogger("com.hazelcast.instance");
-    /**
-     * Hazelcast's logger of a member's node, which warns "Terminating forcefully..." as the worker closes: at
-     * every Ctrl-C, and about nothing that went wrong.
-     */
-    private static final Logger HAZELCAST_NODE = Logger.getLogger("com.hazelcast.instance.impl.Node");
 
     private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     private static final Pattern AMOUNT = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
@@ -225,7 +220,6 @@ final class WorkerCommand implements Callable<Integer> {
     /** Prints the worker's line, then waits until it stops, and closes it if this thread is interrupted. */
     private int serve(WeftWorker worker) {
         running.set(worker);
-        HAZELCAST_NODE.setLevel(Level.SEVERE);
         Thread hook = new Thread(() -> closeAndExit(worker), "weft-worker-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -238,7 +232,6 @@ final class WorkerCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } finally {
             running.set(null);
-            HAZELCAST_NODE.setLevel(null);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

@@ -415,22 +415,21 @@ public final class HazelcastTaskRunner implements TaskRunner {
      * each may hold, which include those sent ahead.
      */
     private String describeWorkers() {
-        Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+        Map<Kind, Integer> kinds = new java.util.LinkedHashMap<>();
         for (Link link : links.values()) {
-            String kind = link.threads + (link.threads == 1 ? " thread" : " threads") + "\u0000" + link.resources;
-            kinds.merge(kind, 1, Integer::sum);
+            kinds.merge(new Kind(link.threads, link.resources), 1, Integer::sum);
         }
         List<String> parts = new ArrayList<>();
-        kinds.forEach((kind, n) -> {
-            String[] k = kind.split("\u0000");
-            boolean none = k[1].equals(Resources.NONE.toString());
-            parts.add(n
-                    + (n == 1 ? " worker x " : " workers x ")
-                    + k[0]
-                    + (none ? "" : (n == 1 ? ", with " : ", each with ") + k[1]));
-        });
+        kinds.forEach((kind, n) -> parts.add(n
+                + (n == 1 ? " worker x " : " workers x ")
+                + kind.threads
+                + (kind.threads == 1 ? " thread" : " threads")
+                + (kind.resources.isEmpty() ? "" : (n == 1 ? ", with " : ", each with ") + kind.resources)));
         return parts.isEmpty() ? "no workers" : String.join(" and ", parts);
     }
+
+    /** What makes workers alike in a description: their threads and their resources. */
+    private record Kind(int threads, Resources resources) {}
 
     @Override
     public void submit(Call call) {
@@ -759,16 +758,6 @@ public final class HazelcastTaskRunner implements TaskRunner {
                         + (settings.adaptive ? settings.minimum + " to " + settings.maximum : settings.workers)
                         + " workers x " + settings.threadsPerWorker + " threads)"
                 : "HazelcastTaskRunner(" + String.join(", ", settings.addresses) + ")";
-    }
-
-    /** Returns the names of the workers calls are placed on now; for tests and tools. */
-    List<String> workerNames() {
-        return new ArrayList<>(workers.keySet());
-    }
-
-    /** Returns the name of the cluster it created or joined. */
-    String clusterName() {
-        return clusterName;
     }
 
     private static void sleep(long millis) {

@@ -111,12 +111,6 @@ final class LocalCluster implements AutoCloseable {
         return workers.values().stream().map(WorkerProcess::address).toList();
     }
 
-    /** Returns how many worker JVMs run. */
-    synchronized int size() {
-        workers.values().removeIf(w -> !w.process.isAlive());
-        return workers.size();
-    }
-
     private WorkerProcess launch(String name, int port, List<String> join) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
