@@ -13,6 +13,7 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -33,6 +34,10 @@ import java.util.concurrent.ExecutionException;
  * CallEnvelope.deliver(outcome, call);                  // here: COMPLETED, FAILED or CRASHED
  * }
  *
+ * <p>A runner that sends many calls of one task to one worker can send the function once: {@link
+ * #functionBytes} and {@link #arguments} are the two halves of a request, {@link #function(byte[])} reads
+ * the first on the worker once, and {@link #execute(Function, byte[])} runs each call's second half with it.
+ *
  * <p>Whatever cannot be serialized ends the call with one line that names the class: its function, an
  * argument, its value or its exception. A task's exception that cannot be serialized comes back as a
  * {@link RemoteException} with its class name, message and stack trace. A call run from an envelope runs
@@ -51,20 +56,77 @@ public final class CallEnvelope {
      *     and its class
      */
     public static byte[] request(TaskRunner.Call call) {
+        byte[] function = functionBytes(call);
+        byte[] arguments = arguments(call);
+        byte[] request = new byte[4 + function.length + arguments.length];
+        ByteBuffer.wrap(request).putInt(function.length).put(function).put(arguments);
+        return request;
+    }
+
+    /**
+     * Serializes a call's function: the same bytes for every call of one task, made once per function.
+     *
+     * @param call the call
+     * @return the bytes, for {@link #function(byte[])} on the worker; the caller must not change them
+     * @throws UnserializableException if the function cannot be serialized, naming its class
+     */
+    public static byte[] functionBytes(TaskRunner.Call call) {
         TaskFunction function = call.function();
+        try {
+            return functionBytes(function);
+        } catch (IOException | RuntimeException whole) {
+            check(function, "its function (the task's lambda, or what it captures)");
+            throw new UnserializableException("its function cannot be serialized: " + whole);
+        }
+    }
+
+    /**
+     * Serializes the rest of a call: its name and arguments, for {@link #execute(Function, byte[])} with its
+     * function.
+     *
+     * @param call the call, ready
+     * @return the bytes
+     * @throws UnserializableException if an argument cannot be serialized, naming which and its class
+     */
+    public static byte[] arguments(TaskRunner.Call call) {
         Object[] args = call.arguments();
         try {
-            byte[] fn = functionBytes(function);
             return Plain.all(args)
-                    ? Plain.request(call.name(), call.async(), fn, args)
-                    : write(new Request(call.name(), call.async(), fn, args));
+                    ? Plain.arguments(call.name(), call.async(), args)
+                    : write(new Arguments(call.name(), call.async(), args));
         } catch (IOException | RuntimeException whole) {
-            // Only now, on the way to an error, each part alone: to name the one that cannot travel.
-            check(function, "its function (the task's lambda, or what it captures)");
+            // Only now, on the way to an error, each argument alone: to name the one that cannot travel.
             for (int i = 0; i < args.length; i++) {
                 check(args[i], "argument " + (i + 1));
             }
-            throw new UnserializableException("the call cannot be serialized: " + whole);
+            throw new UnserializableException("the call's arguments cannot be serialized: " + whole);
+        }
+    }
+
+    /**
+     * Reads a function from its bytes ({@link #functionBytes}), for every call of its task that comes with
+     * it. Never throws: a function that cannot be read here makes each call run with it end {@code CRASHED},
+     * saying why.
+     *
+     * @param bytes the function's bytes
+     * @return the function, ready to run calls
+     */
+    public static Function function(byte[] bytes) {
+        try {
+            return new Function((TaskFunction) read(bytes), null);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            return new Function(null, "the call's function could not be read on the worker: " + e);
+        }
+    }
+
+    /** A task's function read on a worker, or why it could not be: see {@link #function(byte[])}. */
+    public static final class Function {
+        private final TaskFunction function;
+        private final String unreadable;
+
+        private Function(TaskFunction function, String unreadable) {
+            this.function = function;
+            this.unreadable = unreadable;
         }
     }
 
@@ -147,15 +209,42 @@ public final class CallEnvelope {
      * @return the outcome's bytes, for {@link #deliver}
      */
     public static byte[] execute(byte[] request) {
-        Request r;
+        TaskFunction function;
+        byte[] arguments;
         try {
-            r = request.length > 0 && request[0] == Plain.MARK ? Plain.readRequest(request) : (Request) read(request);
+            ByteBuffer in = ByteBuffer.wrap(request);
+            byte[] bytes = new byte[in.getInt()];
+            in.get(bytes);
+            arguments = new byte[in.remaining()];
+            in.get(arguments);
+            function = functionOf(bytes);
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return outcome(new Outcome(Outcome.CRASHED, "the call could not be read on the worker: " + e, null));
         }
-        TaskFunction function;
+        return run(function, arguments);
+    }
+
+    /**
+     * Runs a call on this JVM with its function, read before, and serializes its outcome, as {@link
+     * #execute(byte[])} does. Never throws.
+     *
+     * @param function its task's function, from {@link #function(byte[])}
+     * @param arguments the call's other half, from {@link #arguments}
+     * @return the outcome's bytes, for {@link #deliver}
+     */
+    public static byte[] execute(Function function, byte[] arguments) {
+        if (function.function == null) {
+            return outcome(new Outcome(Outcome.CRASHED, function.unreadable, null));
+        }
+        return run(function.function, arguments);
+    }
+
+    private static byte[] run(TaskFunction function, byte[] arguments) {
+        Arguments r;
         try {
-            function = functionOf(r.function);
+            r = arguments.length > 0 && arguments[0] == Plain.MARK
+                    ? Plain.readArguments(arguments)
+                    : (Arguments) read(arguments);
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return outcome(new Outcome(Outcome.CRASHED, "the call could not be read on the worker: " + e, null));
         }
@@ -318,14 +407,12 @@ public final class CallEnvelope {
             return true;
         }
 
-        static byte[] request(String name, boolean async, byte[] function, Object[] args) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + function.length + 16 * args.length);
+        static byte[] arguments(String name, boolean async, Object[] args) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + name.length() + 16 * args.length);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(MARK);
             out.writeUTF(name);
             out.writeBoolean(async);
-            out.writeInt(function.length);
-            out.write(function);
             out.writeInt(args.length);
             for (Object arg : args) {
                 write(out, arg);
@@ -333,17 +420,15 @@ public final class CallEnvelope {
             return bytes.toByteArray();
         }
 
-        static Request readRequest(byte[] request) throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(request, 1, request.length - 1));
+        static Arguments readArguments(byte[] arguments) throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(arguments, 1, arguments.length - 1));
             String name = in.readUTF();
             boolean async = in.readBoolean();
-            byte[] function = new byte[in.readInt()];
-            in.readFully(function);
             Object[] args = new Object[in.readInt()];
             for (int i = 0; i < args.length; i++) {
                 args[i] = read(in);
             }
-            return new Request(name, async, function, args);
+            return new Arguments(name, async, args);
         }
 
         static byte[] value(Object value) {
@@ -406,14 +491,13 @@ public final class CallEnvelope {
     }
 
     /**
-     * What a worker gets.
+     * What a worker gets besides the function.
      *
      * @param name the run's name
      * @param async whether the function's value is a stage
-     * @param function the task's function, serialized on its own so that a worker reads it once
      * @param args the resolved arguments
      */
-    private record Request(String name, boolean async, byte[] function, Object[] args) implements Serializable {}
+    private record Arguments(String name, boolean async, Object[] args) implements Serializable {}
 
     /**
      * What comes back: a value, the task's exception, or why the call could not run.

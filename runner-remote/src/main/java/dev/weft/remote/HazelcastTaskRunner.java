@@ -14,24 +14,30 @@ import dev.weft.runner.CallEnvelope;
 import dev.weft.runner.Lifecycle;
 import dev.weft.runner.Placement;
 import dev.weft.runner.RunnerSpec;
+import dev.weft.runner.TaskFunction;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +104,10 @@ public final class HazelcastTaskRunner implements TaskRunner {
     /** Calls that ended while they waited (cancelled, timed out): never sent, they wait no more. */
     private final AtomicLong withdrawn = new AtomicLong();
 
-    private final Map<String, Long> lastBusy = new ConcurrentHashMap<>();
+    /** The functions of the tasks this runner sent, with the key each travels under. */
+    private final Map<TaskFunction, Function> functions = new ConcurrentHashMap<>();
+
+    private final AtomicInteger functionKeys = new AtomicInteger();
     private final Object joined = new Object();
 
     private HazelcastTaskRunner(Builder settings) {
@@ -294,11 +303,10 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     clusterName);
             return;
         }
-        lastBusy.put(name, System.nanoTime());
         Link link = new Link(name, member, threads, resources);
         links.put(name, link);
         placement.addWorker(name, resources, threads * (1 + settings.sendAhead));
-        link.collector.start();
+        link.start();
         if (created != null) {
             LOG.info(
                     "Worker '{}' at {} joined cluster '{}': {}",
@@ -318,11 +326,11 @@ public final class HazelcastTaskRunner implements TaskRunner {
         if (name == null || !workers.remove(name, member)) {
             return;
         }
-        lastBusy.remove(name);
         Link link = links.remove(name);
         if (link != null) {
             link.active = false;
             link.collector.interrupt();
+            LockSupport.unpark(link.sender);
         }
         int lost;
         try {
@@ -449,42 +457,54 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
     private void launch(Placement.Placed placed) {
         Call call = placed.call();
-        String worker = placed.worker();
-        lastBusy.put(worker, System.nanoTime());
-        Link link = links.get(worker);
-        byte[] request;
-        try {
-            request = CallEnvelope.request(call);
-        } catch (CallEnvelope.UnserializableException e) {
-            withdrawn.incrementAndGet();
-            placed.crash(e);
-            return;
-        }
+        Link link = links.get(placed.worker());
         if (link == null) {
             return; // its worker left as it was placed: the call went back as lost
         }
+        link.busy();
         where.put(call.id(), link);
-        link.pending.add(new Sent(placed, request));
-        link.flush();
+        link.pending.add(new Sent(placed));
+        link.wake();
     }
 
-    /** A call on its way to a worker, or sent: its placement, its bytes, and whether it started there. */
+    /** A call on its way to a worker, or sent: its placement, the size of its bytes, and whether it started. */
     private static final class Sent {
         final Placement.Placed placed;
-        final byte[] request;
+        int bytes;
         volatile boolean started;
 
-        Sent(Placement.Placed placed, byte[] request) {
+        Sent(Placement.Placed placed) {
             this.placed = placed;
-            this.request = request;
         }
     }
 
     /**
-     * The runner's line to one worker. Calls placed on the worker queue here and leave in batches, each a
-     * message; while requests ahead of the worker's threads add up to more than {@link #AHEAD_BYTES}, the next
-     * wait here. A collector asks the worker over and over what has happened to the calls, and ends each
-     * call with its outcome as it comes.
+     * Returns the key a task's function travels under: sent once to each worker, then named by its key. Past
+     * {@link #KEYED} functions (tasks made on the fly), a function travels with each call instead.
+     */
+    private Function functionOf(Call call) {
+        Function known = functions.get(call.function());
+        if (known != null) {
+            return known;
+        }
+        byte[] bytes = CallEnvelope.functionBytes(call);
+        if (functions.size() >= KEYED) {
+            return new Function(Wire.INLINE, bytes);
+        }
+        return functions.computeIfAbsent(call.function(), f -> new Function(functionKeys.getAndIncrement(), bytes));
+    }
+
+    /** How many functions a runner keeps a key for. */
+    private static final int KEYED = 1024;
+
+    /** A task's function as it travels: its key ({@link Wire#INLINE} for none) and its bytes. */
+    private record Function(int key, byte[] bytes) {}
+
+    /**
+     * The runner's line to one worker. Calls placed on the worker queue here, and a sender takes all that
+     * wait into one batch, one message: while it sends one, the next gathers. While requests ahead of the
+     * worker's threads add up to more than {@link #AHEAD_BYTES}, the next wait here. A collector asks the
+     * worker over and over what has happened to the calls, and ends each call with its outcome as it comes.
      */
     private final class Link {
         /** How many bytes of calls may wait in a worker's line before more are held back here. */
@@ -494,13 +514,20 @@ public final class HazelcastTaskRunner implements TaskRunner {
         final Member member;
         final int threads;
         final Resources resources;
-        final java.util.concurrent.ConcurrentLinkedQueue<Sent> pending =
-                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Sent> pending = new ConcurrentLinkedQueue<>();
         final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
-        final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+        /** The keys of the functions this worker has taken: calls name them without their bytes. */
+        final Set<Integer> known = ConcurrentHashMap.newKeySet();
+
         final AtomicLong aheadBytes = new AtomicLong();
         final Thread collector;
+        final Thread sender;
+        /** Whether the sender sleeps, or is about to: then a call placed here wakes it. */
+        volatile boolean idle;
+
         volatile boolean active = true;
+        /** When a call was last placed here, started or ended here: for adaptive scaling. */
+        volatile long lastBusy = System.nanoTime();
 
         Link(String name, Member member, int threads, Resources resources) {
             this.name = name;
@@ -508,22 +535,49 @@ public final class HazelcastTaskRunner implements TaskRunner {
             this.threads = threads;
             this.resources = resources;
             this.collector = Thread.ofVirtual().name("weft-collect-" + name).unstarted(this::collect);
+            this.sender = Thread.ofVirtual().name("weft-send-" + name).unstarted(this::send);
         }
 
-        /** Sends what waits here, unless another thread is sending it. */
-        void flush() {
-            while (!pending.isEmpty() && aheadBytes.get() < AHEAD_BYTES && flushing.compareAndSet(false, true)) {
-                try {
+        void start() {
+            collector.start();
+            sender.start();
+        }
+
+        void busy() {
+            lastBusy = System.nanoTime();
+        }
+
+        /** Wakes the sender if it sleeps: calls wait to be sent, or room ahead of the worker was made. */
+        void wake() {
+            if (idle) {
+                idle = false;
+                LockSupport.unpark(sender);
+            }
+        }
+
+        private boolean sendable() {
+            return !pending.isEmpty() && aheadBytes.get() < AHEAD_BYTES;
+        }
+
+        /** Sends what waits here, a batch at a time, until the worker or the runner is gone. */
+        private void send() {
+            while (active && !stopping) {
+                if (sendable()) {
                     sendBatch();
-                } finally {
-                    flushing.set(false);
+                    continue;
                 }
+                idle = true;
+                if (!sendable() && active && !stopping) { // a call placed after the look above is seen here
+                    LockSupport.park(this);
+                }
+                idle = false;
             }
         }
 
         private void sendBatch() {
             List<Wire.Job> jobs = new ArrayList<>();
             List<Sent> batch = new ArrayList<>();
+            Map<Integer, byte[]> defined = new HashMap<>();
             Sent next;
             while (aheadBytes.get() < AHEAD_BYTES && (next = pending.poll()) != null) {
                 Call call = next.placed.call();
@@ -531,22 +585,39 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     next.placed.end(); // it ended (or went back as lost) before it left
                     continue;
                 }
+                Function function;
+                byte[] arguments;
+                try {
+                    function = functionOf(call);
+                    arguments = CallEnvelope.arguments(call);
+                } catch (CallEnvelope.UnserializableException e) {
+                    where.remove(call.id(), this);
+                    withdrawn.incrementAndGet();
+                    next.placed.crash(e);
+                    continue;
+                }
+                int key = function.key();
+                if (key != Wire.INLINE && !known.contains(key)) {
+                    defined.putIfAbsent(key, function.bytes());
+                }
                 Map<String, Double> needs = call.resources().asMap();
                 jobs.add(new Wire.Job(
                         call.id(),
-                        call.name(),
+                        key,
+                        key == Wire.INLINE ? function.bytes() : null,
                         call.priority(),
                         needs.keySet().toArray(String[]::new),
                         needs.values().stream().mapToDouble(Double::doubleValue).toArray(),
-                        next.request));
+                        arguments));
+                next.bytes = arguments.length + (key == Wire.INLINE ? function.bytes().length : 0);
                 sent.put(call.id(), next);
-                aheadBytes.addAndGet(next.request.length);
+                aheadBytes.addAndGet(next.bytes);
                 batch.add(next);
             }
             if (batch.isEmpty()) {
                 return;
             }
-            byte[] body = Wire.jobs(jobs);
+            byte[] body = Wire.jobs(defined, jobs);
             Future<Boolean> accepted;
             try {
                 accepted =
@@ -559,6 +630,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 stage.whenComplete((ok, error) -> {
                     if (error != null) {
                         refused(batch, unwrap(error));
+                    } else {
+                        known.addAll(defined.keySet()); // the worker holds them now: later calls only name them
                     }
                 });
             }
@@ -619,7 +692,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                         ended(event);
                     }
                 }
-                flush();
+                wake();
             }
         }
 
@@ -629,9 +702,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 return;
             }
             s.started = true;
-            aheadBytes.addAndGet(-s.request.length);
+            aheadBytes.addAndGet(-s.bytes);
             begun.incrementAndGet();
-            lastBusy.put(name, System.nanoTime());
+            busy();
             if (!s.placed.begin()) { // it ended meanwhile (cancelled, timed out), or went back as lost
                 sent.remove(call);
                 cancel(List.of(call));
@@ -641,7 +714,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         private void ended(Wire.Event event) {
             Sent s = sent.remove(event.id());
             where.remove(event.id(), this);
-            lastBusy.put(name, System.nanoTime());
+            busy();
             if (s == null || !s.placed.held()) {
                 return; // it ended without this worker, or went back as lost: what came late is ignored
             }
@@ -663,6 +736,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         /** Tells the worker this runner is gone, and stops collecting. */
         void close() {
             active = false; // the collector stops after its request in flight, within a second
+            LockSupport.unpark(sender);
             byte[] body = new byte[0];
             try {
                 executor.submitToMember(
@@ -846,12 +920,12 @@ public final class HazelcastTaskRunner implements TaskRunner {
             }
             long idleNanos = settings.idle.toNanos();
             for (String name : List.copyOf(workers.keySet())) {
-                Long since = lastBusy.get(name);
+                Link busy = links.get(name);
                 if (workers.size() <= settings.minimum || waiting > 0) {
                     return;
                 }
-                if (since != null
-                        && System.nanoTime() - since > idleNanos
+                if (busy != null
+                        && System.nanoTime() - busy.lastBusy > idleNanos
                         && placement.busySlots(name) == 0
                         && placement.removeIdleWorker(name)) {
                     workers.remove(name);
@@ -859,7 +933,6 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     if (link != null) {
                         link.close();
                     }
-                    lastBusy.remove(name);
                     int left = workers.size();
                     LOG.info(
                             "Removing worker '{}': idle for {} s; {} {} (at least {})",

@@ -30,8 +30,8 @@ final class Jobs {
     private final AtomicLong arrivals = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
 
-    /** A call in line: its runner, the job, and when it came. */
-    private record Queued(String runner, Wire.Job job, long arrival) {
+    /** A call in line: its runner, the job, its function, and when it came. */
+    private record Queued(String runner, Wire.Job job, CallEnvelope.Function function, long arrival) {
         static final Comparator<Queued> ORDER =
                 Comparator.comparingInt((Queued q) -> -q.job.priority()).thenComparingLong(Queued::arrival);
     }
@@ -39,9 +39,13 @@ final class Jobs {
     /** A call running now: whose it is, and the thread it runs on. */
     private record Running(String runner, Thread thread) {}
 
-    /** What happened to a runner's calls, until it collects it. */
+    /**
+     * What happened to a runner's calls, until it collects it; and the functions of its tasks, each read
+     * once, by the key its calls name.
+     */
     private static final class Outbox {
         final LinkedBlockingQueue<Wire.Event> events = new LinkedBlockingQueue<>();
+        final Map<Integer, CallEnvelope.Function> functions = new ConcurrentHashMap<>();
         volatile long lastCollected = System.nanoTime();
     }
 
@@ -58,12 +62,33 @@ final class Jobs {
         janitor.start();
     }
 
-    /** Takes calls from a runner into line. */
-    void accept(String runner, List<Wire.Job> jobs) {
-        outbox(runner);
-        for (Wire.Job job : jobs) {
-            line.add(new Queued(runner, job, arrivals.getAndIncrement()));
+    /**
+     * Takes calls from a runner into line, with the functions sent with them. A call whose function this
+     * worker does not hold (its runner was forgotten meanwhile) ends {@code CRASHED}, saying so.
+     */
+    void accept(String runner, Wire.Calls calls) {
+        Outbox box = outbox(runner);
+        calls.functions()
+                .forEach((key, bytes) -> box.functions.computeIfAbsent(key, k -> CallEnvelope.function(bytes)));
+        for (Wire.Job job : calls.jobs()) {
+            CallEnvelope.Function function = job.function() == Wire.INLINE
+                    ? CallEnvelope.function(job.inline())
+                    : box.functions.get(job.function());
+            if (function == null) {
+                refuse(
+                        box,
+                        job,
+                        "worker '" + node.name() + "' does not hold the call's function (key " + job.function() + ")");
+                continue;
+            }
+            line.add(new Queued(runner, job, function, arrivals.getAndIncrement()));
         }
+    }
+
+    /** Ends a call that this worker cannot run: it started and ended at once, refused. */
+    private static void refuse(Outbox box, Wire.Job job, String why) {
+        box.events.add(new Wire.Event(Wire.STARTED, job.id(), null, null, null));
+        box.events.add(new Wire.Event(Wire.ENDED, job.id(), new byte[0], new byte[0], CallEnvelope.refused(why)));
     }
 
     /**
@@ -137,13 +162,7 @@ final class Jobs {
         } catch (InterruptedException e) {
             return;
         } catch (IllegalArgumentException e) {
-            box.events.add(new Wire.Event(Wire.STARTED, job.id(), null, null, null));
-            box.events.add(new Wire.Event(
-                    Wire.ENDED,
-                    job.id(),
-                    new byte[0],
-                    new byte[0],
-                    CallEnvelope.refused("worker '" + node.name() + "' could not run it: " + e.getMessage())));
+            refuse(box, job, "worker '" + node.name() + "' could not run it: " + e.getMessage());
             return;
         }
         try {
@@ -156,7 +175,7 @@ final class Jobs {
             byte[][] printed;
             CallOutput.begin();
             try {
-                outcome = CallEnvelope.execute(job.request());
+                outcome = CallEnvelope.execute(q.function, job.arguments());
             } finally {
                 printed = CallOutput.end();
             }

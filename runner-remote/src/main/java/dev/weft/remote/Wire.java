@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -27,36 +29,67 @@ final class Wire {
 
     private Wire() {}
 
-    /** A call as a worker takes it: who sent it, what it is, where it stands in line, what it holds. */
-    record Job(UUID id, String name, int priority, String[] resourceNames, double[] amounts, byte[] request) {}
+    /** The key of a call whose function travels with it, rather than once for all the calls of its task. */
+    static final int INLINE = -1;
+
+    /**
+     * A call as a worker takes it: who sent it, its function's key (and, for {@link #INLINE}, the function's
+     * bytes), where it stands in line, what it holds, and its arguments ({@code CallEnvelope.arguments}).
+     */
+    record Job(
+            UUID id,
+            int function,
+            byte[] inline,
+            int priority,
+            String[] resourceNames,
+            double[] amounts,
+            byte[] arguments) {}
 
     /** Something a worker tells the runner about a call: it started, or it ended with this reply. */
     record Event(byte kind, UUID id, byte[] out, byte[] err, byte[] outcome) {}
 
-    static byte[] jobs(List<Job> jobs) {
+    /** What a batch holds: the functions sent in it for the first time, by key, and its calls. */
+    record Calls(Map<Integer, byte[]> functions, List<Job> jobs) {}
+
+    static byte[] jobs(Map<Integer, byte[]> functions, List<Job> jobs) {
         return write(out -> {
+            out.writeInt(functions.size());
+            for (Map.Entry<Integer, byte[]> f : functions.entrySet()) {
+                out.writeInt(f.getKey());
+                bytes(out, f.getValue());
+            }
             out.writeInt(jobs.size());
             for (Job j : jobs) {
                 uuid(out, j.id());
-                out.writeUTF(j.name());
+                out.writeInt(j.function());
+                if (j.function() == INLINE) {
+                    bytes(out, j.inline());
+                }
                 out.writeInt(j.priority());
                 out.writeInt(j.resourceNames().length);
                 for (int i = 0; i < j.resourceNames().length; i++) {
                     out.writeUTF(j.resourceNames()[i]);
                     out.writeDouble(j.amounts()[i]);
                 }
-                bytes(out, j.request());
+                bytes(out, j.arguments());
             }
         });
     }
 
-    static List<Job> readJobs(byte[] body) {
+    static Calls readJobs(byte[] body) {
         return read(body, in -> {
+            int f = in.readInt();
+            Map<Integer, byte[]> functions = new HashMap<>();
+            for (int k = 0; k < f; k++) {
+                int key = in.readInt();
+                functions.put(key, bytes(in));
+            }
             int n = in.readInt();
             List<Job> jobs = new ArrayList<>(n);
             for (int k = 0; k < n; k++) {
                 UUID id = uuid(in);
-                String name = in.readUTF();
+                int function = in.readInt();
+                byte[] inline = function == INLINE ? bytes(in) : null;
                 int priority = in.readInt();
                 int r = in.readInt();
                 String[] names = new String[r];
@@ -65,9 +98,9 @@ final class Wire {
                     names[i] = in.readUTF();
                     amounts[i] = in.readDouble();
                 }
-                jobs.add(new Job(id, name, priority, names, amounts, bytes(in)));
+                jobs.add(new Job(id, function, inline, priority, names, amounts, bytes(in)));
             }
-            return jobs;
+            return new Calls(functions, jobs);
         });
     }
 
