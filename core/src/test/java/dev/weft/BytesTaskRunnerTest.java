@@ -225,4 +225,37 @@ final class BytesTaskRunnerTest {
                         + " run, and this task runner cannot carry new runs back to it; return the values instead"
                         + " and submit from the flow, or use a runner whose calls stay in process");
     }
+
+    @Test
+    void shouldCarryStringsAndBoxesAcrossAsTheyWere() {
+        List<Object> values = java.util.Arrays.asList(
+                null,
+                "",
+                "plain ascii",
+                "caf\u00e9 \u65e5\u672c \u0800\uffff",
+                "\ud83d\ude80 a pair",
+                "a lone \ud800 high and \udc00 low surrogate",
+                "x".repeat(70_000),
+                Integer.MIN_VALUE,
+                Long.MAX_VALUE,
+                -0.0d,
+                Double.NaN,
+                Boolean.TRUE);
+        Task1<Object, Object> echo = Task.of("echo", (Object v) -> v);
+        List<Object> back = Flow.of(
+                        "plain-values",
+                        new BytesTaskRunner(1, 2),
+                        () -> values.stream().map(echo::submit).toList().stream()
+                                .map(TaskFuture::result)
+                                .toList())
+                .call();
+        List<Object> expected = values.stream()
+                .map(v -> v instanceof String s
+                        ? new String(
+                                s.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                java.nio.charset.StandardCharsets.UTF_8)
+                        : v)
+                .toList();
+        assertThat(back).isEqualTo(expected); // a lone surrogate crosses as UTF-8 makes it: '?'
+    }
 }

@@ -4,8 +4,6 @@ import dev.weft.TaskRunner;
 import dev.weft.internal.Engine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
@@ -14,6 +12,7 @@ import java.io.ObjectStreamClass;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -317,7 +316,7 @@ public final class CallEnvelope {
             Object value;
             try {
                 value = Plain.readValue(outcome);
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 call.crash(new UnserializableException("its outcome could not be read back: " + e));
                 return;
             }
@@ -378,7 +377,6 @@ public final class CallEnvelope {
      */
     private static final class Plain {
         static final byte MARK = 'P';
-        private static final int MAX_CHARS = 16_000; // a UTF string of at most 64 KiB, whatever its characters
 
         private static final byte NULL = 0;
         private static final byte INT = 1;
@@ -395,7 +393,7 @@ public final class CallEnvelope {
                     || v instanceof Long
                     || v instanceof Double
                     || v instanceof Boolean
-                    || (v instanceof String s && s.length() <= MAX_CHARS);
+                    || v instanceof String;
         }
 
         static boolean all(Object[] values) {
@@ -407,24 +405,27 @@ public final class CallEnvelope {
             return true;
         }
 
-        static byte[] arguments(String name, boolean async, Object[] args) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + name.length() + 16 * args.length);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(MARK);
-            out.writeUTF(name);
-            out.writeBoolean(async);
-            out.writeInt(args.length);
+        static byte[] arguments(String name, boolean async, Object[] args) {
+            int size = 1 + size(name) + 1 + 4;
+            for (Object arg : args) {
+                size += size(arg);
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.put(MARK);
+            string(out, name);
+            out.put((byte) (async ? 1 : 0));
+            out.putInt(args.length);
             for (Object arg : args) {
                 write(out, arg);
             }
-            return bytes.toByteArray();
+            return out.array();
         }
 
-        static Arguments readArguments(byte[] arguments) throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(arguments, 1, arguments.length - 1));
-            String name = in.readUTF();
-            boolean async = in.readBoolean();
-            Object[] args = new Object[in.readInt()];
+        static Arguments readArguments(byte[] arguments) {
+            ByteBuffer in = ByteBuffer.wrap(arguments, 1, arguments.length - 1);
+            String name = string(in);
+            boolean async = in.get() != 0;
+            Object[] args = new Object[in.getInt()];
             for (int i = 0; i < args.length; i++) {
                 args[i] = read(in);
             }
@@ -432,61 +433,95 @@ public final class CallEnvelope {
         }
 
         static byte[] value(Object value) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
-            try {
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(MARK);
-                write(out, value);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e); // a stream in memory does not fail
-            }
-            return bytes.toByteArray();
+            ByteBuffer out = ByteBuffer.allocate(1 + size(value));
+            out.put(MARK);
+            write(out, value);
+            return out.array();
         }
 
-        static Object readValue(byte[] outcome) throws IOException {
-            return read(new DataInputStream(new ByteArrayInputStream(outcome, 1, outcome.length - 1)));
+        static Object readValue(byte[] outcome) {
+            return read(ByteBuffer.wrap(outcome, 1, outcome.length - 1));
         }
 
-        private static void write(DataOutputStream out, Object v) throws IOException {
+        /** Returns how many bytes {@link #write} writes for a value. */
+        private static int size(Object v) {
+            return switch (v) {
+                case null -> 1;
+                case Integer i -> 5;
+                case Long l -> 9;
+                case Double d -> 9;
+                case Boolean b -> 2;
+                case String s -> 1 + 4 + utf8Length(s);
+                default ->
+                    throw new IllegalArgumentException(
+                            "not a plain value: " + v.getClass().getName());
+            };
+        }
+
+        private static void write(ByteBuffer out, Object v) {
             switch (v) {
-                case null -> out.writeByte(NULL);
-                case Integer i -> {
-                    out.writeByte(INT);
-                    out.writeInt(i);
-                }
-                case Long l -> {
-                    out.writeByte(LONG);
-                    out.writeLong(l);
-                }
-                case Double d -> {
-                    out.writeByte(DOUBLE);
-                    out.writeDouble(d);
-                }
-                case Boolean b -> {
-                    out.writeByte(BOOLEAN);
-                    out.writeBoolean(b);
-                }
-                case String s -> {
-                    out.writeByte(STRING);
-                    out.writeUTF(s);
-                }
+                case null -> out.put(NULL);
+                case Integer i -> out.put(INT).putInt(i);
+                case Long l -> out.put(LONG).putLong(l);
+                case Double d -> out.put(DOUBLE).putDouble(d);
+                case Boolean b -> out.put(BOOLEAN).put((byte) (b ? 1 : 0));
+                case String s -> string(out.put(STRING), s);
                 default ->
                     throw new IllegalArgumentException(
                             "not a plain value: " + v.getClass().getName());
             }
         }
 
-        private static Object read(DataInputStream in) throws IOException {
-            byte tag = in.readByte();
+        private static Object read(ByteBuffer in) {
+            byte tag = in.get();
             return switch (tag) {
                 case NULL -> null;
-                case INT -> in.readInt();
-                case LONG -> in.readLong();
-                case DOUBLE -> in.readDouble();
-                case BOOLEAN -> in.readBoolean();
-                case STRING -> in.readUTF();
-                default -> throw new IOException("unknown value tag " + tag);
+                case INT -> in.getInt();
+                case LONG -> in.getLong();
+                case DOUBLE -> in.getDouble();
+                case BOOLEAN -> in.get() != 0;
+                case STRING -> string(in);
+                default -> throw new IllegalArgumentException("unknown value tag " + tag);
             };
+        }
+
+        private static void string(ByteBuffer out, String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            out.putInt(utf8.length).put(utf8);
+        }
+
+        private static String string(ByteBuffer in) {
+            int length = in.getInt();
+            if (length < 0 || length > in.remaining()) {
+                throw new IllegalArgumentException(
+                        "a string of " + length + " bytes, with " + in.remaining() + " left");
+            }
+            String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+            in.position(in.position() + length);
+            return s;
+        }
+
+        /** The length of a string in UTF-8, as {@code getBytes(UTF_8)} makes it (a lone surrogate: one byte). */
+        private static int utf8Length(String s) {
+            int length = s.length();
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    if (c < 0x800) {
+                        length += 1;
+                    } else if (Character.isHighSurrogate(c)
+                            && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        length += 2; // four bytes for the pair's two chars
+                        i++;
+                    } else if (Character.isSurrogate(c)) {
+                        // a lone surrogate becomes '?': one byte
+                    } else {
+                        length += 2;
+                    }
+                }
+            }
+            return length;
         }
     }
 

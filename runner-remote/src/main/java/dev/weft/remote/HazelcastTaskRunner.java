@@ -93,8 +93,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
     private final String id = UUID.randomUUID().toString();
     /** The link to each worker, by the worker's name. */
     private final Map<String, Link> links = new ConcurrentHashMap<>();
-    /** Which link each call handed to a worker went to, until it ends. */
-    private final Map<UUID, Link> where = new ConcurrentHashMap<>();
+    /** Each call handed to a worker's link, until it ends there: with the link it went to. */
+    private final Map<UUID, Sent> calls = new ConcurrentHashMap<>();
 
     private volatile IExecutorService replies;
     /** Calls submitted and calls started, so that the difference is what waits for a thread. */
@@ -337,6 +337,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
             lost = placement.removeWorker(name, "it is gone from cluster '" + clusterName + "'");
         } catch (IllegalArgumentException e) {
             return; // removed as idle already
+        } finally {
+            calls.values().removeIf(s -> s.link == link); // handed back as lost: placed again under a new link
         }
         if (stopping) {
             return;
@@ -462,19 +464,26 @@ public final class HazelcastTaskRunner implements TaskRunner {
             return; // its worker left as it was placed: the call went back as lost
         }
         link.busy();
-        where.put(call.id(), link);
-        link.pending.add(new Sent(placed));
+        Sent s = new Sent(placed, link);
+        calls.put(call.id(), s);
+        link.pending.add(s);
         link.wake();
     }
 
-    /** A call on its way to a worker, or sent: its placement, the size of its bytes, and whether it started. */
+    /**
+     * A call on its way to a worker, or sent: its placement, its link, the size of its bytes, whether it left
+     * and whether it started.
+     */
     private static final class Sent {
         final Placement.Placed placed;
+        final Link link;
         int bytes;
+        volatile boolean out;
         volatile boolean started;
 
-        Sent(Placement.Placed placed) {
+        Sent(Placement.Placed placed, Link link) {
             this.placed = placed;
+            this.link = link;
         }
     }
 
@@ -515,7 +524,6 @@ public final class HazelcastTaskRunner implements TaskRunner {
         final int threads;
         final Resources resources;
         final ConcurrentLinkedQueue<Sent> pending = new ConcurrentLinkedQueue<>();
-        final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
         /** The keys of the functions this worker has taken: calls name them without their bytes. */
         final Set<Integer> known = ConcurrentHashMap.newKeySet();
 
@@ -581,7 +589,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
             Sent next;
             while (aheadBytes.get() < AHEAD_BYTES && (next = pending.poll()) != null) {
                 Call call = next.placed.call();
-                if (where.get(call.id()) != this) {
+                next.out = true; // before the look: a stop that comes after it sees the call as sent
+                if (calls.get(call.id()) != next) {
                     next.placed.end(); // it ended (or went back as lost) before it left
                     continue;
                 }
@@ -591,7 +600,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     function = functionOf(call);
                     arguments = CallEnvelope.arguments(call);
                 } catch (CallEnvelope.UnserializableException e) {
-                    where.remove(call.id(), this);
+                    calls.remove(call.id(), next);
                     withdrawn.incrementAndGet();
                     next.placed.crash(e);
                     continue;
@@ -610,7 +619,6 @@ public final class HazelcastTaskRunner implements TaskRunner {
                         needs.values().stream().mapToDouble(Double::doubleValue).toArray(),
                         arguments));
                 next.bytes = arguments.length + (key == Wire.INLINE ? function.bytes().length : 0);
-                sent.put(call.id(), next);
                 aheadBytes.addAndGet(next.bytes);
                 batch.add(next);
             }
@@ -644,7 +652,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 return;
             }
             for (Sent s : batch) {
-                if (sent.remove(s.placed.call().id()) != null) {
+                if (calls.remove(s.placed.call().id(), s)) {
                     withdrawn.incrementAndGet();
                     s.placed.crash(new IllegalStateException(
                             "Worker '" + name + "' did not take the call: " + cause.getMessage(), cause));
@@ -696,26 +704,39 @@ public final class HazelcastTaskRunner implements TaskRunner {
             }
         }
 
+        /** Returns the call sent here under that id, unless it ended or went elsewhere meanwhile. */
+        private Sent sentHere(UUID call) {
+            Sent s = calls.get(call);
+            return s != null && s.link == this && s.out ? s : null;
+        }
+
         private void started(UUID call) {
-            Sent s = sent.get(call);
-            if (s == null) {
-                return;
+            Sent s = sentHere(call);
+            if (s != null) {
+                begin(s);
             }
+        }
+
+        /** The call started on the worker: it runs. Returns false if it ended here meanwhile. */
+        private boolean begin(Sent s) {
             s.started = true;
             aheadBytes.addAndGet(-s.bytes);
             begun.incrementAndGet();
             busy();
             if (!s.placed.begin()) { // it ended meanwhile (cancelled, timed out), or went back as lost
-                sent.remove(call);
+                UUID call = s.placed.call().id();
+                calls.remove(call, s);
                 cancel(List.of(call));
+                return false;
             }
+            return true;
         }
 
+        /** The call ended on the worker; if the worker did not say it started, it started too. */
         private void ended(Wire.Event event) {
-            Sent s = sent.remove(event.id());
-            where.remove(event.id(), this);
+            Sent s = sentHere(event.id());
             busy();
-            if (s == null || !s.placed.held()) {
+            if (s == null || (!s.started && !begin(s)) || !calls.remove(event.id(), s) || !s.placed.held()) {
                 return; // it ended without this worker, or went back as lost: what came late is ignored
             }
             printHere(event.out(), event.err()); // before the outcome, so that it shows before the run ends
@@ -777,17 +798,17 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
     @Override
     public void stop(Call call, String why) {
-        Link link = where.remove(call.id());
-        if (link == null) {
+        Sent s = calls.get(call.id());
+        if (s == null) {
             withdrawn.incrementAndGet(); // it ended before it was handed to a worker
             return;
         }
-        Sent s = link.sent.get(call.id());
-        if (s == null) {
-            return; // it waits in the link, which drops it rather than send it
+        if (!s.out) {
+            calls.remove(call.id(), s); // it waits in the link, which drops it rather than send it
+            return;
         }
-        link.cancel(List.of(call.id()));
-        if (!s.started && link.sent.remove(call.id()) != null) {
+        s.link.cancel(List.of(call.id()));
+        if (!s.started && calls.remove(call.id(), s)) {
             s.placed.end(); // it never started: its slot and resources are free now
         }
         // else it runs on the worker until the cancel interrupts it, and frees what it holds when it ends

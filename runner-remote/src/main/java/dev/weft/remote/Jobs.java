@@ -3,6 +3,7 @@ package dev.weft.remote;
 import dev.weft.runner.CallEnvelope;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,15 +86,14 @@ final class Jobs {
         }
     }
 
-    /** Ends a call that this worker cannot run: it started and ended at once, refused. */
+    /** Ends a call that this worker cannot run: it ends at once, refused (an end says it started too). */
     private static void refuse(Outbox box, Wire.Job job, String why) {
-        box.events.add(new Wire.Event(Wire.STARTED, job.id(), null, null, null));
         box.events.add(new Wire.Event(Wire.ENDED, job.id(), new byte[0], new byte[0], CallEnvelope.refused(why)));
     }
 
     /**
      * Returns what happened to a runner's calls since it last asked, waiting up to {@code maxWaitMillis} for
-     * something to happen.
+     * something to happen. A call that started and ended since then is told by its end alone.
      */
     List<Wire.Event> collect(String runner, long maxWaitMillis) throws InterruptedException {
         Outbox box = outbox(runner);
@@ -105,7 +105,27 @@ final class Jobs {
             box.events.drainTo(events);
         }
         box.lastCollected = System.nanoTime();
-        return events;
+        return events.size() < 2 ? events : endsOnly(events);
+    }
+
+    /** Drops the starts of calls whose end is among the events: the end says that it started. */
+    private static List<Wire.Event> endsOnly(List<Wire.Event> events) {
+        Set<UUID> ended = new HashSet<>();
+        for (Wire.Event e : events) {
+            if (e.kind() == Wire.ENDED) {
+                ended.add(e.id());
+            }
+        }
+        if (ended.isEmpty()) {
+            return events;
+        }
+        List<Wire.Event> kept = new ArrayList<>(events.size() - ended.size() / 2);
+        for (Wire.Event e : events) {
+            if (e.kind() == Wire.ENDED || !ended.contains(e.id())) {
+                kept.add(e);
+            }
+        }
+        return kept;
     }
 
     /** Stops calls of a runner: those in line never start, those running are interrupted. */

@@ -1,11 +1,10 @@
 package dev.weft.remote;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -190,48 +189,145 @@ final class Wire {
     }
 
     private interface Writer {
-        void write(DataOutputStream out) throws IOException;
+        void write(Out out);
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(In in);
     }
 
     private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        Out out = new Out();
+        writer.write(out);
+        return out.toByteArray();
     }
 
     private static <T> T read(byte[] body, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
-            return reader.read(in);
-        } catch (IOException e) {
+        try {
+            return reader.read(new In(body));
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("a malformed batch: " + e, e);
         }
     }
 
-    private static void uuid(DataOutputStream out, UUID id) throws IOException {
+    private static void uuid(Out out, UUID id) {
         out.writeLong(id.getMostSignificantBits());
         out.writeLong(id.getLeastSignificantBits());
     }
 
-    private static UUID uuid(DataInputStream in) throws IOException {
+    private static UUID uuid(In in) {
         return new UUID(in.readLong(), in.readLong());
     }
 
-    private static void bytes(DataOutputStream out, byte[] b) throws IOException {
+    private static void bytes(Out out, byte[] b) {
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static byte[] bytes(DataInputStream in) throws IOException {
-        byte[] b = new byte[in.readInt()];
+    private static byte[] bytes(In in) {
+        int length = in.readInt();
+        if (length == 0) {
+            return EMPTY;
+        }
+        in.require(length);
+        byte[] b = new byte[length];
         in.readFully(b);
         return b;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** A growing array that numbers are written to, big-endian: the streams of java.io, without their locks. */
+    private static final class Out {
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+        private byte[] buf = new byte[256];
+        private int size;
+
+        private void room(int more) {
+            if (size + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        void writeByte(int b) {
+            room(1);
+            buf[size++] = (byte) b;
+        }
+
+        void writeInt(int v) {
+            room(4);
+            INT.set(buf, size, v);
+            size += 4;
+        }
+
+        void writeLong(long v) {
+            room(8);
+            LONG.set(buf, size, v);
+            size += 8;
+        }
+
+        void writeDouble(double v) {
+            writeLong(Double.doubleToRawLongBits(v));
+        }
+
+        void write(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+        }
+
+        void writeUTF(String s) {
+            bytes(this, s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+    }
+
+    /** Reads what {@link Out} wrote; past the end, or a length longer than what is left, throws. */
+    private static final class In {
+        private final ByteBuffer buf;
+
+        In(byte[] body) {
+            buf = ByteBuffer.wrap(body);
+        }
+
+        byte readByte() {
+            return buf.get();
+        }
+
+        int readInt() {
+            return buf.getInt();
+        }
+
+        long readLong() {
+            return buf.getLong();
+        }
+
+        double readDouble() {
+            return buf.getDouble();
+        }
+
+        void require(int length) {
+            if (length < 0 || length > buf.remaining()) {
+                throw new IllegalArgumentException(
+                        "a length of " + length + " bytes, with " + buf.remaining() + " left");
+            }
+        }
+
+        void readFully(byte[] b) {
+            buf.get(b);
+        }
+
+        String readUTF() {
+            int length = buf.getInt();
+            require(length);
+            String s = new String(buf.array(), buf.position(), length, StandardCharsets.UTF_8);
+            buf.position(buf.position() + length);
+            return s;
+        }
     }
 }
