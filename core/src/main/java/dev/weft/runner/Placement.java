@@ -426,6 +426,48 @@ public final class Placement {
     }
 
     /**
+     * Changes how many calls a worker holds at once: for a runner that sends calls ahead of a worker's
+     * threads, as many as it learns keep them busy. Calls it holds over a smaller count stay there; it gets
+     * no more until it holds fewer. Only for a placement whose workers {@link Builder#workersMayLeave() may
+     * come and go}.
+     *
+     * @param name the worker's name
+     * @param slots its new count, at least 1
+     * @return whether the worker was there (false: it left)
+     * @throws IllegalArgumentException if slots is less than 1
+     * @throws IllegalStateException if the placement's workers are fixed
+     */
+    public boolean resizeWorker(String name, int slots) {
+        requireTracked();
+        Builder.check(runner, slots);
+        int grown;
+        synchronized (this) {
+            Worker worker = null;
+            for (Worker w : layout.workers) {
+                if (w.name.equals(name)) {
+                    worker = w;
+                    break;
+                }
+            }
+            if (worker == null) {
+                return false;
+            }
+            grown = slots - worker.slots;
+            if (grown > 0) {
+                worker.slots = slots; // the count first: a look between the two sees fewer free, not more
+                worker.freeSlots.addAndGet(grown);
+            } else {
+                worker.freeSlots.addAndGet(grown);
+                worker.slots = slots;
+            }
+        }
+        if (grown > 0) {
+            released(); // waiting calls may fit now
+        }
+        return true;
+    }
+
+    /**
      * Returns how many of a worker's thread slots hold a call now; a snapshot.
      *
      * @param name the worker's name
@@ -854,7 +896,9 @@ public final class Placement {
     private static final class Worker {
         final String name;
         final Resources capacity;
-        final int slots;
+        /** How many calls it holds at most; changed only under the placement's lock. */
+        volatile int slots;
+
         final AtomicInteger freeSlots;
         final Set<Placed> placed;
         final AtomicLongArray free;

@@ -305,7 +305,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         }
         Link link = new Link(name, member, threads, resources);
         links.put(name, link);
-        placement.addWorker(name, resources, threads * (1 + settings.sendAhead));
+        placement.addWorker(name, resources, link.slots);
         link.start();
         if (created != null) {
             LOG.info(
@@ -467,8 +467,13 @@ public final class HazelcastTaskRunner implements TaskRunner {
         Sent s = new Sent(placed, link);
         calls.put(call.id(), s);
         link.pending.add(s);
-        link.wake();
+        if (!COLLECTING.get()) {
+            link.wake(); // a collector wakes the senders once it has placed what its events made room for
+        }
     }
+
+    /** Whether this thread is a collector handling the events of one collect. */
+    private static final ThreadLocal<Boolean> COLLECTING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     /**
      * A call on its way to a worker, or sent: its placement, its link, the size of its bytes, whether it left
@@ -519,6 +524,11 @@ public final class HazelcastTaskRunner implements TaskRunner {
         /** How many bytes of calls may wait in a worker's line before more are held back here. */
         static final long AHEAD_BYTES = 64L << 20;
 
+        /** How much work, by the calls' mean run time, is sent ahead of each of a worker's threads. */
+        static final long AHEAD_NANOS_MS = 20;
+
+        private static final long AHEAD_NANOS = AHEAD_NANOS_MS * 1_000_000;
+
         final String name;
         final Member member;
         final int threads;
@@ -537,11 +547,18 @@ public final class HazelcastTaskRunner implements TaskRunner {
         /** When a call was last placed here, started or ended here: for adaptive scaling. */
         volatile long lastBusy = System.nanoTime();
 
+        /** How many calls the placement gives this worker at once: its threads, and those sent ahead. */
+        int slots;
+
+        /** The mean time its calls ran, in nanoseconds, weighing the latest most; 0 before the first. */
+        private double meanRunNanos;
+
         Link(String name, Member member, int threads, Resources resources) {
             this.name = name;
             this.member = member;
             this.threads = threads;
             this.resources = resources;
+            this.slots = threads * (1 + aheadPerThread());
             this.collector = Thread.ofVirtual().name("weft-collect-" + name).unstarted(this::collect);
             this.sender = Thread.ofVirtual().name("weft-send-" + name).unstarted(this::send);
         }
@@ -553,6 +570,27 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
         void busy() {
             lastBusy = System.nanoTime();
+        }
+
+        /**
+         * Returns how many calls to send ahead of each thread: enough for {@link #AHEAD_NANOS_MS} ms by the
+         * calls' mean run time, a power of two between one (and one before any ran) and the builder's most.
+         */
+        int aheadPerThread() {
+            int most = settings.sendAhead;
+            if (most == 0 || meanRunNanos == 0) {
+                return Math.min(1, most);
+            }
+            double wanted = AHEAD_NANOS / Math.max(meanRunNanos, 1);
+            return wanted >= most ? most : Math.max(1, Integer.highestOneBit((int) wanted));
+        }
+
+        /** Gives the placement as many slots for this worker as the calls' run time asks for now. */
+        private void resize() {
+            int wanted = threads * (1 + aheadPerThread());
+            if (wanted != slots && placement.resizeWorker(name, wanted)) {
+                slots = wanted;
+            }
         }
 
         /** Wakes the sender if it sleeps: calls wait to be sent, or room ahead of the worker was made. */
@@ -693,14 +731,22 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     LOG.error("HazelcastTaskRunner: {}", e.getMessage());
                     continue;
                 }
-                for (Wire.Event event : events) {
-                    if (event.kind() == Wire.STARTED) {
-                        started(event.id());
-                    } else {
-                        ended(event);
+                COLLECTING.set(Boolean.TRUE); // the calls placed meanwhile leave together, in one batch a worker
+                try {
+                    for (Wire.Event event : events) {
+                        if (event.kind() == Wire.STARTED) {
+                            started(event.id());
+                        } else {
+                            ended(event);
+                        }
                     }
+                } finally {
+                    COLLECTING.set(Boolean.FALSE);
                 }
-                wake();
+                resize();
+                for (Link link : links.values()) {
+                    link.wake();
+                }
             }
         }
 
@@ -739,6 +785,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
             if (s == null || (!s.started && !begin(s)) || !calls.remove(event.id(), s) || !s.placed.held()) {
                 return; // it ended without this worker, or went back as lost: what came late is ignored
             }
+            meanRunNanos = meanRunNanos == 0 ? event.ranNanos() : meanRunNanos + (event.ranNanos() - meanRunNanos) / 16;
             printHere(event.out(), event.err()); // before the outcome, so that it shows before the run ends
             CallEnvelope.deliver(event.outcome(), s.placed.call());
             s.placed.end();
@@ -1005,15 +1052,17 @@ public final class HazelcastTaskRunner implements TaskRunner {
         private String clusterName = "weft";
         private ClusterSecret secret;
         private Duration startTimeout = Duration.ofSeconds(60);
-        private int sendAhead = 64;
+        private int sendAhead = 1024;
 
         private Builder() {}
 
         /**
-         * How many calls per thread a worker may be sent beyond those it runs: they wait in its line, higher
-         * priorities first, so that a thread that ends a call starts the next without a round trip to this
-         * JVM; 64 by default, 0 for none. Calls that need resources are held back by them as ever, and a call's
-         * timeout starts when it starts on the worker.
+         * How many calls per thread a worker may be sent at most beyond those it runs: they wait in its line,
+         * higher priorities first, so that a thread that ends a call starts the next without a round trip to
+         * this JVM. The runner sends ahead about 20 ms of work per thread, by the
+         * mean time the worker's calls ran so far: one call at first and for calls that long or longer, up to
+         * this many for short ones; 1024 by default, 0 for none. Calls that need resources are held back by
+         * them as ever, and a call's timeout starts when it starts on the worker.
          *
          * @param perThread at least 0
          * @return this builder

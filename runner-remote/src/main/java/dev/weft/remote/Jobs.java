@@ -88,7 +88,7 @@ final class Jobs {
 
     /** Ends a call that this worker cannot run: it ends at once, refused (an end says it started too). */
     private static void refuse(Outbox box, Wire.Job job, String why) {
-        box.events.add(new Wire.Event(Wire.ENDED, job.id(), new byte[0], new byte[0], CallEnvelope.refused(why)));
+        box.events.add(new Wire.Event(Wire.ENDED, job.id(), new byte[0], new byte[0], CallEnvelope.refused(why), 0));
     }
 
     /**
@@ -190,7 +190,8 @@ final class Jobs {
             if (cancelled.remove(job.id()) || !outboxes.containsKey(q.runner)) {
                 return;
             }
-            box.events.add(new Wire.Event(Wire.STARTED, job.id(), null, null, null));
+            box.events.add(Wire.Event.started(job.id()));
+            long began = System.nanoTime();
             byte[] outcome;
             byte[][] printed;
             CallOutput.begin();
@@ -199,7 +200,8 @@ final class Jobs {
             } finally {
                 printed = CallOutput.end();
             }
-            box.events.add(new Wire.Event(Wire.ENDED, job.id(), printed[0], printed[1], outcome));
+            box.events.add(
+                    new Wire.Event(Wire.ENDED, job.id(), printed[0], printed[1], outcome, System.nanoTime() - began));
         } finally {
             running.remove(job.id());
             cancelled.remove(job.id());

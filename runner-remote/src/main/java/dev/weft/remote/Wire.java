@@ -44,8 +44,15 @@ final class Wire {
             double[] amounts,
             byte[] arguments) {}
 
-    /** Something a worker tells the runner about a call: it started, or it ended with this reply. */
-    record Event(byte kind, UUID id, byte[] out, byte[] err, byte[] outcome) {}
+    /**
+     * Something a worker tells the runner about a call: it started, or it ended with this reply, after
+     * running for {@code ranNanos}.
+     */
+    record Event(byte kind, UUID id, byte[] out, byte[] err, byte[] outcome, long ranNanos) {
+        static Event started(UUID id) {
+            return new Event(STARTED, id, null, null, null, 0);
+        }
+    }
 
     /** What a batch holds: the functions sent in it for the first time, by key, and its calls. */
     record Calls(Map<Integer, byte[]> functions, List<Job> jobs) {}
@@ -113,6 +120,7 @@ final class Wire {
                     bytes(out, e.out());
                     bytes(out, e.err());
                     bytes(out, e.outcome());
+                    out.writeLong(e.ranNanos());
                 }
             }
         });
@@ -127,8 +135,8 @@ final class Wire {
                 UUID id = uuid(in);
                 events.add(
                         kind == ENDED
-                                ? new Event(kind, id, bytes(in), bytes(in), bytes(in))
-                                : new Event(kind, id, null, null, null));
+                                ? new Event(kind, id, bytes(in), bytes(in), bytes(in), in.readLong())
+                                : Event.started(id));
             }
             return events;
         });
