@@ -265,7 +265,7 @@ public final class CallEnvelope {
             return Plain.value(value);
         }
         try {
-            write(value);
+            return write(new Outcome(Outcome.COMPLETED, null, value)); // once: a value may be large
         } catch (NotSerializableException e) {
             return outcome(new Outcome(
                     Outcome.CRASHED,
@@ -274,17 +274,14 @@ public final class CallEnvelope {
         } catch (IOException | RuntimeException e) {
             return outcome(new Outcome(Outcome.CRASHED, "its value cannot be serialized: " + e, null));
         }
-        return outcome(new Outcome(Outcome.COMPLETED, null, value));
     }
 
     private static byte[] failed(Throwable error) {
-        Object carried = error;
         try {
-            write(error);
+            return write(new Outcome(Outcome.FAILED, null, error));
         } catch (IOException | RuntimeException e) {
-            carried = new RemoteException(error);
+            return outcome(new Outcome(Outcome.FAILED, null, new RemoteException(error)));
         }
-        return outcome(new Outcome(Outcome.FAILED, null, carried));
     }
 
     /**

@@ -81,10 +81,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       Flow#start()}, whose body hands its {@link FlowContext} out and waits until {@code @TearDown}. Each
  *       invocation submits its calls into that flow run from the benchmark's thread through the context
  *       ({@link FlowContext#wrap(Callable)}), exactly as a body would, and takes every result. Each call is
- *       a task run with its states, serialized ({@code CallEnvelope}), signed (HMAC-SHA256), placed on a
- *       worker with a free thread slot and sent with {@code IExecutorService.submitToMember}; its outcome
- *       comes back as signed bytes. At most 4 calls are on the workers at once (2 workers x 2 threads): the
- *       others wait in the runner for a slot.
+ *       a task run with its states, placed on a worker with a free slot (its threads, and the calls sent
+ *       ahead of them: about 20 ms of work per thread, by the calls' measured run time, up to 1,024), its
+ *       arguments serialized ({@code CallEnvelope}; the task's function goes to each worker once), and sent
+ *       with the other calls placed on that worker at once, in one signed (HMAC-SHA256) batch, with {@code
+ *       IExecutorService.submitToMember}; what happens to the calls comes back in signed batches of events.
  *   <li>{@code hazelcast-executor}: the bare engine. The same 10,000 calls, each a {@code Serializable}
  *       {@code Callable} sent on its own with {@code submitToMember}, to the two members in turn, all
  *       submitted and then every {@code Future} awaited: no batching, but no limit on the calls in flight

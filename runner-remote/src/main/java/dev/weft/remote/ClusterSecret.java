@@ -96,10 +96,16 @@ public final class ClusterSecret {
 
     /** Signs {@code bytes} under a purpose, so that a signature made for one use is refused for another. */
     byte[] sign(String purpose, byte[] bytes) {
+        return sign(purpose, bytes, 0, bytes.length);
+    }
+
+    /** Signs {@code length} bytes of {@code bytes} from {@code offset}, under a purpose. */
+    byte[] sign(String purpose, byte[] bytes, int offset, int length) {
         Mac mac = macs.get();
         mac.update(purpose.getBytes(StandardCharsets.UTF_8));
         mac.update((byte) 0);
-        return mac.doFinal(bytes);
+        mac.update(bytes, offset, length);
+        return mac.doFinal();
     }
 
     /** Whether {@code signature} is that of {@code bytes} under the purpose; compared in constant time. */

@@ -40,6 +40,6 @@ final class Collect implements Callable<byte[]>, Serializable, HazelcastInstance
             throw node.refuse("a request for results whose signature does not match this cluster's secret");
         }
         List<Wire.Event> events = node.jobs().collect(runner, WAIT_MILLIS);
-        return Wire.signed(node.secret(), Wire.EVENTS, runner, Wire.events(events));
+        return Wire.signedEvents(node.secret(), runner, events);
     }
 }

@@ -726,7 +726,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 }
                 List<Wire.Event> events;
                 try {
-                    events = Wire.readEvents(Wire.opened(secret, Wire.EVENTS, id, signed, name));
+                    events = Wire.openedEvents(secret, id, signed, name);
                 } catch (RuntimeException e) {
                     LOG.error("HazelcastTaskRunner: {}", e.getMessage());
                     continue;
@@ -734,10 +734,10 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 COLLECTING.set(Boolean.TRUE); // the calls placed meanwhile leave together, in one batch a worker
                 try {
                     for (Wire.Event event : events) {
-                        if (event.kind() == Wire.STARTED) {
-                            started(event.id());
-                        } else {
-                            ended(event);
+                        switch (event.kind()) {
+                            case Wire.STARTED -> started(event.id());
+                            case Wire.ENDED -> ended(event);
+                            default -> dropped(event.id());
                         }
                     }
                 } finally {
@@ -776,6 +776,15 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 return false;
             }
             return true;
+        }
+
+        /** The worker dropped a call it was told to stop before it started: its slot is free now. */
+        private void dropped(UUID call) {
+            Sent s = sentHere(call);
+            if (s != null && !s.started && calls.remove(call, s)) {
+                aheadBytes.addAndGet(-s.bytes);
+                s.placed.end();
+            }
         }
 
         /** The call ended on the worker; if the worker did not say it started, it started too. */
@@ -855,10 +864,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
             return;
         }
         s.link.cancel(List.of(call.id()));
-        if (!s.started && calls.remove(call.id(), s)) {
-            s.placed.end(); // it never started: its slot and resources are free now
-        }
-        // else it runs on the worker until the cancel interrupts it, and frees what it holds when it ends
+        // It may have started on the worker already, unknown here yet: its slot and resources are given back
+        // when the worker says it dropped the call, or when the call ends there, interrupted.
     }
 
     @Override

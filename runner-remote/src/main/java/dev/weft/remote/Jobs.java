@@ -130,9 +130,13 @@ final class Jobs {
 
     /** Stops calls of a runner: those in line never start, those running are interrupted. */
     void cancel(String runner, List<UUID> ids) {
+        Outbox box = outboxes.get(runner);
         for (UUID id : ids) {
             cancelled.add(id);
-            line.removeIf(q -> q.job.id().equals(id));
+            if (line.removeIf(q -> q.job.id().equals(id)) && box != null) {
+                cancelled.remove(id);
+                box.events.add(Wire.Event.dropped(id));
+            }
             Running r = running.get(id);
             if (r != null && r.runner.equals(runner)) {
                 r.thread.interrupt();
@@ -174,12 +178,17 @@ final class Jobs {
     private void run(Queued q) {
         Wire.Job job = q.job;
         Outbox box = outboxes.get(q.runner);
-        if (box == null || cancelled.remove(job.id())) {
-            return; // its runner is gone, or it was cancelled before it started
+        if (box == null) {
+            return; // its runner is gone
+        }
+        if (cancelled.remove(job.id())) {
+            box.events.add(Wire.Event.dropped(job.id())); // cancelled before it started
+            return;
         }
         try {
             node.gate().acquire(job.resourceNames(), job.amounts());
         } catch (InterruptedException e) {
+            box.events.add(Wire.Event.dropped(job.id()));
             return;
         } catch (IllegalArgumentException e) {
             refuse(box, job, "worker '" + node.name() + "' could not run it: " + e.getMessage());
@@ -188,6 +197,7 @@ final class Jobs {
         try {
             running.put(job.id(), new Running(q.runner, Thread.currentThread()));
             if (cancelled.remove(job.id()) || !outboxes.containsKey(q.runner)) {
+                box.events.add(Wire.Event.dropped(job.id()));
                 return;
             }
             box.events.add(Wire.Event.started(job.id()));

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +26,8 @@ final class Wire {
 
     static final byte STARTED = 0;
     static final byte ENDED = 1;
+    /** A call cancelled before it started: it never runs there, and what it holds is free. */
+    static final byte DROPPED = 2;
 
     private Wire() {}
 
@@ -52,13 +55,27 @@ final class Wire {
         static Event started(UUID id) {
             return new Event(STARTED, id, null, null, null, 0);
         }
+
+        static Event dropped(UUID id) {
+            return new Event(DROPPED, id, null, null, null, 0);
+        }
     }
 
     /** What a batch holds: the functions sent in it for the first time, by key, and its calls. */
     record Calls(Map<Integer, byte[]> functions, List<Job> jobs) {}
 
     static byte[] jobs(Map<Integer, byte[]> functions, List<Job> jobs) {
-        return write(out -> {
+        int size = 4 + 4;
+        for (byte[] f : functions.values()) {
+            size += 4 + 4 + f.length;
+        }
+        for (Job j : jobs) {
+            size += 16 + 4 + (j.function() == INLINE ? 4 + j.inline().length : 0) + 4 + 4 + 4 + j.arguments().length;
+            for (String name : j.resourceNames()) {
+                size += 4 + name.getBytes(StandardCharsets.UTF_8).length + 8;
+            }
+        }
+        return write(size, out -> {
             out.writeInt(functions.size());
             for (Map.Entry<Integer, byte[]> f : functions.entrySet()) {
                 out.writeInt(f.getKey());
@@ -110,24 +127,54 @@ final class Wire {
         });
     }
 
-    static byte[] events(List<Event> events) {
-        return write(out -> {
-            out.writeInt(events.size());
-            for (Event e : events) {
-                out.writeByte(e.kind());
-                uuid(out, e.id());
-                if (e.kind() == ENDED) {
-                    bytes(out, e.out());
-                    bytes(out, e.err());
-                    bytes(out, e.outcome());
-                    out.writeLong(e.ranNanos());
-                }
+    /**
+     * Returns a batch of events signed for a runner: the signature, then the events' bytes, written once
+     * into the array that is sent.
+     */
+    static byte[] signedEvents(ClusterSecret secret, String runner, List<Event> events) {
+        int size = ClusterSecret.SIGNATURE + 4;
+        for (Event e : events) {
+            size += 1 + 16;
+            if (e.kind() == ENDED) {
+                size += 4 + e.out().length + 4 + e.err().length + 4 + e.outcome().length + 8;
             }
-        });
+        }
+        Out out = new Out(size);
+        out.skip(ClusterSecret.SIGNATURE);
+        out.writeInt(events.size());
+        for (Event e : events) {
+            out.writeByte(e.kind());
+            uuid(out, e.id());
+            if (e.kind() == ENDED) {
+                bytes(out, e.out());
+                bytes(out, e.err());
+                bytes(out, e.outcome());
+                out.writeLong(e.ranNanos());
+            }
+        }
+        byte[] signed = out.toByteArray();
+        byte[] mac = secret.sign(
+                EVENTS + "/" + runner, signed, ClusterSecret.SIGNATURE, signed.length - ClusterSecret.SIGNATURE);
+        System.arraycopy(mac, 0, signed, 0, mac.length);
+        return signed;
     }
 
-    static List<Event> readEvents(byte[] body) {
-        return read(body, in -> {
+    /**
+     * Reads a batch of events from {@link #signedEvents}, if its signature checks.
+     *
+     * @throws SecurityException if it does not
+     */
+    static List<Event> openedEvents(ClusterSecret secret, String runner, byte[] signed, String worker) {
+        int body = ClusterSecret.SIGNATURE;
+        if (signed == null
+                || signed.length < body
+                || !MessageDigest.isEqual(
+                        Arrays.copyOf(signed, body),
+                        secret.sign(EVENTS + "/" + runner, signed, body, signed.length - body))) {
+            throw new SecurityException(
+                    "what worker '" + worker + "' sent is not signed with this cluster's secret; it was not read");
+        }
+        return read(signed, body, in -> {
             int n = in.readInt();
             List<Event> events = new ArrayList<>(n);
             for (int k = 0; k < n; k++) {
@@ -136,7 +183,7 @@ final class Wire {
                 events.add(
                         kind == ENDED
                                 ? new Event(kind, id, bytes(in), bytes(in), bytes(in), in.readLong())
-                                : Event.started(id));
+                                : new Event(kind, id, null, null, null, 0));
             }
             return events;
         });
@@ -171,31 +218,6 @@ final class Wire {
         return secret.verify(purpose + "/" + runner, body, signature);
     }
 
-    /** Returns the signature followed by the body: what a worker answers with. */
-    static byte[] signed(ClusterSecret secret, String purpose, String runner, byte[] body) {
-        byte[] mac = sign(secret, purpose, runner, body);
-        byte[] both = Arrays.copyOf(mac, mac.length + body.length);
-        System.arraycopy(body, 0, both, mac.length, body.length);
-        return both;
-    }
-
-    /**
-     * Returns the body behind a signature, if it checks.
-     *
-     * @throws SecurityException if it does not
-     */
-    static byte[] opened(ClusterSecret secret, String purpose, String runner, byte[] signed, String worker) {
-        if (signed != null && signed.length >= ClusterSecret.SIGNATURE) {
-            byte[] mac = Arrays.copyOf(signed, ClusterSecret.SIGNATURE);
-            byte[] body = Arrays.copyOfRange(signed, ClusterSecret.SIGNATURE, signed.length);
-            if (verify(secret, purpose, runner, body, mac)) {
-                return body;
-            }
-        }
-        throw new SecurityException(
-                "what worker '" + worker + "' sent is not signed with this cluster's secret; it was not read");
-    }
-
     private interface Writer {
         void write(Out out);
     }
@@ -205,14 +227,22 @@ final class Wire {
     }
 
     private static byte[] write(Writer writer) {
-        Out out = new Out();
+        return write(256, writer);
+    }
+
+    private static byte[] write(int size, Writer writer) {
+        Out out = new Out(size);
         writer.write(out);
         return out.toByteArray();
     }
 
     private static <T> T read(byte[] body, Reader<T> reader) {
+        return read(body, 0, reader);
+    }
+
+    private static <T> T read(byte[] bytes, int offset, Reader<T> reader) {
         try {
-            return reader.read(new In(body));
+            return reader.read(new In(bytes, offset));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("a malformed batch: " + e, e);
         }
@@ -250,8 +280,18 @@ final class Wire {
         private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
         private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-        private byte[] buf = new byte[256];
+        private byte[] buf;
         private int size;
+
+        /** An array of {@code capacity} bytes: written exactly full, it is the one sent, not a copy. */
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        void skip(int bytes) {
+            room(bytes);
+            size += bytes;
+        }
 
         private void room(int more) {
             if (size + more > buf.length) {
@@ -291,7 +331,7 @@ final class Wire {
         }
 
         byte[] toByteArray() {
-            return Arrays.copyOf(buf, size);
+            return size == buf.length ? buf : Arrays.copyOf(buf, size);
         }
     }
 
@@ -299,8 +339,8 @@ final class Wire {
     private static final class In {
         private final ByteBuffer buf;
 
-        In(byte[] body) {
-            buf = ByteBuffer.wrap(body);
+        In(byte[] bytes, int offset) {
+            buf = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
         }
 
         byte readByte() {
