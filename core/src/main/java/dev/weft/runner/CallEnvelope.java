@@ -3,18 +3,21 @@ package dev.weft.runner;
 import dev.weft.TaskRunner;
 import dev.weft.internal.Engine;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletionException;
@@ -344,11 +347,71 @@ public final class CallEnvelope {
     }
 
     private static byte[] write(Object value) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        Chunks bytes = new Chunks();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * An output stream into chunks that are copied once, into an array of the exact size, at the end: a
+     * large value (a 100 MB array) costs its bytes twice, where a growing array costs them about three and a
+     * half times (each doubling copies what came before, and the last is larger than needed). Not
+     * thread-safe.
+     */
+    private static final class Chunks extends OutputStream {
+        private static final int FIRST = 256;
+        private static final int LARGEST = 1 << 20;
+
+        private final List<byte[]> full = new ArrayList<>();
+        private byte[] chunk = new byte[FIRST];
+        private int used;
+        private long size;
+
+        @Override
+        public void write(int b) {
+            if (used == chunk.length) {
+                next();
+            }
+            chunk[used++] = (byte) b;
+            size++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            size += len;
+            while (len > 0) {
+                if (used == chunk.length) {
+                    next();
+                }
+                int n = Math.min(len, chunk.length - used);
+                System.arraycopy(b, off, chunk, used, n);
+                used += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        private void next() {
+            full.add(chunk);
+            chunk = new byte[Math.min(LARGEST, chunk.length * 2)];
+            used = 0;
+        }
+
+        byte[] toByteArray() {
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new UncheckedIOException(new IOException("a value of " + size + " bytes: over 2 GB"));
+            }
+            byte[] all = new byte[(int) size];
+            int at = 0;
+            for (byte[] c : full) {
+                System.arraycopy(c, 0, all, at, c.length);
+                at += c.length;
+            }
+            System.arraycopy(chunk, 0, all, at, used);
+            return all;
+        }
     }
 
     private static Object read(byte[] bytes) throws IOException, ClassNotFoundException {
