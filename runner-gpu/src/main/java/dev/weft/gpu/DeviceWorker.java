@@ -1,0 +1,104 @@
+package dev.weft.gpu;
+
+import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+import static org.jocl.CL.clCreateCommandQueueWithProperties;
+import static org.jocl.CL.clCreateContext;
+import static org.jocl.CL.clReleaseCommandQueue;
+import static org.jocl.CL.clReleaseContext;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jocl.CLException;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+
+/**
+ * One device's worker: its context, its program cache, and its threads, each with a command queue of its
+ * own, that run the calls placed on it.
+ */
+final class DeviceWorker {
+    private final Device device;
+    private final String name;
+    private final cl_context context;
+    private final ProgramCache programs;
+    private final ExecutorService threads;
+    private final List<cl_command_queue> queues = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<cl_command_queue> queue = new ThreadLocal<>();
+
+    DeviceWorker(Device device, Path programDirectory) {
+        this.device = device;
+        this.name = "gpu-" + device.index();
+        cl_context_properties properties = new cl_context_properties();
+        properties.addProperty(CL_CONTEXT_PLATFORM, device.platformId());
+        this.context = clCreateContext(properties, 1, new cl_device_id[] {device.id()}, null, null, null);
+        this.programs = new ProgramCache(device, context, programDirectory);
+        AtomicInteger made = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "weft-" + name + "-" + made.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    Device device() {
+        return device;
+    }
+
+    String name() {
+        return name;
+    }
+
+    cl_context context() {
+        return context;
+    }
+
+    ProgramCache programs() {
+        return programs;
+    }
+
+    /** Runs a call on one of the device's threads, with the device as its own. */
+    void execute(Runnable call) {
+        threads.execute(() -> new Gpu(this, queue()).runCall(call));
+    }
+
+    /** Returns this thread's command queue on the device, made on its first call. */
+    private cl_command_queue queue() {
+        cl_command_queue q = queue.get();
+        if (q == null) {
+            q = clCreateCommandQueueWithProperties(context, device.id(), null, null);
+            queue.set(q);
+            queues.add(q);
+        }
+        return q;
+    }
+
+    /** Stops the threads, then releases the queues, the programs and the context. */
+    void close() {
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (cl_command_queue q : queues) {
+            try {
+                clReleaseCommandQueue(q);
+            } catch (CLException ignored) {
+                // released as far as the driver can
+            }
+        }
+        programs.close();
+        try {
+            clReleaseContext(context);
+        } catch (CLException ignored) {
+            // released as far as the driver can
+        }
+    }
+}

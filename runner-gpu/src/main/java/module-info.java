@@ -1,0 +1,13 @@
+/**
+ * Weft's GPU runner: {@link dev.weft.gpu.GpuTaskRunner} runs task runs on OpenCL devices, one worker per
+ * device with {@code GPU=1}, and a call reaches its device through {@link dev.weft.gpu.Gpu}.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // JOCL's jar names no module
+module dev.weft.gpu {
+    requires transitive dev.weft;
+    requires transitive dev.weft.kernels;
+    requires transitive jocl;
+    requires org.slf4j;
+
+    exports dev.weft.gpu;
+}

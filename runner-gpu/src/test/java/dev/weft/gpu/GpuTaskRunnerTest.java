@@ -1,0 +1,195 @@
+package dev.weft.gpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Flow;
+import dev.weft.State;
+import dev.weft.StateType;
+import dev.weft.Task;
+import dev.weft.Task0;
+import dev.weft.Task1;
+import dev.weft.TaskFuture;
+import dev.weft.kernels.Kernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What a task placed on an OpenCL device gets: the device, its programs, buffers released after it. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+final class GpuTaskRunnerTest {
+    private List<Device> host;
+
+    @BeforeEach
+    void needsOpenCl() {
+        host = OpenClHost.devices();
+    }
+
+    private static float[] ramp(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i * 0.5f;
+        }
+        return x;
+    }
+
+    /** y = 2 * x + y on the call's device, with Weft's saxpy kernel. */
+    private static final Task1<float[], float[]> SAXPY = Task.of("saxpy", (float[] x) -> {
+                Gpu gpu = Gpu.current();
+                cl_kernel saxpy = gpu.kernel(Kernels.SAXPY);
+                cl_mem xs = gpu.buffer(x);
+                cl_mem ys = gpu.buffer(x);
+                gpu.run(saxpy, x.length, 64, 2.0f, xs, ys, x.length);
+                float[] y = new float[x.length];
+                gpu.read(ys, y);
+                return y;
+            })
+            .withResources(Map.of("GPU", 1));
+
+    @Test
+    void shouldRunAKernelOnTheCallsDeviceAndReleaseWhatTheCallMadeOnIt() {
+        float[] x = ramp(10_007);
+        long releasedBefore = Gpu.RELEASED.get();
+        float[] y = Flow.of("saxpy", new GpuTaskRunner(), () -> SAXPY.submit(x).result())
+                .call();
+        for (int i = 0; i < x.length; i++) {
+            assertThat(y[i]).isEqualTo(3 * x[i]);
+        }
+        assertThat(Gpu.RELEASED.get() - releasedBefore)
+                .as("the kernel and the two buffers, released as the call ended")
+                .isEqualTo(3);
+    }
+
+    @Test
+    void shouldSayInItsStartLineWhichDevicesItUsesAndWhenThereIsNoGpu() {
+        GpuTaskRunner runner = new GpuTaskRunner();
+        runner.start();
+        try {
+            String line = runner.describe();
+            assertThat(line).startsWith("Using ").contains("gpu-0 = #");
+            if (host.stream().noneMatch(d -> d.type() == Device.Type.GPU)
+                    && host.stream().allMatch(Device::isPoclCpu)) {
+                assertThat(line).endsWith("; no GPU: the calls run on PoCL's CPU device");
+            } else if (host.stream().anyMatch(d -> d.type() == Device.Type.GPU)) {
+                assertThat(line).doesNotContain("no GPU");
+                assertThat(runner.devices()).allMatch(d -> d.type() == Device.Type.GPU);
+            }
+        } finally {
+            runner.shutdown();
+        }
+    }
+
+    @Test
+    void shouldEndARunFailedWithTheBuildLogWhenItsKernelDoesNotCompile() {
+        Task0<Integer> broken = Task.of("broken", () -> {
+            Gpu.current().kernel("__kernel void broken(__global float* x) { x[0] = undeclared_thing; }", "broken");
+            return 0;
+        });
+        java.util.concurrent.atomic.AtomicReference<State<Integer>> run =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        State<Void> flow = Flow.of("broken-kernel", new GpuTaskRunner(), () -> {
+                    run.set(broken.submit().await());
+                })
+                .callForState();
+        assertThat(flow.type()).isEqualTo(StateType.FAILED);
+        State<Integer> state = run.get();
+        assertThat(state.type()).isEqualTo(StateType.FAILED);
+        assertThat(state.exception())
+                .isInstanceOf(KernelBuildException.class)
+                .hasMessageContaining("did not build for device #")
+                .hasMessageContaining("undeclared_thing");
+    }
+
+    @Test
+    void shouldBuildAProgramOncePerDeviceAndLoadItFromDiskOnTheNextStart() {
+        String source = "// " + UUID.randomUUID() + "\n" + Kernels.source(Kernels.SAXPY); // new to the cache
+        Task0<Integer> build = Task.of("build", () -> {
+            Gpu.current().kernel(source, Kernels.SAXPY);
+            return 1;
+        });
+        int compiled = ProgramCache.COMPILED.get();
+        int loaded = ProgramCache.LOADED.get();
+        Flow.of(
+                        "first-start",
+                        new GpuTaskRunner(),
+                        () -> build.submit().result() + build.submit().result())
+                .call();
+        assertThat(ProgramCache.COMPILED.get() - compiled)
+                .as("compiled once for two calls")
+                .isEqualTo(1);
+        Flow.of("second-start", new GpuTaskRunner(), () -> build.submit().result())
+                .call();
+        assertThat(ProgramCache.COMPILED.get() - compiled)
+                .as("not compiled again")
+                .isEqualTo(1);
+        assertThat(ProgramCache.LOADED.get() - loaded)
+                .as("loaded from its binary on disk")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldRunAsManyCallsAtOnceOnADeviceAsItIsGiven() {
+        for (int callsPerDevice : new int[] {1, 2}) {
+            AtomicInteger now = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            Set<Object> queues = ConcurrentHashMap.newKeySet();
+            Task0<Integer> hold = Task.of("hold", () -> {
+                        int running = now.incrementAndGet();
+                        most.accumulateAndGet(running, Math::max);
+                        queues.add(Gpu.current().queue());
+                        Thread.sleep(150);
+                        now.decrementAndGet();
+                        return 1;
+                    })
+                    .withResources(Map.of("GPU", 1.0 / callsPerDevice)); // a share of a device
+            GpuTaskRunner runner = GpuTaskRunner.builder()
+                    .callsPerDevice(callsPerDevice)
+                    .name(host.getFirst().name())
+                    .types(host.getFirst().type())
+                    .build();
+            int sum = Flow.of("hold", runner, () -> {
+                        List<TaskFuture<Integer>> runs = new ArrayList<>();
+                        for (int i = 0; i < 6; i++) {
+                            runs.add(hold.submit());
+                        }
+                        return TaskFuture.gather(runs).result().size();
+                    })
+                    .call();
+            assertThat(sum).isEqualTo(6);
+            int devices = (int) host.stream()
+                    .filter(d -> d.name().equals(host.getFirst().name())
+                            && d.type() == host.getFirst().type())
+                    .count();
+            assertThat(most.get()).as("calls at once").isLessThanOrEqualTo(callsPerDevice * devices);
+            assertThat(queues.size())
+                    .as("a command queue for each call in flight")
+                    .isGreaterThanOrEqualTo(most.get());
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWithNoDeviceThatMatchesSayingWhichThereAre() {
+        GpuTaskRunner runner = GpuTaskRunner.builder().name("no-such-device").build();
+        assertThatThrownBy(runner::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("GpuTaskRunner found no OpenCL device named like 'no-such-device' on this host;"
+                        + " its devices: #0 ");
+    }
+
+    @Test
+    void shouldTellATaskOffTheGpuRunnerThatItHasNoDevice() {
+        assertThatThrownBy(Gpu::current)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("runs none: give the flow a GpuTaskRunner");
+    }
+}
