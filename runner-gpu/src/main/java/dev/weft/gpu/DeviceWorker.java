@@ -6,6 +6,7 @@ import static org.jocl.CL.clCreateContext;
 import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseContext;
 
+import com.aparapi.device.OpenCLDevice;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +32,7 @@ final class DeviceWorker {
     private final ExecutorService threads;
     private final List<cl_command_queue> queues = new CopyOnWriteArrayList<>();
     private final ThreadLocal<cl_command_queue> queue = new ThreadLocal<>();
+    private volatile OpenCLDevice aparapiDevice;
 
     DeviceWorker(Device device, Path programDirectory) {
         this.device = device;
@@ -61,6 +63,16 @@ final class DeviceWorker {
 
     ProgramCache programs() {
         return programs;
+    }
+
+    /** Returns Aparapi's handle of this device, found on first use. */
+    OpenCLDevice aparapiDevice() {
+        OpenCLDevice d = aparapiDevice;
+        if (d == null) {
+            d = Aparapi.deviceOf(device);
+            aparapiDevice = d;
+        }
+        return d;
     }
 
     /** Runs a call on one of the device's threads, with the device as its own. */

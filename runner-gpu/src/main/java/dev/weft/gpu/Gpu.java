@@ -12,6 +12,7 @@ import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clReleaseMemObject;
 import static org.jocl.CL.clSetKernelArg;
 
+import com.aparapi.Kernel;
 import dev.weft.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,7 @@ public final class Gpu {
     private final cl_command_queue queue;
     private final List<cl_mem> buffers = new ArrayList<>();
     private final List<cl_kernel> kernels = new ArrayList<>();
+    private final List<Kernel> aparapiKernels = new ArrayList<>();
 
     Gpu(DeviceWorker worker, cl_command_queue queue) {
         this.worker = worker;
@@ -262,6 +264,34 @@ public final class Gpu {
     }
 
     /**
+     * Runs an Aparapi kernel, a kernel written in Java, over {@code size} work items on this call's device,
+     * and waits for it. Aparapi translates it to OpenCL for the device; where it cannot, the call fails with
+     * Aparapi's reason, rather than run on Java threads as Aparapi would. The kernel is disposed of when the
+     * call ends.
+     *
+     * {@snippet :
+     * float[] squares = new float[n];
+     * Gpu.current().execute(new Kernel() {
+     *     @Override
+     *     public void run() {
+     *         int i = getGlobalId();
+     *         squares[i] = i * i;
+     *     }
+     * }, n);
+     * }
+     *
+     * @param kernel the kernel
+     * @param size how many work items
+     * @throws AparapiException if Aparapi cannot run it on this device, saying why
+     */
+    public void execute(Kernel kernel, int size) {
+        if (!aparapiKernels.contains(kernel)) {
+            aparapiKernels.add(kernel);
+        }
+        Aparapi.run(kernel, worker.aparapiDevice(), device(), size);
+    }
+
+    /**
      * Local memory for a kernel argument: {@code bytes} of it per work-group.
      *
      * @param bytes its size
@@ -290,16 +320,22 @@ public final class Gpu {
     }
 
     /**
-     * Returns how many buffers and kernels this call holds on the device now: what is released when it ends.
+     * Returns how many buffers and kernels (OpenCL's and Aparapi's) this call holds on the device now: what is
+     * released when it ends.
      *
      * @return the count
      */
     public int held() {
-        return buffers.size() + kernels.size();
+        return buffers.size() + kernels.size() + aparapiKernels.size();
     }
 
     /** Releases what the call made on the device: its kernels and buffers. */
     private void release() {
+        for (Kernel k : aparapiKernels) {
+            k.dispose();
+        }
+        RELEASED.addAndGet(aparapiKernels.size());
+        aparapiKernels.clear();
         if (buffers.isEmpty() && kernels.isEmpty()) {
             return;
         }

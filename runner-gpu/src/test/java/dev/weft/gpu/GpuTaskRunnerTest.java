@@ -192,4 +192,60 @@ final class GpuTaskRunnerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("runs none: give the flow a GpuTaskRunner");
     }
+
+    @Test
+    void shouldRunAnAparapiKernelOnTheCallsDevice() {
+        Task1<Integer, float[]> squares = Task.of("squares", (Integer n) -> {
+                    float[] out = new float[n];
+                    Gpu.current()
+                            .execute(
+                                    new com.aparapi.Kernel() {
+                                        @Override
+                                        public void run() {
+                                            int i = getGlobalId();
+                                            out[i] = i * (float) i;
+                                        }
+                                    },
+                                    n);
+                    return out;
+                })
+                .withResources(Map.of("GPU", 1));
+        float[] out = Flow.of("aparapi", new GpuTaskRunner(), () -> squares.submit(1000)
+                        .result())
+                .call();
+        for (int i = 0; i < out.length; i++) {
+            assertThat(out[i]).isEqualTo(i * (float) i);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("serial") // the kernel calls a method of an object: what Aparapi cannot translate
+    void shouldFailAnAparapiKernelThatCannotRunOnOpenClRatherThanRunItOnJavaThreads() {
+        Task1<Integer, float[]> objects = Task.of("objects", (Integer n) -> {
+            float[] out = new float[n];
+            StringBuilder text = new StringBuilder("abc");
+            Gpu.current()
+                    .execute(
+                            new com.aparapi.Kernel() {
+                                @Override
+                                public void run() {
+                                    out[getGlobalId()] = text.length();
+                                }
+                            },
+                            n);
+            return out;
+        });
+        java.util.concurrent.atomic.AtomicReference<State<float[]>> run =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Flow.of("aparapi-objects", new GpuTaskRunner(), () -> {
+                    run.set(objects.submit(100).await());
+                })
+                .callForState();
+        assertThat(run.get().type()).isEqualTo(StateType.FAILED);
+        assertThat(run.get().exception())
+                .isInstanceOf(AparapiException.class)
+                .hasMessageContaining("Aparapi cannot run kernel ")
+                .hasMessageContaining("Using java objects inside kernels is not supported")
+                .hasMessageContaining("Weft does not let it fall back to Java threads");
+    }
 }
