@@ -2,6 +2,7 @@ package dev.weft.cli;
 
 import dev.weft.Settings;
 import dev.weft.examples.Example;
+import dev.weft.gpu.OpenClUnavailableException;
 import dev.weft.spi.SlotStore;
 import dev.weft.spi.SlotStores;
 import java.io.PrintWriter;
@@ -73,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             list(examples);
             return ExitCode.OK;
         }
-        return run(examples);
+        return run(examples, names.isEmpty());
     }
 
     private Optional<Example> named(String name) {
@@ -92,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(List<Example> examples) {
+    private int run(List<Example> examples, boolean all) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Settings settings;
@@ -108,10 +109,20 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(
                     "The demo keeps its concurrency limits in memory; your limits in %s are not touched.%n%n",
                     usersStore(settings));
-            return run(examples, out, err);
+            return run(examples, all, out, err);
         } finally {
             SlotStores.use(previous);
         }
+    }
+
+    /** Returns the first exception of that type in the chain of causes, or null. */
+    private static Throwable cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** Names the store the settings name, as people know it, without opening it or showing a password. */
@@ -125,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
         return "SQLite file " + (file.startsWith(userHome) ? "~/" + userHome.relativize(file) : file.toString());
     }
 
-    private int run(List<Example> examples, PrintWriter out, PrintWriter err) {
+    private int run(List<Example> examples, boolean all, PrintWriter out, PrintWriter err) {
         List<String> failed = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             Example example = examples.get(i);
@@ -138,6 +149,12 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 example.main().run();
             } catch (Exception e) {
+                Throwable noOpenCl = cause(e, OpenClUnavailableException.class);
+                if (all && noOpenCl != null) { // the whole demo runs where OpenCL is not installed too
+                    out.printf("%n   skipped: %s%n", noOpenCl.getMessage());
+                    out.flush();
+                    continue;
+                }
                 failed.add(example.name());
                 err.printf("weft demo: example '%s' failed: %s%n", example.name(), Weft.summary(e));
                 err.flush();

@@ -10,6 +10,7 @@ import dev.weft.Task;
 import dev.weft.Task0;
 import dev.weft.WeftClient;
 import dev.weft.examples.Example;
+import dev.weft.gpu.OpenClUnavailableException;
 import dev.weft.spi.SlotStore;
 import dev.weft.spi.SlotStores;
 import java.nio.file.Path;
@@ -81,6 +82,24 @@ class DemoCommandTest {
         assertThat(result.outLines())
                 .containsSubsequence(
                         "== Hello from a task [hello]", "Hello!", "== Goodbye without Weft [goodbye]", "Goodbye!");
+    }
+
+    @Test
+    void shouldSkipAnExampleThatNeedsOpenClWhereThereIsNoneWhenRunningThemAllButFailItWhenNamed() {
+        Example gpu = new Example("gpu", "On a device", "test fixture", () -> {
+            throw new IllegalStateException(
+                    "the flow run crashed", new OpenClUnavailableException("OpenCL has no platform on this host"));
+        });
+        Console.Result all = weft(List.of(HELLO, gpu, GOODBYE), "demo");
+        assertThat(all.exitCode()).isZero();
+        assertThat(all.outLines())
+                .containsSubsequence(
+                        "== On a device [gpu]", "   skipped: OpenCL has no platform on this host", "Goodbye!");
+        assertThat(all.err()).isEmpty();
+
+        Console.Result named = weft(List.of(HELLO, gpu, GOODBYE), "demo", "gpu");
+        assertThat(named.exitCode()).isEqualTo(1);
+        assertThat(named.err()).contains("weft demo: example 'gpu' failed: ");
     }
 
     @Test

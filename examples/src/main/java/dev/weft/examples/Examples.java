@@ -6,6 +6,8 @@ import dev.weft.examples.cluster.ClusterElevator;
 import dev.weft.examples.cluster.ClusterPriority;
 import dev.weft.examples.cluster.ClusterResources;
 import dev.weft.examples.cluster.ClusterSubflow;
+import dev.weft.examples.gpu.GpuPipeline;
+import dev.weft.examples.gpu.GpuResources;
 import dev.weft.examples.many.AsCompleted;
 import dev.weft.examples.many.MapScenes;
 import dev.weft.examples.parallel.AnnotateScopes;
@@ -61,6 +63,7 @@ public final class Examples {
     private static final String RELIABILITY = "Weft's own: docs/concepts.md, Retries, timeouts and cancellation";
     private static final String MANY = "Weft's own: docs/concepts.md, Many runs at once";
     private static final String ON_CLUSTER = " (on a cluster: docs/cluster.md)";
+    private static final String ON_GPU = " (on OpenCL devices: docs/gpu.md)";
 
     private static final List<Example> ALL = List.of(
             new Example(
@@ -205,6 +208,12 @@ public final class Examples {
                     DASK + "Adaptive scaling" + ON_CLUSTER,
                     () -> ClusterAdaptive.main(NO_ARGS)),
             new Example(
+                    "gpu-resources",
+                    "a worker per OpenCL device, with GPU=1 and 1 process: the process tasks take turns, the GPU task"
+                            + " runs beside; each prints its device",
+                    DASK + "Dask annotations (resources)" + ON_GPU,
+                    () -> GpuResources.main(NO_ARGS)),
+            new Example(
                     "concurrency-limits",
                     "a limit of 2 on 'small_instance': two queries run at once, the other four wait Queued for a slot",
                     LIMITS,
@@ -235,6 +244,12 @@ public final class Examples {
                     "a Monte Carlo estimate of pi: fan-out, gather, an async task, a sequential subflow",
                     "Weft's own",
                     () -> MonteCarloPi.main(NO_ARGS)),
+            new Example(
+                    "gpu-pipeline",
+                    "inputs made on the CPU, Monte Carlo pi and a matrix product on an OpenCL device, both checked"
+                            + " against Java",
+                    "Weft's own: docs/gpu.md",
+                    () -> GpuPipeline.main(NO_ARGS)),
             new Example(
                     "parallel-sum",
                     "a recursive fan-out: calls that wait for their children give their slot back",
@@ -295,8 +310,8 @@ public final class Examples {
 
     /**
      * Returns every example, in demo order: the seed pages' examples in the order the newer page tells
-     * them, each of the first page's next to its newer twin and the twins on a cluster after the Dask
-     * section's, then Weft's own.
+     * them, each of the first page's next to its newer twin and the twins on a cluster and on OpenCL
+     * devices after the Dask section's, then Weft's own.
      *
      * @return the examples, an immutable list
      */

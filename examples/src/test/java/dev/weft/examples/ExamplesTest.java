@@ -2,6 +2,7 @@ package dev.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.examples.testing.OpenClHost;
 import dev.weft.examples.testing.Transcript;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -33,6 +34,9 @@ class ExamplesTest {
             "cancel-runs", "Cancelled",
             "flow-timeout", "TimedOut");
 
+    /** Examples that run on OpenCL devices: without OpenCL they are skipped, except in CI. */
+    private static final Set<String> ON_OPENCL = Set.of("gpu-resources", "gpu-pipeline");
+
     @Test
     void shouldNameEveryExampleOnce() {
         List<String> names = Examples.all().stream().map(Example::name).toList();
@@ -45,6 +49,7 @@ class ExamplesTest {
         assertThat(Examples.named("subflow")).map(Example::name).hasValue("subflow");
         assertThat(Examples.named("monte-carlo-pi")).isPresent();
         assertThat(Examples.named("no-such-example")).isEmpty();
+        assertThat(ON_OPENCL).allMatch(name -> Examples.named(name).isPresent(), "is an example");
     }
 
     @Test
@@ -56,16 +61,21 @@ class ExamplesTest {
                         + mainClasses("parallel")
                         + mainClasses("reliability")
                         + mainClasses("many")
-                        + mainClasses("cluster"));
+                        + mainClasses("cluster")
+                        + mainClasses("gpu"));
     }
 
     @Test
     // the examples of a temporary cluster start worker JVMs, a few seconds each on an idle machine
     @Timeout(value = 480, unit = TimeUnit.SECONDS)
     void shouldRunEveryExampleToACompletedFlowRun() throws Exception {
+        boolean openCl = OpenClHost.available();
         for (Example example : Examples.all()) {
             if (WITHOUT_FLOW.contains(example.name()) || NOT_COMPLETED.containsKey(example.name())) {
                 continue;
+            }
+            if (ON_OPENCL.contains(example.name()) && !openCl) {
+                continue; // outside CI, a host without OpenCL runs the others; the GPU examples' own tests say so
             }
             List<String> logged = Transcript.logged(Transcript.of(example.main()));
 

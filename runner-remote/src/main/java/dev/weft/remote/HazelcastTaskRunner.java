@@ -529,6 +529,12 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
         private static final long AHEAD_NANOS = AHEAD_NANOS_MS * 1_000_000;
 
+        /**
+         * The fewest calls sent ahead of a thread, however long calls run: a worker's line orders what is in
+         * it by priority, so that a high-priority call submitted after a few others still starts first.
+         */
+        static final int FEWEST_AHEAD = 4;
+
         final String name;
         final Member member;
         final int threads;
@@ -574,15 +580,17 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
         /**
          * Returns how many calls to send ahead of each thread: enough for {@link #AHEAD_NANOS_MS} ms by the
-         * calls' mean run time, a power of two between one (and one before any ran) and the builder's most.
+         * calls' mean run time, a power of two between {@link #FEWEST_AHEAD} (also before any ran) and the
+         * builder's most.
          */
         int aheadPerThread() {
             int most = settings.sendAhead;
-            if (most == 0 || meanRunNanos == 0) {
-                return Math.min(1, most);
+            int fewest = Math.min(FEWEST_AHEAD, most);
+            if (meanRunNanos == 0) {
+                return fewest;
             }
             double wanted = AHEAD_NANOS / Math.max(meanRunNanos, 1);
-            return wanted >= most ? most : Math.max(1, Integer.highestOneBit((int) wanted));
+            return wanted >= most ? most : Math.max(fewest, Integer.highestOneBit((int) wanted));
         }
 
         /** Gives the placement as many slots for this worker as the calls' run time asks for now. */
@@ -1067,8 +1075,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
          * How many calls per thread a worker may be sent at most beyond those it runs: they wait in its line,
          * higher priorities first, so that a thread that ends a call starts the next without a round trip to
          * this JVM. The runner sends ahead about 20 ms of work per thread, by the
-         * mean time the worker's calls ran so far: one call at first and for calls that long or longer, up to
-         * this many for short ones; 1024 by default, 0 for none. Calls that need resources are held back by
+         * mean time the worker's calls ran so far: 4 calls at first and for calls of 5 ms or longer, up to this
+         * many for short ones; 1024 by default, 0 for none. Calls that need resources are held back by
          * them as ever, and a call's timeout starts when it starts on the worker.
          *
          * @param perThread at least 0
