@@ -9,6 +9,7 @@ import dev.weft.TaskRunner;
 import dev.weft.runner.CallEnvelope;
 import dev.weft.runner.Park;
 import dev.weft.runner.TaskFunction;
+import dev.weft.runner.WorkerFailedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -848,14 +849,18 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     private State<T> thrown(Throwable t) {
         if (isCrash(t)) {
-            return State.<T>crashed("Task run crashed: " + t, t).forRun(label());
+            String why = t instanceof WorkerFailedException ? t.getMessage() : t.toString(); // says all there is
+            return State.<T>crashed("Task run crashed: " + why, t).forRun(label());
         }
         return State.<T>failed("Task run encountered an exception: " + t, t).forRun(label());
     }
 
-    /** Errors of the JVM itself, not of the task's logic: out of memory or stack, broken class linkage. */
+    /**
+     * Errors of the JVM itself, not of the task's logic (out of memory or stack, broken class linkage), and
+     * of what runs the call (a {@link WorkerFailedException}).
+     */
     static boolean isCrash(Throwable t) {
-        return t instanceof VirtualMachineError || t instanceof LinkageError;
+        return t instanceof VirtualMachineError || t instanceof LinkageError || t instanceof WorkerFailedException;
     }
 
     // ---- state ------------------------------------------------------------------------------------

@@ -163,9 +163,14 @@ public final class Gpu {
      * @throws KernelBuildException if the program does not build, with the compiler's log
      */
     public cl_kernel kernel(String source, String name) {
-        cl_kernel kernel = clCreateKernel(program(source), name, null);
-        kernels.add(kernel);
-        return kernel;
+        cl_program program = program(source);
+        try {
+            cl_kernel kernel = clCreateKernel(program, name, null);
+            kernels.add(kernel);
+            return kernel;
+        } catch (CLException e) {
+            throw DeviceFaultException.of(e, device(), "making kernel '" + name + "'");
+        }
     }
 
     /**
@@ -175,7 +180,11 @@ public final class Gpu {
      * @return the buffer, released when the call ends
      */
     public cl_mem buffer(long bytes) {
-        return track(clCreateBuffer(context(), CL_MEM_READ_WRITE, bytes, null, null));
+        try {
+            return track(clCreateBuffer(context(), CL_MEM_READ_WRITE, bytes, null, null));
+        } catch (CLException e) {
+            throw DeviceFaultException.of(e, device(), "allocating a buffer of " + bytes + " bytes");
+        }
     }
 
     /**
@@ -185,12 +194,16 @@ public final class Gpu {
      * @return the buffer, released when the call ends
      */
     public cl_mem buffer(float[] data) {
-        return track(clCreateBuffer(
-                context(),
-                CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
-                (long) Sizeof.cl_float * data.length,
-                Pointer.to(data),
-                null));
+        try {
+            return track(clCreateBuffer(
+                    context(),
+                    CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+                    (long) Sizeof.cl_float * data.length,
+                    Pointer.to(data),
+                    null));
+        } catch (CLException e) {
+            throw DeviceFaultException.of(e, device(), "allocating a buffer of " + data.length + " floats");
+        }
     }
 
     /**
@@ -200,12 +213,16 @@ public final class Gpu {
      * @return the buffer, released when the call ends
      */
     public cl_mem buffer(int[] data) {
-        return track(clCreateBuffer(
-                context(),
-                CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
-                (long) Sizeof.cl_int * data.length,
-                Pointer.to(data),
-                null));
+        try {
+            return track(clCreateBuffer(
+                    context(),
+                    CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+                    (long) Sizeof.cl_int * data.length,
+                    Pointer.to(data),
+                    null));
+        } catch (CLException e) {
+            throw DeviceFaultException.of(e, device(), "allocating a buffer of " + data.length + " ints");
+        }
     }
 
     /**
@@ -215,8 +232,12 @@ public final class Gpu {
      * @param into where to, as many floats as it holds
      */
     public void read(cl_mem buffer, float[] into) {
-        clEnqueueReadBuffer(
-                queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_float * into.length, Pointer.to(into), 0, null, null);
+        try {
+            clEnqueueReadBuffer(
+                    queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_float * into.length, Pointer.to(into), 0, null, null);
+        } catch (CLException e) {
+            throw DeviceFaultException.of(e, device(), "reading a buffer");
+        }
     }
 
     /**
@@ -226,8 +247,12 @@ public final class Gpu {
      * @param into where to, as many ints as it holds
      */
     public void read(cl_mem buffer, int[] into) {
-        clEnqueueReadBuffer(
-                queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_int * into.length, Pointer.to(into), 0, null, null);
+        try {
+            clEnqueueReadBuffer(
+                    queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_int * into.length, Pointer.to(into), 0, null, null);
+        } catch (CLException e) {
+            throw DeviceFaultException.of(e, device(), "reading a buffer");
+        }
     }
 
     /**
@@ -259,8 +284,12 @@ public final class Gpu {
         for (int i = 0; i < args.length; i++) {
             set(kernel, i, args[i]);
         }
-        clEnqueueNDRangeKernel(queue, kernel, globalSize.length, null, globalSize, localSize, 0, null, null);
-        clFinish(queue);
+        try {
+            clEnqueueNDRangeKernel(queue, kernel, globalSize.length, null, globalSize, localSize, 0, null, null);
+            clFinish(queue);
+        } catch (CLException e) {
+            throw DeviceFaultException.of(e, device(), "running a kernel");
+        }
     }
 
     /**

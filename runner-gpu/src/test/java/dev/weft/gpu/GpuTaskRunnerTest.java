@@ -248,4 +248,60 @@ final class GpuTaskRunnerTest {
                 .hasMessageContaining("Using java objects inside kernels is not supported")
                 .hasMessageContaining("Weft does not let it fall back to Java threads");
     }
+
+    @Test
+    void shouldReleaseWhatACallMadeOnTheDeviceWhenItsTaskThrows() {
+        Task0<Integer> throwing = Task.of("throwing", () -> {
+            Gpu gpu = Gpu.current();
+            gpu.kernel(Kernels.SAXPY);
+            gpu.buffer(1024);
+            throw new IllegalStateException("the task's own bug");
+        });
+        long releasedBefore = Gpu.RELEASED.get();
+        java.util.concurrent.atomic.AtomicReference<State<Integer>> run =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Flow.of("throwing", new GpuTaskRunner(), () -> {
+                    run.set(throwing.submit().await());
+                })
+                .callForState();
+        assertThat(run.get().type()).isEqualTo(StateType.FAILED);
+        assertThat(Gpu.RELEASED.get() - releasedBefore)
+                .as("its kernel and its buffer")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void shouldCrashARunWhoseDeviceFailsAndRunTheOthers() {
+        Task0<Integer> faulty = Task.of("faulty", () -> {
+            throw DeviceFaultException.of(
+                    new org.jocl.CLException("out of resources", org.jocl.CL.CL_OUT_OF_RESOURCES),
+                    Gpu.current().device(),
+                    "running a kernel");
+        });
+        Task0<Integer> wrongArgument = Task.of("wrong_argument", () -> {
+            throw DeviceFaultException.of(
+                    new org.jocl.CLException("bad index", org.jocl.CL.CL_INVALID_ARG_INDEX),
+                    Gpu.current().device(),
+                    "running a kernel");
+        });
+        List<State<float[]>> saxpy = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<State<Integer>> crashed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<State<Integer>> failed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Flow.of("device-fault", GpuTaskRunner.builder().callsPerDevice(2).build(), () -> {
+                    TaskFuture<Integer> a = faulty.submit();
+                    TaskFuture<Integer> b = wrongArgument.submit();
+                    saxpy.add(SAXPY.submit(ramp(100)).await());
+                    crashed.set(a.await());
+                    failed.set(b.await());
+                })
+                .callForState();
+        assertThat(crashed.get().type()).isEqualTo(StateType.CRASHED);
+        assertThat(crashed.get().message())
+                .startsWith("Task run crashed: device #")
+                .endsWith(" failed while running a kernel: CL_OUT_OF_RESOURCES");
+        assertThat(failed.get().type()).as("an error of the task's own").isEqualTo(StateType.FAILED);
+        assertThat(saxpy.getFirst().type()).as("the runner goes on").isEqualTo(StateType.COMPLETED);
+    }
 }
