@@ -64,18 +64,38 @@ final class ProgramCache {
     }
 
     private cl_program build(String source, String options) {
+        synchronized (BUILDS) {
+            return buildAlone(source, options);
+        }
+    }
+
+    /**
+     * Held while a program builds: one build at a time in this JVM. Drivers are not all safe with builds at
+     * once (PoCL's own cache of compiled kernels can lose a file to two builds of the same source), and a
+     * build happens once per device and source, so nothing waits long for it.
+     */
+    private static final Object BUILDS = new Object();
+
+    private cl_program buildAlone(String source, String options) {
         Path file = directory.resolve(key(source, options) + ".bin");
         cl_program loaded = load(file, options);
         if (loaded != null) {
             return loaded;
         }
-        cl_program program = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
-        try {
-            clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
-        } catch (CLException e) {
-            String log = buildLog(program);
-            clReleaseProgram(program);
-            throw new KernelBuildException(device, log.isBlank() ? e.getMessage() : log);
+        cl_program program = null;
+        for (int attempt = 1; program == null; attempt++) {
+            program = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+            try {
+                clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
+            } catch (CLException e) {
+                String log = buildLog(program);
+                clReleaseProgram(program);
+                program = null;
+                if (attempt == 2) { // the second time, the source is at fault, not a driver's passing trouble
+                    throw new KernelBuildException(device, log.isBlank() ? e.getMessage() : log);
+                }
+                LOG.debug("Building an OpenCL program failed once; building it again: {}", log);
+            }
         }
         COMPILED.incrementAndGet();
         save(program, file);
