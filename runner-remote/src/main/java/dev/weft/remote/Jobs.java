@@ -27,7 +27,9 @@ final class Jobs {
     private final PriorityBlockingQueue<Queued> line = new PriorityBlockingQueue<>(64, Queued.ORDER);
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
-    private final Set<UUID> cancelled = ConcurrentHashMap.newKeySet();
+    /** Calls told to stop before they started here, with when: a cancel can come before its call. */
+    private final Map<UUID, Long> cancelled = new ConcurrentHashMap<>();
+
     private final AtomicLong arrivals = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -132,7 +134,7 @@ final class Jobs {
     void cancel(String runner, List<UUID> ids) {
         Outbox box = outboxes.get(runner);
         for (UUID id : ids) {
-            cancelled.add(id);
+            cancelled.put(id, System.nanoTime());
             if (line.removeIf(q -> q.job.id().equals(id)) && box != null) {
                 cancelled.remove(id);
                 box.events.add(Wire.Event.dropped(id));
@@ -181,7 +183,7 @@ final class Jobs {
         if (box == null) {
             return; // its runner is gone
         }
-        if (cancelled.remove(job.id())) {
+        if (cancelled.remove(job.id()) != null) {
             box.events.add(Wire.Event.dropped(job.id())); // cancelled before it started
             return;
         }
@@ -196,7 +198,7 @@ final class Jobs {
         }
         try {
             running.put(job.id(), new Running(q.runner, Thread.currentThread()));
-            if (cancelled.remove(job.id()) || !outboxes.containsKey(q.runner)) {
+            if (cancelled.remove(job.id()) != null || !outboxes.containsKey(q.runner)) {
                 box.events.add(Wire.Event.dropped(job.id()));
                 return;
             }
@@ -227,6 +229,8 @@ final class Jobs {
                 return;
             }
             long now = System.nanoTime();
+            // a cancel whose call never came (it ended before it left the runner) is not kept for ever
+            cancelled.values().removeIf(when -> now - when > ABANDONED_NANOS);
             outboxes.forEach((runner, box) -> {
                 if (now - box.lastCollected > ABANDONED_NANOS) {
                     forget(runner);
