@@ -21,6 +21,7 @@ import static org.jocl.CL.clGetPlatformInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -35,6 +36,9 @@ final class OpenCl {
             "install an OpenCL driver and its loader: on Debian and Ubuntu pocl-opencl-icd (OpenCL on the CPU),"
                     + " ocl-icd-libopencl1 and ocl-icd-opencl-dev (JOCL opens libOpenCL.so), or your GPU vendor's"
                     + " driver";
+
+    /** Why JOCL could not load OpenCL the first time, in this JVM; null until it fails. */
+    private static final AtomicReference<String> notLoaded = new AtomicReference<>();
 
     private OpenCl() {}
 
@@ -69,9 +73,10 @@ final class OpenCl {
                     found.add(describe(-1, platform, platformName, id));
                 }
             }
-        } catch (UnsatisfiedLinkError e) {
-            throw new OpenClUnavailableException(
-                    "OpenCL cannot be loaded on this host (" + e.getMessage() + "): " + INSTALL);
+        } catch (LinkageError e) {
+            // JOCL loads OpenCL once per JVM: its first failure says why; every later use fails to link
+            String why = notLoaded.updateAndGet(first -> first != null ? first : e.getMessage());
+            throw new OpenClUnavailableException("OpenCL cannot be loaded on this host (" + why + "): " + INSTALL);
         } catch (CLException e) {
             throw new OpenClUnavailableException(
                     "OpenCL has no platform on this host (" + e.getMessage() + "): " + INSTALL);
