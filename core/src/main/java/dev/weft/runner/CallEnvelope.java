@@ -134,7 +134,7 @@ public final class CallEnvelope {
 
     /**
      * Returns a function's bytes, made once per function: every call of a task carries the same ones, and a
-     * worker reads them once ({@link #functionOf}).
+     * worker reads them once ({@link #function(byte[])}, or {@link #cachedFunction} for whole requests).
      */
     private static byte[] functionBytes(TaskFunction function) throws IOException {
         byte[] bytes = WRITTEN.get(function);
@@ -149,11 +149,11 @@ public final class CallEnvelope {
     }
 
     /** Returns the function those bytes are, read once per distinct bytes on this JVM. */
-    private static TaskFunction functionOf(byte[] bytes) throws IOException, ClassNotFoundException {
+    private static Function cachedFunction(byte[] bytes) {
         FunctionBytes key = new FunctionBytes(bytes);
-        TaskFunction function = READ.get(key);
+        Function function = READ.get(key);
         if (function == null) {
-            function = (TaskFunction) read(bytes);
+            function = function(bytes);
             if (READ.size() >= CACHED) {
                 READ.clear();
             }
@@ -169,7 +169,7 @@ public final class CallEnvelope {
     private static final Map<TaskFunction, byte[]> WRITTEN = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Functions read here, by their bytes. */
-    private static final Map<FunctionBytes, TaskFunction> READ = new ConcurrentHashMap<>();
+    private static final Map<FunctionBytes, Function> READ = new ConcurrentHashMap<>();
 
     /** A function's bytes as a key: equal when the bytes are. */
     private static final class FunctionBytes {
@@ -211,19 +211,18 @@ public final class CallEnvelope {
      * @return the outcome's bytes, for {@link #deliver}
      */
     public static byte[] execute(byte[] request) {
-        TaskFunction function;
+        byte[] function;
         byte[] arguments;
         try {
             ByteBuffer in = ByteBuffer.wrap(request);
-            byte[] bytes = new byte[in.getInt()];
-            in.get(bytes);
+            function = new byte[in.getInt()];
+            in.get(function);
             arguments = new byte[in.remaining()];
             in.get(arguments);
-            function = functionOf(bytes);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return outcome(new Outcome(Outcome.CRASHED, "the call could not be read on the worker: " + e, null));
         }
-        return run(function, arguments);
+        return execute(cachedFunction(function), arguments);
     }
 
     /**
@@ -238,10 +237,6 @@ public final class CallEnvelope {
         if (function.function == null) {
             return outcome(new Outcome(Outcome.CRASHED, function.unreadable, null));
         }
-        return run(function.function, arguments);
-    }
-
-    private static byte[] run(TaskFunction function, byte[] arguments) {
         Arguments r;
         try {
             r = arguments.length > 0 && arguments[0] == Plain.MARK
@@ -253,7 +248,7 @@ public final class CallEnvelope {
         Object value;
         Object previous = Engine.enterElsewhere(r.name);
         try {
-            value = function.invoke(r.args);
+            value = function.function.invoke(r.args);
             if (r.async && value instanceof CompletionStage<?> stage) {
                 value = stage.toCompletableFuture().get();
             }

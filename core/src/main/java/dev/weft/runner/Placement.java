@@ -442,13 +442,7 @@ public final class Placement {
         Builder.check(runner, slots);
         int grown;
         synchronized (this) {
-            Worker worker = null;
-            for (Worker w : layout.workers) {
-                if (w.name.equals(name)) {
-                    worker = w;
-                    break;
-                }
-            }
+            Worker worker = named(name);
             if (worker == null) {
                 return false;
             }
@@ -474,12 +468,18 @@ public final class Placement {
      * @return the count, or -1 if there is no worker of that name
      */
     public int busySlots(String name) {
+        Worker w = named(name);
+        return w == null ? -1 : w.slots - w.freeSlots.get();
+    }
+
+    /** Returns the worker of that name now, or null. */
+    private Worker named(String name) {
         for (Worker w : layout.workers) {
             if (w.name.equals(name)) {
-                return w.slots - w.freeSlots.get();
+                return w;
             }
         }
-        return -1;
+        return null;
     }
 
     private void requireTracked() {

@@ -2,8 +2,8 @@ package dev.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.examples.testing.OpenClHost;
 import dev.weft.examples.testing.Transcript;
+import dev.weft.gpu.testing.OpenClHost;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

@@ -180,11 +180,7 @@ public final class Gpu {
      * @return the buffer, released when the call ends
      */
     public cl_mem buffer(long bytes) {
-        try {
-            return track(clCreateBuffer(context(), CL_MEM_READ_WRITE, bytes, null, null));
-        } catch (CLException e) {
-            throw DeviceFaultException.of(e, device(), "allocating a buffer of " + bytes + " bytes");
-        }
+        return allocate(CL_MEM_READ_WRITE, bytes, null);
     }
 
     /**
@@ -194,16 +190,8 @@ public final class Gpu {
      * @return the buffer, released when the call ends
      */
     public cl_mem buffer(float[] data) {
-        try {
-            return track(clCreateBuffer(
-                    context(),
-                    CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
-                    (long) Sizeof.cl_float * data.length,
-                    Pointer.to(data),
-                    null));
-        } catch (CLException e) {
-            throw DeviceFaultException.of(e, device(), "allocating a buffer of " + data.length + " floats");
-        }
+        return allocate(
+                CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, (long) Sizeof.cl_float * data.length, Pointer.to(data));
     }
 
     /**
@@ -213,15 +201,17 @@ public final class Gpu {
      * @return the buffer, released when the call ends
      */
     public cl_mem buffer(int[] data) {
+        return allocate(CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, (long) Sizeof.cl_int * data.length, Pointer.to(data));
+    }
+
+    /** Allocates a buffer, from host memory where {@code host} is not null, to be released when the call ends. */
+    private cl_mem allocate(long flags, long bytes, Pointer host) {
         try {
-            return track(clCreateBuffer(
-                    context(),
-                    CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
-                    (long) Sizeof.cl_int * data.length,
-                    Pointer.to(data),
-                    null));
+            cl_mem buffer = clCreateBuffer(context(), flags, bytes, host, null);
+            buffers.add(buffer);
+            return buffer;
         } catch (CLException e) {
-            throw DeviceFaultException.of(e, device(), "allocating a buffer of " + data.length + " ints");
+            throw DeviceFaultException.of(e, device(), "allocating a buffer of " + bytes + " bytes");
         }
     }
 
@@ -232,12 +222,7 @@ public final class Gpu {
      * @param into where to, as many floats as it holds
      */
     public void read(cl_mem buffer, float[] into) {
-        try {
-            clEnqueueReadBuffer(
-                    queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_float * into.length, Pointer.to(into), 0, null, null);
-        } catch (CLException e) {
-            throw DeviceFaultException.of(e, device(), "reading a buffer");
-        }
+        read(buffer, (long) Sizeof.cl_float * into.length, Pointer.to(into));
     }
 
     /**
@@ -247,9 +232,13 @@ public final class Gpu {
      * @param into where to, as many ints as it holds
      */
     public void read(cl_mem buffer, int[] into) {
+        read(buffer, (long) Sizeof.cl_int * into.length, Pointer.to(into));
+    }
+
+    /** Copies a buffer's first bytes to host memory, blocking until they are there. */
+    private void read(cl_mem buffer, long bytes, Pointer into) {
         try {
-            clEnqueueReadBuffer(
-                    queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_int * into.length, Pointer.to(into), 0, null, null);
+            clEnqueueReadBuffer(queue, buffer, CL_TRUE, 0, bytes, into, 0, null, null);
         } catch (CLException e) {
             throw DeviceFaultException.of(e, device(), "reading a buffer");
         }
@@ -341,11 +330,6 @@ public final class Gpu {
                         + arg.getClass().getName() + "; a kernel takes a cl_mem, an Integer, Long, Float, Double"
                         + " or Gpu.Local");
         }
-    }
-
-    private cl_mem track(cl_mem buffer) {
-        buffers.add(buffer);
-        return buffer;
     }
 
     /**

@@ -49,7 +49,7 @@ final class OpenCl {
      * @throws OpenClUnavailableException if OpenCL cannot be loaded or has no platform
      */
     static List<Device> devices() {
-        List<Device> found = new ArrayList<>();
+        List<Found> found = new ArrayList<>();
         try {
             CL.setExceptionsEnabled(true);
             int[] count = new int[1];
@@ -70,7 +70,7 @@ final class OpenCl {
                 cl_device_id[] ids = new cl_device_id[n[0]];
                 clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, ids.length, ids, null);
                 for (cl_device_id id : ids) {
-                    found.add(describe(-1, platform, platformName, id));
+                    found.add(new Found(typeOf(id), platform, platformName, id));
                 }
             }
         } catch (LinkageError e) {
@@ -81,34 +81,28 @@ final class OpenCl {
             throw new OpenClUnavailableException(
                     "OpenCL has no platform on this host (" + e.getMessage() + "): " + INSTALL);
         }
-        found.sort(Comparator.comparing(Device::type)); // stable: each platform's own order within a type
-        List<Device> indexed = new ArrayList<>(found.size());
+        found.sort(Comparator.comparing(Found::type)); // stable: each platform's own order within a type
+        List<Device> devices = new ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
-            Device d = found.get(i);
-            indexed.add(new Device(
-                    i,
-                    d.name(),
-                    d.vendor(),
-                    d.platform(),
-                    d.type(),
-                    d.version(),
-                    d.driver(),
-                    d.computeUnits(),
-                    d.globalMemory(),
-                    d.maxWorkGroupSize(),
-                    d.id(),
-                    d.platformId()));
+            devices.add(describe(i, found.get(i)));
         }
-        return indexed;
+        return devices;
     }
 
-    private static Device describe(int index, cl_platform_id platform, String platformName, cl_device_id id) {
+    /** A device as found on its platform, before it has its place in the host's list. */
+    private record Found(Device.Type type, cl_platform_id platform, String platformName, cl_device_id id) {}
+
+    private static Device.Type typeOf(cl_device_id id) {
         long type = deviceLong(id, CL_DEVICE_TYPE);
-        Device.Type kind = (type & CL_DEVICE_TYPE_GPU) != 0
+        return (type & CL_DEVICE_TYPE_GPU) != 0
                 ? Device.Type.GPU
                 : (type & CL_DEVICE_TYPE_ACCELERATOR) != 0
                         ? Device.Type.ACCELERATOR
                         : (type & CL_DEVICE_TYPE_CPU) != 0 ? Device.Type.CPU : Device.Type.OTHER;
+    }
+
+    private static Device describe(int index, Found found) {
+        cl_device_id id = found.id();
         int[] units = new int[1];
         clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint, Pointer.to(units), null);
         long[] workGroup = new long[1];
@@ -117,15 +111,15 @@ final class OpenCl {
                 index,
                 deviceInfo(id, CL_DEVICE_NAME).strip(),
                 deviceInfo(id, CL_DEVICE_VENDOR).strip(),
-                platformName,
-                kind,
+                found.platformName(),
+                found.type(),
                 deviceInfo(id, CL_DEVICE_VERSION).strip(),
                 deviceInfo(id, CL_DRIVER_VERSION).strip(),
                 units[0],
                 deviceLong(id, CL_DEVICE_GLOBAL_MEM_SIZE),
                 workGroup[0],
                 id,
-                platform);
+                found.platform());
     }
 
     static String deviceInfo(cl_device_id device, int param) {

@@ -46,7 +46,10 @@ final class ProgramCache {
     private final Device device;
     private final cl_context context;
     private final Path directory;
-    private final Map<String, cl_program> programs = new ConcurrentHashMap<>();
+    private final Map<Source, cl_program> programs = new ConcurrentHashMap<>();
+
+    /** What a program is built from: a key made without copying the source (a string caches its hash). */
+    private record Source(String text, String options) {}
 
     ProgramCache(Device device, cl_context context, Path directory) {
         this.device = device;
@@ -60,7 +63,7 @@ final class ProgramCache {
      * @throws KernelBuildException if it does not build, with the compiler's log
      */
     cl_program program(String source, String options) {
-        return programs.computeIfAbsent(options + '\0' + source, key -> build(source, options));
+        return programs.computeIfAbsent(new Source(source, options), key -> build(source, options));
     }
 
     private cl_program build(String source, String options) {

@@ -2,6 +2,7 @@ package dev.weft.gpu;
 
 import dev.weft.TaskRunner;
 import dev.weft.contract.TaskRunnerContract;
+import dev.weft.gpu.testing.OpenClHost;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 

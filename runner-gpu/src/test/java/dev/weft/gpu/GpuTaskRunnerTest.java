@@ -10,6 +10,7 @@ import dev.weft.Task;
 import dev.weft.Task0;
 import dev.weft.Task1;
 import dev.weft.TaskFuture;
+import dev.weft.gpu.testing.OpenClHost;
 import dev.weft.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.weft.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.gpu.testing.OpenClHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,43 +1,47 @@
 package dev.weft.remote;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
 import java.io.Serial;
-import java.io.Serializable;
-import java.util.concurrent.Callable;
 
 /**
  * A runner stops some of its calls on a worker (those in line never start, those running are
  * interrupted), or, with none named, says it has shut down: the worker forgets it.
  */
-final class Cancel implements Callable<Boolean>, Serializable, HazelcastInstanceAware {
+final class Cancel extends SignedRequest<Boolean> {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final String runner;
-    private final byte[] body;
-    private final byte[] signature;
-    private final boolean forget;
-    private transient HazelcastInstance member;
+    private static final String SOME = "weft-cancel";
+    private static final String ALL = "weft-cancel/all";
 
-    Cancel(String runner, byte[] body, byte[] signature, boolean forget) {
-        this.runner = runner;
-        this.body = body;
-        this.signature = signature;
+    private final boolean forget;
+
+    private Cancel(String runner, byte[] body, ClusterSecret secret, boolean forget) {
+        super(runner, body, sign(secret, forget ? ALL : SOME, runner, body));
         this.forget = forget;
     }
 
-    @Override
-    public void setHazelcastInstance(HazelcastInstance member) {
-        this.member = member;
+    /** Stops these calls of the runner ({@link Wire#ids}). */
+    static Cancel calls(String runner, byte[] ids, ClusterSecret secret) {
+        return new Cancel(runner, ids, secret, false);
+    }
+
+    /** Says the runner has shut down. */
+    static Cancel runner(String runner, ClusterSecret secret) {
+        return new Cancel(runner, new byte[0], secret, true);
     }
 
     @Override
-    public Boolean call() {
-        WorkerNode node = WorkerNode.of(member);
-        if (!Wire.verify(node.secret(), forget ? Wire.CANCEL + "/all" : Wire.CANCEL, runner, body, signature)) {
-            throw node.refuse("a cancel whose signature does not match this cluster's secret");
-        }
+    String purpose() {
+        return forget ? ALL : SOME; // a flipped flag no longer matches its signature
+    }
+
+    @Override
+    String what() {
+        return "a cancel";
+    }
+
+    @Override
+    Boolean handle(WorkerNode node, String runner, byte[] body) {
         if (forget) {
             node.jobs().forget(runner);
         } else {

@@ -525,9 +525,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         static final long AHEAD_BYTES = 64L << 20;
 
         /** How much work, by the calls' mean run time, is sent ahead of each of a worker's threads. */
-        static final long AHEAD_NANOS_MS = 20;
-
-        private static final long AHEAD_NANOS = AHEAD_NANOS_MS * 1_000_000;
+        static final long AHEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
         /**
          * The fewest calls sent ahead of a thread, however long calls run: a worker's line orders what is in
@@ -579,7 +577,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         }
 
         /**
-         * Returns how many calls to send ahead of each thread: enough for {@link #AHEAD_NANOS_MS} ms by the
+         * Returns how many calls to send ahead of each thread: enough for {@link #AHEAD_NANOS} by the
          * calls' mean run time, a power of two between {@link #FEWEST_AHEAD} (also before any ran) and the
          * builder's most.
          */
@@ -601,9 +599,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
             }
         }
 
-        /** Wakes the sender if it sleeps: calls wait to be sent, or room ahead of the worker was made. */
+        /** Wakes the sender if it sleeps while calls wait here: new ones, or room ahead of the worker was made. */
         void wake() {
-            if (idle) {
+            if (idle && !pending.isEmpty()) { // a call placed after this look wakes it itself
                 idle = false;
                 LockSupport.unpark(sender);
             }
@@ -674,8 +672,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
             byte[] body = Wire.jobs(defined, jobs);
             Future<Boolean> accepted;
             try {
-                accepted =
-                        executor.submitToMember(new Batch(id, body, Wire.sign(secret, Wire.BATCH, id, body)), member);
+                accepted = executor.submitToMember(new Batch(id, body, secret), member);
             } catch (RuntimeException e) {
                 refused(batch, e);
                 return;
@@ -708,12 +705,11 @@ public final class HazelcastTaskRunner implements TaskRunner {
 
         /** Asks the worker what happened to the calls, until it or the runner is gone. */
         private void collect() {
-            byte[] signature = Wire.sign(secret, Wire.COLLECT, id, new byte[0]);
+            Collect request = new Collect(id, secret);
             while (active && !stopping) {
                 byte[] signed;
                 try {
-                    signed = replies.submitToMember(new Collect(id, signature), member)
-                            .get();
+                    signed = replies.submitToMember(request, member).get();
                 } catch (InterruptedException e) {
                     return;
                 } catch (ExecutionException | RuntimeException e) {
@@ -812,7 +808,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         void cancel(List<UUID> calls) {
             byte[] body = Wire.ids(calls);
             try {
-                executor.submitToMember(new Cancel(id, body, Wire.sign(secret, Wire.CANCEL, id, body), false), member);
+                executor.submitToMember(Cancel.calls(id, body, secret), member);
             } catch (RuntimeException e) {
                 // the worker is gone: so is the call
             }
@@ -822,10 +818,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
         void close() {
             active = false; // the collector stops after its request in flight, within a second
             LockSupport.unpark(sender);
-            byte[] body = new byte[0];
             try {
-                executor.submitToMember(
-                        new Cancel(id, body, Wire.sign(secret, Wire.CANCEL + "/all", id, body), true), member);
+                executor.submitToMember(Cancel.runner(id, secret), member);
             } catch (RuntimeException e) {
                 // the worker or the connection is gone: it forgets this runner after a minute by itself
             }

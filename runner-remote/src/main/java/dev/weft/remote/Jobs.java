@@ -118,16 +118,8 @@ final class Jobs {
                 ended.add(e.id());
             }
         }
-        if (ended.isEmpty()) {
-            return events;
-        }
-        List<Wire.Event> kept = new ArrayList<>(events.size() - ended.size() / 2);
-        for (Wire.Event e : events) {
-            if (e.kind() == Wire.ENDED || !ended.contains(e.id())) {
-                kept.add(e);
-            }
-        }
-        return kept;
+        events.removeIf(e -> e.kind() == Wire.STARTED && ended.contains(e.id()));
+        return events;
     }
 
     /** Stops calls of a runner: those in line never start, those running are interrupted. */

@@ -40,7 +40,12 @@ final class Members {
      * is ever read before a signature checks.
      */
     private static final List<String> ACCEPTED = List.of(
-            Batch.class.getName(), Collect.class.getName(), Cancel.class.getName(), Handshake.class.getName(), "[B");
+            SignedRequest.class.getName(),
+            Batch.class.getName(),
+            Collect.class.getName(),
+            Cancel.class.getName(),
+            Handshake.class.getName(),
+            "[B");
 
     private Members() {}
 

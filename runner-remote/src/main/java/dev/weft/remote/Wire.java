@@ -19,10 +19,7 @@ import java.util.UUID;
  * as a whole with the cluster secret, and read only once its signature checks.
  */
 final class Wire {
-    static final String BATCH = "weft-batch";
-    static final String EVENTS = "weft-events";
-    static final String COLLECT = "weft-collect";
-    static final String CANCEL = "weft-cancel";
+    private static final String EVENTS = "weft-events";
 
     static final byte STARTED = 0;
     static final byte ENDED = 1;
@@ -207,15 +204,6 @@ final class Wire {
             }
             return ids;
         });
-    }
-
-    /** The signature of {@code body} under a purpose, for a runner: so that one runner's batch is not another's. */
-    static byte[] sign(ClusterSecret secret, String purpose, String runner, byte[] body) {
-        return secret.sign(purpose + "/" + runner, body);
-    }
-
-    static boolean verify(ClusterSecret secret, String purpose, String runner, byte[] body, byte[] signature) {
-        return secret.verify(purpose + "/" + runner, body, signature);
     }
 
     private interface Writer {

@@ -1,4 +1,4 @@
-package dev.weft.examples.testing;
+package dev.weft.gpu.testing;
 
 import dev.weft.gpu.Device;
 import dev.weft.gpu.GpuTaskRunner;
@@ -7,8 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Whether this host has OpenCL, for the examples of the GPU runner. Outside CI, their tests skip without it,
- * saying what to install; in CI ({@code CI=true}), where PoCL is installed, they fail instead.
+ * Whether this host has OpenCL, for the tests of the GPU runner and of its examples. Outside CI, they skip
+ * without it, saying what to install; in CI ({@code CI=true}), where {@code .ci/run} installs PoCL, they
+ * fail instead.
  */
 public final class OpenClHost {
     private OpenClHost() {}
@@ -45,7 +46,7 @@ public final class OpenClHost {
 
     private static void requireInCi(OpenClUnavailableException e) {
         if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI runs the GPU examples on PoCL, and " + e.getMessage(), e);
+            throw new AssertionError("CI runs the GPU tests on PoCL, and " + e.getMessage(), e);
         }
     }
 }
