@@ -955,6 +955,10 @@ public abstract class TaskRunnerContract {
                     TaskFuture<Integer> future = flaky.submit();
                     try {
                         retrying.get(30, TimeUnit.SECONDS);
+                        // a runner whose calls run elsewhere learns that the try started a moment after it did
+                        Conditions.await(
+                                "the second try seen to run",
+                                () -> future.state().type() == StateType.RUNNING);
                         return future.state().toString();
                     } finally {
                         gate.complete(1);
