@@ -14,5 +14,6 @@ module dev.weft {
     exports dev.weft.runner;
 
     uses dev.weft.spi.SlotStoreProvider;
+    uses dev.weft.runner.AcceleratorProvider;
     uses org.slf4j.spi.SLF4JServiceProvider; // to tell no provider at all from slf4j-nop, chosen on purpose
 }

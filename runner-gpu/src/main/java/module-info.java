@@ -12,4 +12,7 @@ module dev.weft.gpu {
     requires org.slf4j;
 
     exports dev.weft.gpu;
+
+    provides dev.weft.runner.AcceleratorProvider with
+            dev.weft.gpu.OpenClAccelerators;
 }

@@ -1,5 +1,7 @@
 package dev.weft.cli;
 
+import dev.weft.remote.HazelcastTaskRunner;
+import dev.weft.remote.SlurmAllocation;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,6 +61,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stacktrace", description = "When the program fails, prints the exception's stack trace.")
     private boolean stacktrace;
 
+    @Option(
+            names = "--slurm",
+            description = "Inside a SLURM job: every HazelcastTaskRunner built without an address joins the"
+                    + " job's workers (srun weft worker --slurm) instead of creating a temporary cluster.")
+    private boolean slurm;
+
     @Parameters(
             index = "0",
             paramLabel = "MAIN_CLASS",
@@ -73,6 +81,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (slurm) {
+            try {
+                SlurmAllocation.current();
+            } catch (IllegalStateException e) {
+                return usageError("--slurm: %s", e.getMessage());
+            }
+            System.setProperty(HazelcastTaskRunner.SLURM_PROPERTY, "true");
+        }
         List<Path> entries = classPathEntries();
         try (URLClassLoader loader = new URLClassLoader("weft-run", urls(entries), Weft.class.getClassLoader())) {
             Method main;

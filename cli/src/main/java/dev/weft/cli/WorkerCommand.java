@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import dev.weft.remote.ClusterSecret;
+import dev.weft.remote.SlurmAllocation;
 import dev.weft.remote.WeftWorker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,6 +9,7 @@ import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +92,11 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(
             names = "--resources",
             paramLabel = "NAME=AMOUNT,...",
-            description = "What the worker has, for calls that ask for resources, such as GPU=1,process=1.")
+            description = {
+                "What the worker has, for calls that ask for resources, such as GPU=1,process=1.",
+                "GPU=auto: one GPU per OpenCL device the worker sees, each call with GPU=1 on a device of its own"
+                        + " (WEFT_GPU_DEVICES=0,2 narrows them)."
+            })
     private String resources;
 
     @Option(
@@ -112,6 +118,46 @@ final class WorkerCommand implements Callable<Integer> {
             description = "The worker's name in the runners' logs; by default worker@HOST:PORT.")
     private String name;
 
+    @Option(
+            names = "--slurm",
+            description = {
+                "Be a worker of the SLURM job this runs in, as `srun weft worker --slurm` starts one per task: join"
+                        + " the job's other workers on its nodes, in cluster slurm-<job id>, with threads and GPUs"
+                        + " from the allocation. Not with --address, --join or --cluster-name."
+            })
+    private boolean slurm;
+
+    @Option(
+            names = "--hostfile",
+            paramLabel = "FILE",
+            description = "Like --slurm, for another scheduler: the job's hosts are those of FILE (PBS's"
+                    + " $PBS_NODEFILE, a file of host names), one worker per host, the cluster named after --job-id.")
+    private Path hostFile;
+
+    @Option(
+            names = "--job-id",
+            paramLabel = "ID",
+            description = "With --hostfile: the job's id, which names the cluster; by default $PBS_JOBID, $LSB_JOBID"
+                    + " or $JOB_ID.")
+    private String jobId;
+
+    @Option(
+            names = "--interface",
+            paramLabel = "NAME",
+            description = "With --slurm or --hostfile: the interface to listen on, such as ib0; by default the address"
+                    + " the node's name resolves to.")
+    private String networkInterface;
+
+    @Option(
+            names = "--base-port",
+            paramLabel = "PORT",
+            defaultValue = "5701",
+            description = {
+                "With --slurm or --hostfile: the first port of each node's window; a node's tasks take the ports from it.",
+                "Default: ${DEFAULT-VALUE}"
+            })
+    private int basePort;
+
     /** Where the command reads environment variables: the process's, or a test's. */
     UnaryOperator<String> environment = System::getenv;
 
@@ -121,25 +167,47 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         WeftWorker.Builder builder = WeftWorker.builder();
-        try {
-            builder.address(address);
-            checkInterface(address);
-        } catch (IllegalArgumentException e) {
-            return usageError("--address: %s", e.getMessage());
+        boolean allocated = slurm || hostFile != null;
+        if (slurm && hostFile != null) {
+            return usageError("--slurm and --hostfile are two ways to find the job's hosts: give one");
         }
-        try {
-            builder.join(join);
-        } catch (IllegalArgumentException e) {
-            return usageError("--join: %s", e.getMessage());
+        if (allocated) {
+            Integer refused = slurm(builder);
+            if (refused != null) {
+                return refused;
+            }
+        } else if (networkInterface != null || given("--base-port")) {
+            return usageError(
+                    "--interface and --base-port go with --slurm or --hostfile; without them, give --address");
+        } else {
+            try {
+                builder.address(address);
+                checkInterface(address);
+            } catch (IllegalArgumentException e) {
+                return usageError("--address: %s", e.getMessage());
+            }
+            try {
+                builder.join(join);
+            } catch (IllegalArgumentException e) {
+                return usageError("--join: %s", e.getMessage());
+            }
         }
-        try {
-            builder.threads(threads);
-        } catch (IllegalArgumentException e) {
-            return usageError("--threads: %s", e.getMessage());
+        if (!slurm || given("--threads")) {
+            try {
+                builder.threads(threads);
+            } catch (IllegalArgumentException e) {
+                return usageError("--threads: %s", e.getMessage());
+            }
         }
         if (resources != null) {
             try {
-                builder.resources(parseResources(resources));
+                String rest = withoutAutoGpus(resources);
+                if (!rest.equals(resources)) {
+                    builder.autoGpus();
+                }
+                if (!rest.isEmpty()) {
+                    builder.resources(parseResources(rest));
+                }
             } catch (IllegalArgumentException e) {
                 return usageError("--resources: %s", e.getMessage());
             }
@@ -147,7 +215,9 @@ final class WorkerCommand implements Callable<Integer> {
         if (clusterName.isBlank()) {
             return usageError("--cluster-name must not be empty");
         }
-        builder.clusterName(clusterName.strip());
+        if (!allocated) {
+            builder.clusterName(clusterName.strip());
+        }
         if (name != null) {
             if (name.isBlank()) {
                 return usageError("--name must not be empty");
@@ -172,10 +242,62 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             spec.commandLine()
                     .getErr()
-                    .printf("%s: could not start the worker at %s: %s%n", NAME, address.strip(), Weft.summary(e));
+                    .printf(
+                            "%s: could not start the worker %s: %s%n",
+                            NAME, allocated ? "of this job" : "at " + address.strip(), Weft.summary(e));
             return ExitCode.SOFTWARE;
         }
         return serve(worker);
+    }
+
+    /**
+     * Sets the worker up from the SLURM job it runs in, or the job of its host list; returns the exit code if
+     * that cannot be done.
+     */
+    private Integer slurm(WeftWorker.Builder builder) {
+        String option = slurm ? "--slurm" : "--hostfile";
+        for (String other : List.of("--address", "--join", "--cluster-name")) {
+            if (given(other)) {
+                return usageError(
+                        "%s chooses the address, the members to join and the cluster's name; not with %s (use"
+                                + " --interface and --base-port)",
+                        option, other);
+            }
+        }
+        if (basePort < 1 || basePort > 65535 - 64) {
+            return usageError("--base-port: %d is not a port that leaves room for a window of ports", basePort);
+        }
+        SlurmAllocation job;
+        try {
+            job = slurm ? SlurmAllocation.of(environment::apply) : SlurmAllocation.hostFile(hostFile, jobId());
+        } catch (IllegalStateException e) {
+            return usageError("%s: %s", option, e.getMessage());
+        }
+        try {
+            builder.slurm(job, basePort, networkInterface);
+        } catch (IllegalArgumentException e) {
+            return usageError("--interface: %s", e.getMessage());
+        }
+        return null;
+    }
+
+    /** The job's id for a host list: {@code --job-id}, else the scheduler's variable. */
+    private String jobId() {
+        if (jobId != null) {
+            return jobId;
+        }
+        for (String variable : List.of("PBS_JOBID", "LSB_JOBID", "JOB_ID")) {
+            String value = environment.apply(variable);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        throw new IllegalStateException("give --job-id: no $PBS_JOBID, $LSB_JOBID or $JOB_ID names the job");
+    }
+
+    /** Whether the command line gave the option. */
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     /**
@@ -326,6 +448,17 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }
         return amounts;
+    }
+
+    /** Returns the resources without a {@code GPU=auto} pair, which is not an amount but a request. */
+    static String withoutAutoGpus(String text) {
+        List<String> rest = new ArrayList<>();
+        for (String pair : text.split(",", -1)) {
+            if (!pair.replace(" ", "").equalsIgnoreCase("GPU=auto")) {
+                rest.add(pair);
+            }
+        }
+        return String.join(",", rest);
     }
 
     /** Prints {@code weft worker: } and the message on standard error, and returns exit code 2. */

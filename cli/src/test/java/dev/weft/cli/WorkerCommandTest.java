@@ -207,6 +207,130 @@ class WorkerCommandTest {
     }
 
     @Test
+    void shouldDeclareTheWorkersGpusFromTheDevicesItSeesWithGpuAuto() throws Exception {
+        try {
+            dev.weft.gpu.GpuTaskRunner.hostDevices();
+        } catch (dev.weft.gpu.OpenClUnavailableException e) {
+            assertThat(System.getenv("CI"))
+                    .as("CI runs this on PoCL, and " + e.getMessage())
+                    .isNotEqualTo("true");
+            org.junit.jupiter.api.Assumptions.abort(e.getMessage());
+        }
+        int port = freePort();
+        Running worker = start(
+                "--secret-file",
+                secretFile().toString(),
+                "--address",
+                "127.0.0.1:" + port,
+                "--resources",
+                "GPU=auto,process=1",
+                "--cluster-name",
+                clusterName(),
+                "--name",
+                "auto-box");
+        try {
+            assertThat(worker.awaitLine())
+                    .startsWith("Weft worker 'auto-box' at 127.0.0.1:" + port)
+                    .containsPattern("with \\{GPU=[1-9][0-9]*, process=1\\} \\(GPU=auto: gpu-[0-9]+ = #[0-9]+ ");
+        } finally {
+            worker.stop();
+        }
+    }
+
+    @Test
+    void shouldRefuseSlurmOptionsOutsideAJobOrBesideTheAddressWithExitCode2() throws IOException {
+        String secret = secretFile().toString();
+
+        assertThat(worker(Map.of(), "--secret-file", secret, "--slurm").errLines())
+                .containsExactly("weft worker: --slurm: SLURM_JOB_ID is not set: is this process inside a SLURM job?");
+        assertThat(worker(Map.of(), "--secret-file", secret, "--slurm", "--address", "127.0.0.1:5701")
+                        .errLines())
+                .containsExactly("weft worker: --slurm chooses the address, the members to join and the cluster's"
+                        + " name; not with --address (use --interface and --base-port)");
+        assertThat(worker(Map.of(), "--secret-file", secret, "--interface", "lo")
+                        .errLines())
+                .containsExactly(
+                        "weft worker: --interface and --base-port go with --slurm or --hostfile; without them, give"
+                                + " --address");
+        Map<String, String> job = Map.of("SLURM_JOB_ID", "7", "SLURM_JOB_NODELIST", "node01");
+        assertThat(worker(job, "--secret-file", secret, "--slurm", "--interface", "nosuch0")
+                        .errLines())
+                .singleElement()
+                .asString()
+                .startsWith("weft worker: --interface: this machine has no network interface 'nosuch0'; it has [");
+    }
+
+    @Test
+    void shouldStartAWorkerOfTheSlurmJobWithTheAllocationsThreads() throws Exception {
+        int base = freePort();
+        String secret = secretFile().toString();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine weft = command(
+                Map.of(
+                        "SLURM_JOB_ID", "7",
+                        "SLURM_JOB_NODELIST", "node[01-02]",
+                        "SLURMD_NODENAME", "node01",
+                        "SLURM_PROCID", "0",
+                        "SLURM_LOCALID", "0",
+                        "SLURM_CPUS_PER_TASK", "3"),
+                out,
+                err);
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        Thread thread = new Thread(
+                () -> exitCode.set(weft.execute(
+                        "worker",
+                        "--secret-file",
+                        secret,
+                        "--slurm",
+                        "--interface",
+                        "lo",
+                        "--base-port",
+                        Integer.toString(base))),
+                "weft-worker-command");
+        Running running = new Running(workerCommand(weft), thread, out, err, exitCode);
+        started.add(running);
+        thread.start();
+
+        assertThat(running.awaitLine())
+                .isEqualTo("Weft worker 'task-0@node01' at 127.0.0.1:" + base + " in cluster 'slurm-7', 3 threads");
+        running.stop();
+        assertThat(running.exitCode().get()).isZero();
+    }
+
+    @Test
+    void shouldStartAWorkerOfTheHostsOfAHostFileForAnotherScheduler() throws Exception {
+        String host = InetAddress.getLocalHost().getHostName();
+        Path hosts = Files.writeString(
+                dir.resolve("nodefile"), "# as $PBS_NODEFILE\nother-node\n" + host + "\n" + host + "\n");
+        int base = freePort();
+        Running worker = start(
+                "--secret-file",
+                secretFile().toString(),
+                "--hostfile",
+                hosts.toString(),
+                "--job-id",
+                "1234.pbs-server",
+                "--interface",
+                "lo",
+                "--base-port",
+                Integer.toString(base),
+                "--threads",
+                "2");
+        try {
+            assertThat(worker.awaitLine())
+                    .isEqualTo("Weft worker 'task-1@" + host + "' at 127.0.0.1:" + base
+                            + " in cluster 'slurm-1234.pbs-server', 2 threads");
+        } finally {
+            worker.stop();
+        }
+        assertThat(worker(Map.of(), "--secret-file", secretFile().toString(), "--hostfile", hosts.toString())
+                        .errLines())
+                .containsExactly(
+                        "weft worker: --hostfile: give --job-id: no $PBS_JOBID, $LSB_JOBID or $JOB_ID names the job");
+    }
+
+    @Test
     void shouldStopTheWorkerWhenItsThreadIsInterrupted() throws Exception {
         int port = freePort();
         Running worker = start(

@@ -101,6 +101,9 @@ public final class Placement {
     /** The workers and the shapes measured against them, swapped whole when a worker comes or goes. */
     private volatile Layout layout;
 
+    /** The workers retired for good, with why, for the messages of the calls none left can run. */
+    private final List<String> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     // Touched only by the holder of the flag.
     private Bucket[] buckets = new Bucket[0];
     private final Map<Resources, Bucket> bucketOf = new HashMap<>();
@@ -120,7 +123,7 @@ public final class Placement {
         }
         List<Worker> made = new ArrayList<>();
         for (WorkerSpec w : b.workers) {
-            made.add(new Worker(w.name, w.resources, w.slots, tracked, index));
+            made.add(new Worker(w.name, w.resources, w.slots, tracked, index, w.device));
         }
         this.layout = new Layout(index, made.toArray(Worker[]::new));
         this.bucketsLayout = layout;
@@ -169,11 +172,12 @@ public final class Placement {
     }
 
     private String unfit(Worker[] all, Resources needs) {
+        String gone = retired.isEmpty() ? "" : " (retired: " + String.join("; ", retired) + ")";
         if (all.length == 0) {
-            return "No worker of " + runner + " is left to run it";
+            return "No worker of " + runner + " is left to run it" + gone;
         }
         return "No worker of " + runner + " can ever run it: it needs " + needs
-                + (all.length == 1 ? ", and its worker has " : ", and its workers have ") + capacities(all);
+                + (all.length == 1 ? ", and its worker has " : ", and its workers have ") + capacities(all) + gone;
     }
 
     private boolean pending() {
@@ -227,6 +231,11 @@ public final class Placement {
                 buckets = Arrays.copyOf(buckets, buckets.length + 1);
                 buckets[buckets.length - 1] = bucket;
             }
+            if (!bucket.shape.satisfiable && (!tracked || now.workers.length > 0)) {
+                // submitted as the workers that could run it left or were retired
+                call.crash(new InsufficientResourcesException(unfit(now.workers, needs)));
+                continue;
+            }
             bucket.add(call, call.priority(), sequence++);
             last = bucket;
         }
@@ -234,9 +243,6 @@ public final class Placement {
 
     /** Under the flag, after workers left: a waiting call that no worker left could ever fit crashes now. */
     private void crashUnfit(Layout now) {
-        if (!tracked) {
-            return;
-        }
         for (Bucket bucket : buckets) {
             if (!bucket.shape.satisfiable) {
                 TaskRunner.Call waiting;
@@ -340,7 +346,7 @@ public final class Placement {
             }
             Map<String, Integer> index = Layout.grow(layout.index, resources);
             Worker[] more = Arrays.copyOf(all, all.length + 1);
-            more[more.length - 1] = new Worker(name, resources, slots, true, index);
+            more[more.length - 1] = new Worker(name, resources, slots, true, index, null);
             layout = new Layout(index, more);
         }
         released();
@@ -379,6 +385,41 @@ public final class Placement {
         int handedBack = gone.leave(why);
         released(); // measures the waiting calls against the workers left
         return handedBack;
+    }
+
+    /**
+     * Takes a worker out of placement for good, as a runner does with a device that is gone: it gets no
+     * more calls, and a waiting call that no worker left could ever run crashes, saying so. Unlike {@link
+     * #removeWorker}, the calls it holds are not handed back; they end there as they will (on a lost device,
+     * with its fault), and their slots go with it. Any placement's workers can be retired.
+     *
+     * @param name the worker's name
+     * @param why what happened to it, for messages, such as {@code its device was lost}
+     * @return whether it was there (false: it was retired or removed already)
+     */
+    public boolean retireWorker(String name, String why) {
+        boolean found = false;
+        synchronized (this) {
+            Worker[] all = layout.workers;
+            for (int i = 0; i < all.length; i++) {
+                Worker w = all[i];
+                if (w.name.equals(name)) {
+                    w.goneWhy = why;
+                    w.gone = true;
+                    Worker[] fewer = new Worker[all.length - 1];
+                    System.arraycopy(all, 0, fewer, 0, i);
+                    System.arraycopy(all, i + 1, fewer, i, all.length - i - 1);
+                    retired.add(name + ": " + why);
+                    layout = new Layout(layout.index, fewer);
+                    found = true;
+                    break;
+                }
+            }
+        }
+        if (found) {
+            released(); // measures the waiting calls against the workers left
+        }
+        return found;
     }
 
     /**
@@ -554,7 +595,7 @@ public final class Placement {
 
     // ---- configuration ----------------------------------------------------------------------------
 
-    private record WorkerSpec(String name, Resources resources, int slots) {}
+    private record WorkerSpec(String name, Resources resources, int slots, Accelerator device) {}
 
     /** The settings of a placement, checked once, when it is built. */
     public static final class Builder {
@@ -579,7 +620,21 @@ public final class Placement {
          */
         public Builder worker(String name, Resources resources, int slots) {
             workers.add(new WorkerSpec(
-                    Objects.requireNonNull(name, "name"), Objects.requireNonNull(resources, "resources"), slots));
+                    Objects.requireNonNull(name, "name"), Objects.requireNonNull(resources, "resources"), slots, null));
+            return this;
+        }
+
+        /**
+         * Adds a worker that is a device: each call placed on it runs inside {@link Accelerator#run}, with
+         * the device as its own, on whichever thread runs it.
+         *
+         * @param device the device, which names the worker
+         * @param resources what the worker has, such as {@code GPU=1}
+         * @param slots how many calls it runs at once
+         * @return this builder
+         */
+        public Builder worker(Accelerator device, Resources resources, int slots) {
+            workers.add(new WorkerSpec(device.name(), Objects.requireNonNull(resources, "resources"), slots, device));
             return this;
         }
 
@@ -896,6 +951,8 @@ public final class Placement {
     private static final class Worker {
         final String name;
         final Resources capacity;
+        /** The device its calls run with, or null. */
+        final Accelerator device;
         /** How many calls it holds at most; changed only under the placement's lock. */
         volatile int slots;
 
@@ -905,8 +962,15 @@ public final class Placement {
         volatile boolean gone;
         volatile String goneWhy;
 
-        Worker(String name, Resources capacity, int slots, boolean tracked, Map<String, Integer> index) {
+        Worker(
+                String name,
+                Resources capacity,
+                int slots,
+                boolean tracked,
+                Map<String, Integer> index,
+                Accelerator device) {
             this.name = name;
+            this.device = device;
             this.capacity = capacity;
             this.slots = slots;
             this.freeSlots = new AtomicInteger(slots);
@@ -1061,7 +1125,8 @@ public final class Placement {
             boolean finalNow = true;
             boolean returned = false;
             try {
-                finalNow = call.run(whenFinal);
+                Accelerator device = worker.device;
+                finalNow = device == null ? call.run(whenFinal) : device.run(() -> call.run(whenFinal));
                 returned = true;
             } finally {
                 if (secede) {

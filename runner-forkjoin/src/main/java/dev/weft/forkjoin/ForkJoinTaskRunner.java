@@ -3,9 +3,12 @@ package dev.weft.forkjoin;
 import dev.weft.Resources;
 import dev.weft.TaskRunner;
 import dev.weft.WeftException;
+import dev.weft.runner.Accelerator;
+import dev.weft.runner.Accelerators;
 import dev.weft.runner.Lifecycle;
 import dev.weft.runner.Placement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Runs submitted task runs in parallel on a work-stealing {@link ForkJoinPool}, as a local cluster of
@@ -61,8 +65,12 @@ public final class ForkJoinTaskRunner implements TaskRunner {
     private final Resources resources;
     private final List<Resources> extraWorkers;
     private final Lifecycle lifecycle = new Lifecycle("ForkJoinTaskRunner");
+    private final boolean gpuWorkers;
     private volatile ForkJoinPool pool;
-    private final Placement placement;
+    /** Built with the runner, or where it declares its GPUs from the devices it sees, when it starts. */
+    private Placement placement;
+
+    private List<Accelerator> devices = List.of();
 
     /** Creates a runner with the defaults: one worker per core, one thread each, no resources. */
     public ForkJoinTaskRunner() {
@@ -74,6 +82,13 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         this.threadsPerWorker = builder.threadsPerWorker();
         this.resources = builder.resources;
         this.extraWorkers = List.copyOf(builder.extraWorkers);
+        this.gpuWorkers = builder.gpuWorkers;
+        if (!gpuWorkers) {
+            this.placement = placing().build();
+        }
+    }
+
+    private Placement.Builder placing() {
         Placement.Builder placing = Placement.builder("ForkJoinTaskRunner")
                 .workers(workers, resources, threadsPerWorker)
                 .secede(ForkJoinTaskRunner::managedBlock)
@@ -81,7 +96,23 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         for (Resources extra : extraWorkers) {
             placing.worker("worker-" + placing.size(), extra, threadsPerWorker);
         }
-        this.placement = placing.build();
+        return placing;
+    }
+
+    /** Opens the devices of {@code GPU=auto} and builds the placement with a worker for each. */
+    private Placement placingOnDevices() {
+        devices = Accelerators.open("GPU", "ForkJoinTaskRunner");
+        if (devices.isEmpty()) {
+            throw new IllegalStateException("ForkJoinTaskRunner was asked for GPU=auto and found no device");
+        }
+        Map<String, Double> perDevice = new LinkedHashMap<>(resources.asMap());
+        perDevice.put("GPU", 1.0);
+        Placement.Builder placing = placing();
+        for (Accelerator device : devices) {
+            placing.worker(device, Resources.of(perDevice), threadsPerWorker);
+            device.whenLost(why -> placement.retireWorker(device.name(), why));
+        }
+        return placing.build();
     }
 
     /**
@@ -159,14 +190,22 @@ public final class ForkJoinTaskRunner implements TaskRunner {
 
     @Override
     public String describe() {
-        return "Creating a local cluster of " + placement.describeWorkers() + " on a ForkJoinPool";
+        String described = "Creating a local cluster of " + placement.describeWorkers() + " on a ForkJoinPool";
+        if (devices.isEmpty()) {
+            return described;
+        }
+        return described + "; GPU=auto: "
+                + devices.stream().map(d -> d.name() + " = " + d.describe()).collect(Collectors.joining(", "));
     }
 
     @Override
     public void start() {
         lifecycle.start();
+        if (gpuWorkers) {
+            placement = placingOnDevices();
+        }
         AtomicInteger count = new AtomicInteger();
-        int parallelism = (workers + extraWorkers.size()) * threadsPerWorker;
+        int parallelism = (workers + extraWorkers.size() + devices.size()) * threadsPerWorker;
         pool = new ForkJoinPool(
                 parallelism,
                 p -> {
@@ -193,8 +232,18 @@ public final class ForkJoinTaskRunner implements TaskRunner {
     @Override
     public void shutdown() {
         if (lifecycle.shutDown()) {
-            placement.crashWaiting("ForkJoinTaskRunner was shut down before the call could start");
-            pool.shutdown();
+            Placement p = placement;
+            if (p != null) {
+                p.crashWaiting("ForkJoinTaskRunner was shut down before the call could start");
+            }
+            ForkJoinPool threads = pool;
+            if (threads != null) {
+                threads.shutdown();
+            }
+            if (!devices.isEmpty()) {
+                awaitDevicesIdle(threads);
+                Accelerators.closeAll(devices);
+            }
         }
     }
 
@@ -211,17 +260,40 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         return p == null || p.awaitTermination(timeout, unit);
     }
 
+    /** Lets the calls that still run on the devices end, a little while, before their devices are released. */
+    private static void awaitDevicesIdle(ForkJoinPool threads) {
+        if (threads == null) {
+            return;
+        }
+        try {
+            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+                threads.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public TaskRunner duplicate() {
         Builder copy =
                 builder().workers(workers).threadsPerWorker(threadsPerWorker).resources(resources.asMap());
         extraWorkers.forEach(extra -> copy.worker(extra.asMap()));
+        if (gpuWorkers) {
+            copy.gpuWorkers();
+        }
         return copy.build();
     }
 
     @Override
     public String toString() {
-        return "ForkJoinTaskRunner(" + placement.describeWorkers() + ")";
+        Placement p = placement;
+        if (p == null) {
+            return "ForkJoinTaskRunner(" + workers + " workers, " + threadsPerWorker + " threads each, and one worker"
+                    + " per GPU it will find)";
+        }
+        return "ForkJoinTaskRunner(" + p.describeWorkers() + ")";
     }
 
     /** Settings of a {@link ForkJoinTaskRunner}, like the {@code cluster_kwargs} of a Dask local cluster. */
@@ -232,8 +304,35 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         private int threadsPerWorker = 0; // unset: the workers' share of the cores
         private Resources resources = Resources.NONE;
         private final List<Resources> extraWorkers = new ArrayList<>();
+        private boolean gpuWorkers;
 
         private Builder() {}
+
+        /**
+         * Declares the runner's GPUs from the devices this process sees ({@code GPU=auto}): one more worker
+         * per OpenCL device, each with {@code GPU=1} besides the alike workers' resources, and as many
+         * threads as they have. A call placed there runs with that device as its own ({@code
+         * dev.weft.gpu.Gpu.current()}), so a call that needs {@code GPU=1} has a device to itself, and calls
+         * share one only where they ask for less ({@code GPU=0.5}) or for none.
+         *
+         * {@snippet :
+         * ForkJoinTaskRunner runner = ForkJoinTaskRunner.builder()
+         *         .workers(4)
+         *         .gpuWorkers() // and gpu-0, gpu-1, ...: one per device
+         *         .build();
+         * }
+         *
+         * <p>The devices are those a default {@code GpuTaskRunner} takes: the host's GPUs, or with none its
+         * CPU devices (PoCL's), or those {@code WEFT_GPU_DEVICES} names. They are opened when a flow run
+         * starts the runner and released when it shuts down. Needs {@code dev.weft:weft-runner-gpu} on the
+         * class path; without it, or without OpenCL, the flow run ends CRASHED saying what is missing.
+         *
+         * @return this builder
+         */
+        public Builder gpuWorkers() {
+            this.gpuWorkers = true;
+            return this;
+        }
 
         /**
          * Adds one worker with its own resources, beside the {@link #workers(int) alike ones}: workers need

@@ -74,6 +74,21 @@ final class ForkJoinTaskRunnerTest extends TaskRunnerContract {
     }
 
     @Test
+    void shouldCrashTheFlowRunSayingWhatToAddWhenGpuAutoFindsNoDeviceProvider() {
+        // this module's tests have no weft-runner-gpu on the class path: nothing finds OpenCL devices
+        dev.weft.State<String> state = Flow.of(
+                        "gpu-auto-without-gpu-module",
+                        ForkJoinTaskRunner.builder().workers(1).gpuWorkers().build(),
+                        () -> "never")
+                .callForState();
+
+        assertThat(state.type()).isEqualTo(dev.weft.StateType.CRASHED);
+        assertThat(state.message())
+                .contains("ForkJoinTaskRunner was asked for GPU=auto")
+                .contains("add dev.weft:weft-runner-gpu");
+    }
+
+    @Test
     void shouldLogTheClusterItCreates() {
         ForkJoinTaskRunner runner = ForkJoinTaskRunner.builder()
                 .workers(2)

@@ -7,14 +7,21 @@ import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseContext;
 
 import com.aparapi.device.OpenCLDevice;
+import dev.weft.runner.Accelerator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jocl.CL;
 import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
@@ -24,7 +31,7 @@ import org.jocl.cl_device_id;
  * One device's worker: its context, its program cache, and its threads, each with a command queue of its
  * own, that run the calls placed on it.
  */
-final class DeviceWorker {
+final class DeviceWorker implements Accelerator {
     private final Device device;
     private final String name;
     private final cl_context context;
@@ -33,6 +40,8 @@ final class DeviceWorker {
     private final List<cl_command_queue> queues = new CopyOnWriteArrayList<>();
     private final ThreadLocal<cl_command_queue> queue = new ThreadLocal<>();
     private volatile OpenCLDevice aparapiDevice;
+    private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean lost = new AtomicBoolean();
 
     DeviceWorker(Device device, Path programDirectory) {
         this.device = device;
@@ -53,7 +62,8 @@ final class DeviceWorker {
         return device;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
@@ -77,7 +87,57 @@ final class DeviceWorker {
 
     /** Runs a call on one of the device's threads, with the device as its own. */
     void execute(Runnable call) {
-        threads.execute(() -> new Gpu(this, queue()).runCall(call));
+        threads.execute(() -> run(() -> {
+            call.run();
+            return null;
+        }));
+    }
+
+    @Override
+    public <T> T run(Supplier<T> call) {
+        return new Gpu(this, queue()).runCall(call);
+    }
+
+    @Override
+    public void whenLost(Consumer<String> listener) {
+        lostListeners.add(listener);
+    }
+
+    /**
+     * Returns what an OpenCL error means for the call that met it ({@link DeviceFaultException#of}); where
+     * it is a fault of the device and the device is gone (the driver says it is not available, or no longer
+     * answers), tells the runner once, so that it places nothing more here.
+     */
+    RuntimeException fault(CLException e, String doing) {
+        RuntimeException thrown = DeviceFaultException.of(e, device, doing);
+        if (thrown instanceof DeviceFaultException && (e.getStatus() == CL.CL_DEVICE_NOT_AVAILABLE || !available())) {
+            if (lost.compareAndSet(false, true)) {
+                String why = "its device " + device.describe() + " was lost: " + CL.stringFor_errorCode(e.getStatus());
+                lostListeners.forEach(listener -> listener.accept(why));
+            }
+        }
+        return thrown;
+    }
+
+    /** Asks the driver whether the device is still there. */
+    private boolean available() {
+        try {
+            int[] answer = new int[1];
+            CL.clGetDeviceInfo(device.id(), CL.CL_DEVICE_AVAILABLE, Sizeof.cl_int, Pointer.to(answer), null);
+            return answer[0] != 0;
+        } catch (CLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String resource() {
+        return "GPU";
+    }
+
+    @Override
+    public String describe() {
+        return device.describe();
     }
 
     /** Returns this thread's command queue on the device, made on its first call. */
@@ -92,7 +152,8 @@ final class DeviceWorker {
     }
 
     /** Stops the threads, then releases the queues, the programs and the context. */
-    void close() {
+    @Override
+    public void close() {
         threads.shutdownNow();
         try {
             threads.awaitTermination(10, TimeUnit.SECONDS);

@@ -67,7 +67,8 @@ public final class Gpu {
      * Returns the device of the call that runs on this thread.
      *
      * @return the call's device
-     * @throws IllegalStateException if this thread runs no call of a {@link GpuTaskRunner}
+     * @throws IllegalStateException if this thread runs no call placed on a device: one of a {@link
+     *     GpuTaskRunner}, or of a runner that declares its GPUs from the devices it sees ({@code GPU=auto})
      */
     public static Gpu current() {
         Gpu gpu = CURRENT.get();
@@ -80,14 +81,27 @@ public final class Gpu {
     }
 
     /** Runs a call with this device as its own, then releases what the call made on it. */
-    void runCall(Runnable call) {
+    <T> T runCall(java.util.function.Supplier<T> call) {
+        Gpu outer = CURRENT.get(); // a call run inline inside another call's
         CURRENT.set(this);
         try {
-            call.run();
+            return call.get();
         } finally {
-            CURRENT.remove();
+            if (outer == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(outer);
+            }
             release();
         }
+    }
+
+    /**
+     * Returns what an OpenCL error the call met means: a fault of the device, which also takes the device out
+     * of placement if it is gone, or the error itself, the task's own.
+     */
+    RuntimeException fault(CLException e, String doing) {
+        return worker.fault(e, doing);
     }
 
     /**
@@ -169,7 +183,7 @@ public final class Gpu {
             kernels.add(kernel);
             return kernel;
         } catch (CLException e) {
-            throw DeviceFaultException.of(e, device(), "making kernel '" + name + "'");
+            throw fault(e, "making kernel '" + name + "'");
         }
     }
 
@@ -211,7 +225,7 @@ public final class Gpu {
             buffers.add(buffer);
             return buffer;
         } catch (CLException e) {
-            throw DeviceFaultException.of(e, device(), "allocating a buffer of " + bytes + " bytes");
+            throw fault(e, "allocating a buffer of " + bytes + " bytes");
         }
     }
 
@@ -240,7 +254,7 @@ public final class Gpu {
         try {
             clEnqueueReadBuffer(queue, buffer, CL_TRUE, 0, bytes, into, 0, null, null);
         } catch (CLException e) {
-            throw DeviceFaultException.of(e, device(), "reading a buffer");
+            throw fault(e, "reading a buffer");
         }
     }
 
@@ -277,7 +291,7 @@ public final class Gpu {
             clEnqueueNDRangeKernel(queue, kernel, globalSize.length, null, globalSize, localSize, 0, null, null);
             clFinish(queue);
         } catch (CLException e) {
-            throw DeviceFaultException.of(e, device(), "running a kernel");
+            throw fault(e, "running a kernel");
         }
     }
 

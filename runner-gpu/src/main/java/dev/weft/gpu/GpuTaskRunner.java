@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs task runs on the host's OpenCL devices: one worker per device, GPUs first, each with {@code GPU=1},
@@ -39,6 +41,8 @@ import java.util.stream.Collectors;
 public final class GpuTaskRunner implements TaskRunner {
     /** The environment variable that names the devices to use, by index. */
     public static final String DEVICES_VARIABLE = "WEFT_GPU_DEVICES";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GpuTaskRunner.class);
 
     private final Builder settings;
     private final Lifecycle lifecycle = new Lifecycle("GpuTaskRunner");
@@ -108,8 +112,15 @@ public final class GpuTaskRunner implements TaskRunner {
             DeviceWorker worker = new DeviceWorker(device, programs);
             workers.put(worker.name(), worker);
             placing.worker(worker.name(), settings.workerResources(), settings.callsPerDevice);
+            worker.whenLost(why -> retire(worker.name(), why));
         }
         placement = placing.build();
+    }
+
+    /** Places nothing more on a device that is gone; calls that only it could run crash, saying why. */
+    private void retire(String worker, String why) {
+        LOG.warn("GpuTaskRunner takes {} out of placement: {}", worker, why);
+        placement.retireWorker(worker, why);
     }
 
     private void launch(Placement.Placed placed) {

@@ -305,4 +305,54 @@ final class GpuTaskRunnerTest {
         assertThat(failed.get().type()).as("an error of the task's own").isEqualTo(StateType.FAILED);
         assertThat(saxpy.getFirst().type()).as("the runner goes on").isEqualTo(StateType.COMPLETED);
     }
+
+    /** A task that meets its device gone, as the driver reports it. */
+    static final Task0<Integer> LOSES_ITS_DEVICE = Task.<Integer>of("loses_its_device", () -> {
+                throw Gpu.current()
+                        .fault(
+                                new org.jocl.CLException("gone", org.jocl.CL.CL_DEVICE_NOT_AVAILABLE),
+                                "running a kernel");
+            })
+            .withResources(Map.of("GPU", 1));
+
+    @Test
+    void shouldTakeALostDeviceOutOfPlacementAndCrashWhatOnlyItCouldRun() {
+        Device first = host.getFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                host.stream()
+                                .filter(d -> d.name().equals(first.name())
+                                        && d.platform().equals(first.platform()))
+                                .count()
+                        == 1,
+                "the host has two devices named " + first.name());
+        List<State<?>> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        GpuTaskRunner runner = GpuTaskRunner.builder()
+                .name(host.getFirst().name()) // one device, so that none is left once it is lost
+                .platform(host.getFirst().platform())
+                .types(host.getFirst().type())
+                .build();
+        State<Object> flow = Flow.of("device-lost", runner, () -> {
+                    TaskFuture<Integer> lost = LOSES_ITS_DEVICE.submit();
+                    TaskFuture<float[]> waiting = SAXPY.submit(ramp(100)); // waits for the one device
+                    states.add(lost.await());
+                    states.add(waiting.await());
+                    states.add(SAXPY.submit(ramp(100)).await()); // submitted after the loss
+                    return null;
+                })
+                .callForState();
+
+        assertThat(states.getFirst().type()).isEqualTo(StateType.CRASHED);
+        assertThat(states.getFirst().message()).endsWith(" failed while running a kernel: CL_DEVICE_NOT_AVAILABLE");
+        for (State<?> after : states.subList(1, 3)) {
+            assertThat(after.type()).isIn(StateType.CRASHED, StateType.FAILED);
+            assertThat(after.message())
+                    .contains("No worker of GpuTaskRunner is left to run it")
+                    .contains("gpu-" + host.getFirst().index() + ": its device #")
+                    .contains(" was lost: CL_DEVICE_NOT_AVAILABLE");
+        }
+        assertThat(states).as("the flow went on after the loss").hasSize(3);
+        assertThat(flow.message())
+                .as("its end, from its task runs', as Prefect's")
+                .isEqualTo("3/3 states failed.");
+    }
 }

@@ -76,7 +76,13 @@ public final class HazelcastTaskRunner implements TaskRunner {
     private volatile Placement placement;
     private volatile HazelcastInstance client;
     private volatile IExecutorService executor;
-    private volatile LocalCluster cluster;
+    private volatile WorkerPool cluster;
+    /** Between how many workers the scaler keeps the cluster, and each worker's threads. */
+    private int scaleMin;
+
+    private int scaleMax;
+    private int scaleThreads;
+    private boolean scales;
     private volatile Scaler scaler;
     private volatile ClusterSecret secret;
     private volatile String clusterName;
@@ -89,6 +95,10 @@ public final class HazelcastTaskRunner implements TaskRunner {
     private final AtomicBoolean rejoining = new AtomicBoolean();
 
     private final Map<String, Member> workers = new ConcurrentHashMap<>();
+    /** When each worker joined, for workers that stop at the end of a lifetime (SLURM jobs'). */
+    private final Map<String, Long> joinedAt = new ConcurrentHashMap<>();
+    /** How long a worker runs before it stops by itself, or 0; it is replaced ahead of that. */
+    private long lifetimeNanos;
     /** This runner, to its workers: whose calls and outbox are whose. */
     private final String id = UUID.randomUUID().toString();
     /** The link to each worker, by the worker's name. */
@@ -150,7 +160,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 .launcher(this::launch)
                 .build();
         try {
-            if (settings.addresses.isEmpty()) {
+            if (settings.slurmJobs != null) {
+                startSlurmJobs(deadline);
+            } else if (settings.addresses.isEmpty()) {
                 startTemporary(deadline);
             } else {
                 joinExisting(deadline);
@@ -165,17 +177,56 @@ public final class HazelcastTaskRunner implements TaskRunner {
         secret = ClusterSecret.random();
         clusterName = "weft-" + HexFormat.of().formatHex(nonce(4));
         int first = settings.adaptive ? settings.minimum : settings.workers;
-        cluster = new LocalCluster(
+        LocalCluster local = new LocalCluster(
                 clusterName, settings.host, secret, settings.threadsPerWorker, settings.resources, settings.jvmOptions);
-        cluster.start(Math.max(first, 1), deadline);
-        connect(cluster.addresses(), deadline);
+        cluster = local;
+        local.start(Math.max(first, 1), deadline);
+        connect(local.addresses(), deadline);
         awaitWorkers(Math.max(first, 1), deadline);
         created = "Created temporary cluster '" + clusterName + "' on " + settings.host;
         if (settings.adaptive) {
             created += ", adapting between " + settings.minimum + " and " + settings.maximum + " workers";
+            scaleMin = settings.minimum;
+            scaleMax = settings.maximum;
+            scaleThreads = settings.threadsPerWorker;
+            scales = true;
             scaler = new Scaler();
             scaler.start();
         }
+    }
+
+    /**
+     * Submits the first SLURM job and waits for its worker, connects to it, then submits the rest of the
+     * minimum; the scaler keeps the count between the minimum and the maximum from then on.
+     */
+    private void startSlurmJobs(long deadline) {
+        SlurmJobs jobs = settings.slurmJobs;
+        secret = ClusterSecret.random();
+        clusterName = "weft-" + HexFormat.of().formatHex(nonce(4));
+        java.nio.file.Path directory = (jobs.directory() != null
+                        ? jobs.directory()
+                        : dev.weft.Settings.load().home().resolve("slurm"))
+                .resolve(clusterName);
+        SlurmJobs.Pool pool = jobs.pool(clusterName, directory, secret);
+        cluster = pool;
+        pool.start(1, deadline);
+        connect(pool.addresses(), deadline);
+        awaitWorkers(1, deadline);
+        if (jobs.minimum() > 1) {
+            pool.start(jobs.minimum() - 1, deadline);
+        }
+        created = "Submitted " + jobs + " for cluster '" + clusterName + "', keeping "
+                + (jobs.minimum() == jobs.maximum()
+                        ? jobs.minimum() + (jobs.minimum() == 1 ? " job" : " jobs")
+                        : "between " + jobs.minimum() + " and " + jobs.maximum() + " jobs")
+                + "; their files are in " + directory;
+        scaleMin = jobs.minimum();
+        scaleMax = jobs.maximum();
+        lifetimeNanos = jobs.lifetime().toNanos();
+        scaleThreads = jobs.cpus();
+        scales = true;
+        scaler = new Scaler();
+        scaler.start();
     }
 
     private void joinExisting(long deadline) {
@@ -186,6 +237,19 @@ public final class HazelcastTaskRunner implements TaskRunner {
         }
         clusterName = settings.clusterName;
         connect(settings.addresses, deadline);
+        if (settings.joined != null) { // a SLURM job's: its workers, one per task
+            try {
+                awaitWorkers(settings.expected, deadline);
+            } catch (IllegalStateException e) {
+                if (workers.isEmpty()) {
+                    throw e;
+                }
+                LOG.warn("HazelcastTaskRunner: {}; it goes on with the workers it has", e.getMessage());
+            }
+            created = "Joined cluster '" + clusterName + "' of " + settings.joined.replaceFirst(", task .*", "") + " ("
+                    + workers.size() + (workers.size() == 1 ? " worker" : " workers") + ")";
+            return;
+        }
         awaitWorkers(1, deadline);
         created = "Joined cluster '" + clusterName + "' at " + String.join(", ", settings.addresses);
     }
@@ -295,6 +359,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         }
         int threads = Integer.parseInt(Objects.requireNonNullElse(member.getAttribute(Members.ATTR_THREADS), "1"));
         Resources resources = Members.parse(member.getAttribute(Members.ATTR_RESOURCES));
+        joinedAt.putIfAbsent(name, System.nanoTime());
         if (workers.putIfAbsent(name, member) != null) {
             LOG.warn(
                     "A second worker named '{}' at {} joined cluster '{}'; nothing is placed on it",
@@ -326,6 +391,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         if (name == null || !workers.remove(name, member)) {
             return;
         }
+        joinedAt.remove(name);
         Link link = links.remove(name);
         if (link != null) {
             link.active = false;
@@ -349,7 +415,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 member.getAddress(),
                 clusterName,
                 lost == 0 ? "" : "; its " + lost + (lost == 1 ? " call runs" : " calls run") + " again elsewhere");
-        if (workers.isEmpty() && !settings.adaptive && dead == null) {
+        if (workers.isEmpty() && !scales && dead == null) {
             if (cluster != null) {
                 dead = "every worker of cluster '" + clusterName + "' is gone, and this temporary cluster starts"
                         + " no new ones";
@@ -891,7 +957,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         if (c != null) {
             c.shutdown();
         }
-        LocalCluster local = cluster;
+        WorkerPool local = cluster;
         if (local != null) {
             local.close();
         }
@@ -979,26 +1045,24 @@ public final class HazelcastTaskRunner implements TaskRunner {
         }
 
         private void adjust() {
-            int now = workers.size();
+            int now = workers.size() - retiring() + cluster.starting(workers.keySet());
             long waiting = Math.max(0, submitted.get() - begun.get() - withdrawn.get());
-            if (now < settings.minimum) {
-                grow(
-                        settings.minimum - now,
-                        "the cluster has " + now + " of at least " + settings.minimum + " workers");
+            if (now < scaleMin) {
+                grow(scaleMin - now, "the cluster has " + now + " of at least " + scaleMin + " workers");
                 return;
             }
             waitedTicks = waiting > 0 ? waitedTicks + 1 : 0;
-            if (waitedTicks >= 2 && now < settings.maximum) { // calls that wait a moment, not one in passing
+            if (waitedTicks >= 2 && now < scaleMax) { // calls that wait a moment, not one in passing
                 waitedTicks = 0;
-                long wanted = (waiting + settings.threadsPerWorker - 1) / settings.threadsPerWorker;
-                int more = (int) Math.min(wanted, settings.maximum - now);
+                long wanted = (waiting + scaleThreads - 1) / scaleThreads;
+                int more = (int) Math.min(wanted, scaleMax - now);
                 grow(more, waiting + (waiting == 1 ? " call waits" : " calls wait") + " for a thread");
                 return;
             }
             long idleNanos = settings.idle.toNanos();
             for (String name : List.copyOf(workers.keySet())) {
                 Link busy = links.get(name);
-                if (workers.size() <= settings.minimum || waiting > 0) {
+                if (workers.size() <= scaleMin || waiting > 0) {
                     return;
                 }
                 if (busy != null
@@ -1017,10 +1081,30 @@ public final class HazelcastTaskRunner implements TaskRunner {
                             settings.idle.toSeconds(),
                             count(left),
                             left == 1 ? "remains" : "remain",
-                            settings.minimum);
+                            scaleMin);
                     cluster.stop(name);
                 }
             }
+        }
+
+        /**
+         * Counts the workers near the end of their lifetime: their replacements are started ahead, half their
+         * lifetime before it ends but at most two minutes, so that the cluster never runs short.
+         */
+        private int retiring() {
+            if (lifetimeNanos <= 0) {
+                return 0;
+            }
+            long ahead = Math.min(lifetimeNanos / 2, TimeUnit.MINUTES.toNanos(2));
+            long now = System.nanoTime();
+            int retiring = 0;
+            for (String name : workers.keySet()) {
+                Long since = joinedAt.get(name);
+                if (since != null && now - since > lifetimeNanos - ahead) {
+                    retiring++;
+                }
+            }
+            return retiring;
         }
 
         private static String count(int workers) {
@@ -1037,7 +1121,10 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     String.join(", ", names),
                     why,
                     count(target),
-                    settings.maximum);
+                    scaleMax);
+            if (!(cluster instanceof LocalCluster)) {
+                return; // jobs join when the scheduler starts them; they count as starting meanwhile
+            }
             try {
                 awaitWorkers(target, deadline);
             } catch (IllegalStateException e) {
@@ -1045,6 +1132,24 @@ public final class HazelcastTaskRunner implements TaskRunner {
             }
         }
     }
+
+    /**
+     * Makes a runner on the workers of the SLURM job this process runs in: {@code
+     * builder().slurm().build()}. In a job script, start the workers with {@code srun weft worker --slurm
+     * &}, then run the flow in the script: its driver joins them.
+     *
+     * @return the runner
+     * @throws IllegalStateException if this process is not in a SLURM job
+     */
+    public static HazelcastTaskRunner slurm() {
+        return builder().slurm().build();
+    }
+
+    /**
+     * The system property that {@code weft run --slurm} sets: a runner built without an address then joins
+     * the SLURM job's workers instead of creating a temporary cluster.
+     */
+    public static final String SLURM_PROPERTY = "weft.slurm";
 
     /** Settings of a {@link HazelcastTaskRunner}, like the {@code cluster_kwargs} and {@code adapt_kwargs} of Dask. */
     public static final class Builder {
@@ -1062,6 +1167,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
         private ClusterSecret secret;
         private Duration startTimeout = Duration.ofSeconds(60);
         private int sendAhead = 1024;
+        private int expected = 1;
+        private String joined;
+        private SlurmJobs slurmJobs;
 
         private Builder() {}
 
@@ -1199,6 +1307,56 @@ public final class HazelcastTaskRunner implements TaskRunner {
         }
 
         /**
+         * Joins the workers of the SLURM job this process runs in, as {@code srun weft worker --slurm} starts
+         * them: on the job's nodes, in cluster {@code slurm-<job id>}, with the secret from {@value
+         * ClusterSecret#ENVIRONMENT} unless {@link #secret} gives it. Starting waits for one worker per task
+         * of the job ({@code SLURM_NTASKS}); once the start timeout has passed it goes on with those it has,
+         * if any.
+         *
+         * @param job the allocation, {@link SlurmAllocation#current()}
+         * @param basePort the workers' base port, as given to them ({@value SlurmAllocation#DEFAULT_BASE_PORT}
+         *     by default)
+         * @param networkInterface the interface the workers listen on, such as {@code ib0}, or null
+         * @return this builder
+         */
+        public Builder slurm(SlurmAllocation job, int basePort, String networkInterface) {
+            String own;
+            try {
+                own = job.bindAddress(networkInterface);
+            } catch (IllegalArgumentException e) {
+                own = null; // this node is found by its name, as the others are
+            }
+            this.addresses = job.members(basePort, own);
+            this.clusterName = job.clusterName();
+            this.expected = job.tasks();
+            this.joined = job.toString();
+            return this;
+        }
+
+        /**
+         * Makes the cluster of SLURM jobs submitted from here (a login node), one worker each, instead of
+         * worker JVMs on this host: see {@link SlurmJobs}. The jobs are cancelled when the flow run ends.
+         *
+         * @param jobs the jobs' settings
+         * @return this builder
+         */
+        public Builder slurmJobs(SlurmJobs jobs) {
+            this.slurmJobs = Objects.requireNonNull(jobs, "jobs");
+            return this;
+        }
+
+        /**
+         * Joins the workers of the SLURM job this process runs in, at the default base port: {@link
+         * #slurm(SlurmAllocation, int, String)}.
+         *
+         * @return this builder
+         * @throws IllegalStateException if this process is not in a SLURM job
+         */
+        public Builder slurm() {
+            return slurm(SlurmAllocation.current(), SlurmAllocation.DEFAULT_BASE_PORT, null);
+        }
+
+        /**
          * The name of the existing cluster to join; {@code weft} by default, as {@code weft worker}'s.
          *
          * @param name the cluster's name
@@ -1238,6 +1396,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
          * @return the runner, not started: each flow run starts its own copy
          */
         public HazelcastTaskRunner build() {
+            if (addresses.isEmpty() && Boolean.getBoolean(SLURM_PROPERTY)) {
+                slurm(); // weft run --slurm: the temporary cluster is the job's
+            }
             Builder copy = new Builder();
             copy.workers = workers;
             copy.threadsPerWorker = threadsPerWorker;
@@ -1253,6 +1414,9 @@ public final class HazelcastTaskRunner implements TaskRunner {
             copy.secret = secret;
             copy.startTimeout = startTimeout;
             copy.sendAhead = sendAhead;
+            copy.expected = expected;
+            copy.joined = joined;
+            copy.slurmJobs = slurmJobs;
             return new HazelcastTaskRunner(copy);
         }
     }

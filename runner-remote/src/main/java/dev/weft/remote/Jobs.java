@@ -179,8 +179,9 @@ final class Jobs {
             box.events.add(Wire.Event.dropped(job.id())); // cancelled before it started
             return;
         }
+        ResourceGate.Lease devices;
         try {
-            node.gate().acquire(job.resourceNames(), job.amounts());
+            devices = node.gate().acquire(job.resourceNames(), job.amounts());
         } catch (InterruptedException e) {
             box.events.add(Wire.Event.dropped(job.id()));
             return;
@@ -200,7 +201,9 @@ final class Jobs {
             byte[][] printed;
             CallOutput.begin();
             try {
-                outcome = CallEnvelope.execute(q.function, job.arguments());
+                outcome = devices == null
+                        ? CallEnvelope.execute(q.function, job.arguments())
+                        : devices.device().run(() -> CallEnvelope.execute(q.function, job.arguments()));
             } finally {
                 printed = CallOutput.end();
             }
@@ -209,7 +212,7 @@ final class Jobs {
         } finally {
             running.remove(job.id());
             cancelled.remove(job.id());
-            node.gate().release(job.resourceNames(), job.amounts());
+            node.gate().release(job.resourceNames(), job.amounts(), devices);
         }
     }
 

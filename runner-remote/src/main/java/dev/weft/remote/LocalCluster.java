@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * of its own on one interface, and told to exit when this JVM's end of their standard input closes, which
  * happens when this JVM exits however it exits ({@code kill -9} included). What they print is printed here.
  */
-final class LocalCluster implements AutoCloseable {
+final class LocalCluster implements WorkerPool {
     private static final int TAIL = 20;
 
     /** The access to JDK internals Hazelcast asks for, so that its workers start without a warning. */
@@ -81,7 +81,8 @@ final class LocalCluster implements AutoCloseable {
      * @return their names
      * @throws IllegalStateException if one exits or has not joined by the deadline, with its last lines
      */
-    synchronized List<String> start(int count, long deadlineNanos) {
+    @Override
+    public synchronized List<String> start(int count, long deadlineNanos) {
         List<WorkerProcess> fresh = new ArrayList<>();
         List<String> join = new ArrayList<>(addresses());
         List<Integer> ports = new ArrayList<>();
@@ -111,7 +112,11 @@ final class LocalCluster implements AutoCloseable {
         return workers.values().stream().map(WorkerProcess::address).toList();
     }
 
-    private WorkerProcess launch(String name, int port, List<String> join) {
+    /**
+     * Returns the command that starts a worker JVM on this JVM's class path, up to the worker's options: the
+     * same Java, the options Hazelcast needs, then {@code jvmOptions}.
+     */
+    static List<String> workerCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(HAZELCAST_ACCESS);
@@ -122,6 +127,11 @@ final class LocalCluster implements AutoCloseable {
         command.add("-cp");
         command.add(classPath());
         command.add(WeftWorker.class.getName());
+        return command;
+    }
+
+    private WorkerProcess launch(String name, int port, List<String> join) {
+        List<String> command = workerCommand(jvmOptions);
         command.addAll(List.of(
                 "--name",
                 name,
@@ -224,7 +234,8 @@ final class LocalCluster implements AutoCloseable {
      *
      * @param name the worker
      */
-    void stop(String name) {
+    @Override
+    public void stop(String name) {
         WorkerProcess w;
         synchronized (this) {
             w = workers.remove(name);

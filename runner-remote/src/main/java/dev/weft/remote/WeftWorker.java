@@ -5,16 +5,22 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import dev.weft.Resources;
+import dev.weft.runner.Accelerator;
+import dev.weft.runner.Accelerators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +52,12 @@ public final class WeftWorker implements AutoCloseable {
     private final Resources resources;
     private final HazelcastInstance member;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<Accelerator> devices;
+    private final AtomicBoolean devicesReleased = new AtomicBoolean();
+    private volatile Path announced;
 
-    private WeftWorker(Builder b, HazelcastInstance member) {
+    private WeftWorker(Builder b, HazelcastInstance member, List<Accelerator> devices) {
+        this.devices = devices;
         this.name = b.name;
         this.address = b.host + ":" + b.port;
         this.clusterName = b.clusterName;
@@ -56,6 +66,8 @@ public final class WeftWorker implements AutoCloseable {
         this.member = member;
         member.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
+                forget();
+                releaseDevices();
                 stopped.countDown();
             }
         });
@@ -103,14 +115,43 @@ public final class WeftWorker implements AutoCloseable {
     /** Stops the worker: it leaves the cluster, and the calls running on it are lost to their runners. */
     @Override
     public void close() {
+        forget();
         member.getLifecycleService().terminate();
+        releaseDevices();
         stopped.countDown();
+    }
+
+    /**
+     * Returns the devices the worker declared as its GPUs ({@code GPU=auto}).
+     *
+     * @return their descriptions, such as {@code gpu-0 = #0 NVIDIA H100 (GPU, 79 GiB)}; empty if none
+     */
+    public List<String> devices() {
+        return devices.stream().map(d -> d.name() + " = " + d.describe()).toList();
+    }
+
+    private void forget() {
+        Path file = announced;
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // the driver finds a stale address, and skips it
+            }
+        }
+    }
+
+    private void releaseDevices() {
+        if (!devices.isEmpty() && devicesReleased.compareAndSet(false, true)) {
+            Accelerators.closeAll(devices);
+        }
     }
 
     @Override
     public String toString() {
         return "Weft worker '" + name + "' at " + address + " in cluster '" + clusterName + "', " + threads
-                + (threads == 1 ? " thread" : " threads") + (resources.isEmpty() ? "" : ", with " + resources);
+                + (threads == 1 ? " thread" : " threads") + (resources.isEmpty() ? "" : ", with " + resources)
+                + (devices.isEmpty() ? "" : " (GPU=auto: " + String.join(", ", devices()) + ")");
     }
 
     /**
@@ -119,8 +160,12 @@ public final class WeftWorker implements AutoCloseable {
      * or {@code --secret-file}.
      *
      * <p>Options: {@code --name NAME --address HOST:PORT --join HOST:PORT,... --threads N --resources
-     * GPU=1,process=1 --cluster-name NAME --secret-file FILE --exit-with-parent} (the last: stop when
-     * standard input closes, as it does when the process that started this one dies).
+     * GPU=1,process=1 --cluster-name NAME --secret-file FILE --slurm --exit-with-parent} (the last: stop when
+     * standard input closes, as it does when the process that started this one dies). A worker of a SLURM job
+     * submitted from a login node ({@link SlurmJobs}) also takes {@code --rendezvous DIR} (find the cluster's
+     * members, and say where this one listens, in that shared directory), {@code --lifetime SECONDS} (stop
+     * after that long, before the job's walltime) and {@code --driver-file FILE} (stop when the driver has
+     * not touched that file for {@value #DRIVER_SILENCE_SECONDS} seconds: it died).
      *
      * @param args the options
      * @throws InterruptedException if interrupted while waiting
@@ -128,10 +173,17 @@ public final class WeftWorker implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         Builder b = builder();
         boolean exitWithParent = false;
+        Path rendezvous = null;
+        long lifetimeSeconds = 0;
+        Path driverFile = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--exit-with-parent")) {
                 exitWithParent = true;
+                continue;
+            }
+            if (option.equals("--slurm")) {
+                b.slurm(SlurmAllocation.current(), SlurmAllocation.DEFAULT_BASE_PORT, null);
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -143,13 +195,25 @@ public final class WeftWorker implements AutoCloseable {
                 case "--address" -> b.address(value);
                 case "--join" -> b.join(Arrays.asList(value.split(",")));
                 case "--threads" -> b.threads(Integer.parseInt(value));
-                case "--resources" -> b.resources(Members.parse(value).asMap());
+                case "--resources" -> b.resources(value);
                 case "--cluster-name" -> b.clusterName(value);
                 case "--secret-file" -> b.secret(ClusterSecret.fromFile(Path.of(value)));
+                case "--rendezvous" -> rendezvous = Path.of(value);
+                case "--lifetime" -> lifetimeSeconds = Long.parseLong(value);
+                case "--driver-file" -> driverFile = Path.of(value);
                 default -> throw new IllegalArgumentException("Unknown option " + option);
             }
         }
+        if (rendezvous != null) {
+            b.rendezvous(rendezvous);
+        }
         WeftWorker worker = b.start();
+        if (rendezvous != null) {
+            worker.announce(rendezvous);
+        }
+        if (lifetimeSeconds > 0 || driverFile != null) {
+            watch(worker, lifetimeSeconds, driverFile);
+        }
         if (exitWithParent) {
             System.out.println(LocalCluster.READY + worker.name());
             System.out.flush();
@@ -158,6 +222,58 @@ public final class WeftWorker implements AutoCloseable {
             watch.start();
         }
         worker.awaitStop();
+    }
+
+    /** How long a driver may leave its file untouched before its workers take it for dead. */
+    static final int DRIVER_SILENCE_SECONDS = 30;
+
+    /** Stops the worker when its lifetime is over, or when its driver has gone silent. */
+    private static void watch(WeftWorker worker, long lifetimeSeconds, Path driverFile) {
+        long end = lifetimeSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetimeSeconds) : Long.MAX_VALUE;
+        Thread watch = new Thread(
+                () -> {
+                    while (true) {
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        String why = null;
+                        if (lifetimeSeconds > 0 && System.nanoTime() - end >= 0) {
+                            why = "its lifetime of " + lifetimeSeconds + " s is over";
+                        } else if (driverFile != null && driverSilent(driverFile)) {
+                            why = "its driver has not touched " + driverFile + " for " + DRIVER_SILENCE_SECONDS + " s";
+                        }
+                        if (why != null) {
+                            LOG.info("Stopping {}: {}", worker, why);
+                            worker.close();
+                            System.exit(0);
+                        }
+                    }
+                },
+                "weft-worker-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    private static boolean driverSilent(Path file) {
+        try {
+            long age =
+                    System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
+            return age > TimeUnit.SECONDS.toMillis(DRIVER_SILENCE_SECONDS);
+        } catch (IOException e) {
+            return true; // gone: the driver ended, and took it away
+        }
+    }
+
+    /**
+     * Writes where this worker listens into the rendezvous directory, for the workers that start after it and
+     * for the driver; the file goes when the worker stops.
+     */
+    void announce(Path directory) {
+        Path file = directory.resolve(Rendezvous.fileName(name));
+        Rendezvous.write(file, address);
+        announced = file;
     }
 
     /** Reads standard input to its end, which comes when the parent dies or closes it; then stops. */
@@ -174,6 +290,21 @@ public final class WeftWorker implements AutoCloseable {
         System.exit(0);
     }
 
+    /** Returns the first port of the list free on the interface: one another job holds is passed over. */
+    private static int firstFree(String host, List<Integer> ports) {
+        for (int candidate : ports) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(false);
+                probe.bind(new InetSocketAddress(host, candidate));
+                return candidate;
+            } catch (IOException e) {
+                LOG.info("Port {} of {} is taken; trying the next of {}", candidate, host, ports);
+            }
+        }
+        throw new IllegalStateException("Every port of this worker's window on " + host + " is taken: " + ports
+                + "; give another base port (--base-port)");
+    }
+
     /** The settings of a worker. */
     public static final class Builder {
         private String name;
@@ -182,10 +313,40 @@ public final class WeftWorker implements AutoCloseable {
         private List<String> join = List.of();
         private int threads = 1;
         private Resources resources = Resources.NONE;
+        private boolean autoGpus;
         private String clusterName = "weft";
         private ClusterSecret secret;
+        private List<Integer> ports = List.of();
+        private double allocatedGpus;
 
         private Builder() {}
+
+        /**
+         * Makes this a worker of the SLURM job it runs in, as {@code srun weft worker --slurm} does for each
+         * task: it joins the job's other workers on the job's nodes, in the cluster {@code slurm-<job id>}, and
+         * takes its threads and GPUs from the allocation, not from the host ({@link SlurmAllocation}). It
+         * listens on the first free port of its window from {@code basePort}, on the named interface or else
+         * on the address its node's name resolves to, and is named {@code task-<rank>@<node>}. Options
+         * given after this replace what it set.
+         *
+         * @param job the allocation, {@link SlurmAllocation#current()}
+         * @param basePort the first port of each node's window, {@value SlurmAllocation#DEFAULT_BASE_PORT}
+         *     by default
+         * @param networkInterface the interface to listen on, such as {@code ib0}, or null
+         * @return this builder
+         * @throws IllegalArgumentException if the interface is unknown or the node name does not resolve
+         */
+        public Builder slurm(SlurmAllocation job, int basePort, String networkInterface) {
+            this.host = job.bindAddress(networkInterface);
+            this.clusterName = job.clusterName();
+            this.name = "task-" + job.procId() + "@" + job.node();
+            this.threads = job.cpusPerTask();
+            this.allocatedGpus = job.gpusPerTask();
+            this.ports = job.ports(basePort);
+            this.port = ports.getFirst();
+            this.join = job.members(basePort, host);
+            return this;
+        }
 
         /**
          * Names the worker, as the runner's logs call it; by default {@code worker@HOST:PORT}.
@@ -210,6 +371,26 @@ public final class WeftWorker implements AutoCloseable {
             InetSocketAddress a = HazelcastTaskRunner.parseAddress(address);
             this.host = a.getHostString();
             this.port = a.getPort();
+            this.ports = List.of();
+            return this;
+        }
+
+        /**
+         * Finds the cluster's members in a directory shared with them (as a SLURM cluster's home directory
+         * is), where each worker says where it listens once started ({@link WeftWorker#announce}): the
+         * worker joins them, or starts the cluster if none is there. It listens on the address its host's
+         * name resolves to, on the first free port from {@value SlurmAllocation#DEFAULT_BASE_PORT}.
+         *
+         * @param directory the directory
+         * @return this builder
+         */
+        public Builder rendezvous(Path directory) {
+            this.join = Rendezvous.read(directory);
+            this.host = Rendezvous.ownAddress();
+            this.ports = new ArrayList<>();
+            for (int p = SlurmAllocation.DEFAULT_BASE_PORT; p < SlurmAllocation.DEFAULT_BASE_PORT + 100; p++) {
+                ports.add(p);
+            }
             return this;
         }
 
@@ -257,6 +438,43 @@ public final class WeftWorker implements AutoCloseable {
         }
 
         /**
+         * The worker's resources as {@code weft worker --resources} writes them, such as {@code
+         * GPU=auto,process=1}: {@code GPU=auto} {@link #autoGpus() declares its GPUs} from the devices it
+         * sees.
+         *
+         * @param text {@code NAME=AMOUNT} pairs separated by commas
+         * @return this builder
+         * @throws IllegalArgumentException if they cannot be read
+         */
+        public Builder resources(String text) {
+            List<String> rest = new ArrayList<>();
+            for (String pair : text.split(",")) {
+                if (pair.replace(" ", "").equalsIgnoreCase("GPU=" + Accelerators.AUTO)) {
+                    autoGpus();
+                } else {
+                    rest.add(pair);
+                }
+            }
+            this.resources = Members.parse(String.join(",", rest));
+            return this;
+        }
+
+        /**
+         * Declares the worker's GPUs from the OpenCL devices it sees ({@code GPU=auto}): {@code GPU} is their
+         * number, and a call that needs {@code GPU=1} gets a device of its own, reached inside the task as
+         * {@code dev.weft.gpu.Gpu.current()}; calls share a device only where they ask for less ({@code
+         * GPU=0.5}). The devices are those a default {@code GpuTaskRunner} takes: the host's GPUs, or with
+         * none its CPU devices, or those {@code WEFT_GPU_DEVICES} names, so that workers on one host can
+         * split them. Needs {@code dev.weft:weft-runner-gpu} on the worker's class path.
+         *
+         * @return this builder
+         */
+        public Builder autoGpus() {
+            this.autoGpus = true;
+            return this;
+        }
+
+        /**
          * The cluster's name: members of other names never join it.
          *
          * @param clusterName the name
@@ -292,17 +510,36 @@ public final class WeftWorker implements AutoCloseable {
                 throw new IllegalStateException("A Weft worker needs the cluster secret: set "
                         + ClusterSecret.ENVIRONMENT + " or give --secret-file");
             }
+            if (!ports.isEmpty()) {
+                port = firstFree(host, ports);
+            }
             if (name == null) {
                 name = "worker@" + host + ":" + port;
             }
             Members.quietHazelcastLogs();
             CallOutput.install();
-            Config config = Members.worker(clusterName, host, port, join, name, threads, resources);
-            config.getUserContext().put(WorkerNode.KEY, new WorkerNode(name, secret, resources, threads));
-            HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
-            WeftWorker worker = new WeftWorker(this, member);
-            LOG.info("Started {}", worker);
-            return worker;
+            if (allocatedGpus > 0 && !autoGpus && resources.amount("GPU") == 0) { // the allocation's, besides
+                Map<String, Double> amounts = new LinkedHashMap<>(resources.asMap());
+                amounts.put("GPU", allocatedGpus);
+                resources = Resources.of(amounts);
+            }
+            List<Accelerator> devices = autoGpus ? Accelerators.open("GPU", "Weft worker '" + name + "'") : List.of();
+            try {
+                if (autoGpus) {
+                    Map<String, Double> amounts = new LinkedHashMap<>(resources.asMap());
+                    amounts.put("GPU", (double) devices.size());
+                    resources = Resources.of(amounts);
+                }
+                Config config = Members.worker(clusterName, host, port, join, name, threads, resources);
+                config.getUserContext().put(WorkerNode.KEY, new WorkerNode(name, secret, resources, threads, devices));
+                HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+                WeftWorker worker = new WeftWorker(this, member, devices);
+                LOG.info("Started {}", worker);
+                return worker;
+            } catch (RuntimeException | Error e) {
+                Accelerators.closeAll(devices);
+                throw e;
+            }
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.weft.remote;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.weft.Resources;
+import dev.weft.runner.Accelerator;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,10 +20,10 @@ final class WorkerNode {
     private final ResourceGate gate;
     private final Jobs jobs;
 
-    WorkerNode(String name, ClusterSecret secret, Resources resources, int threads) {
+    WorkerNode(String name, ClusterSecret secret, Resources resources, int threads, List<Accelerator> devices) {
         this.name = name;
         this.secret = secret;
-        this.gate = new ResourceGate(resources);
+        this.gate = new ResourceGate(resources, devices);
         this.jobs = new Jobs(this, threads);
     }
 
