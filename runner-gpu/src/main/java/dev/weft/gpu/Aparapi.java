@@ -46,17 +46,29 @@ final class Aparapi {
      */
     static void run(Kernel kernel, OpenCLDevice device, Device described, int size) {
         String name = kernel.getClass().getName();
-        try {
-            kernel.compile(device);
-        } catch (CompileFailedException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new AparapiException("Aparapi cannot run kernel " + name + " on device " + described.describe() + ": "
-                    + cause.getMessage() + " (Weft does not let it fall back to Java threads)");
+        // One kernel object is one native runner: calls that share it take turns, and it is never disposed of
+        // (as the end of another call does) while it runs (see dispose).
+        synchronized (kernel) {
+            try {
+                kernel.compile(device);
+            } catch (CompileFailedException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new AparapiException("Aparapi cannot run kernel " + name + " on device "
+                        + described.describe() + ": " + cause.getMessage()
+                        + " (Weft does not let it fall back to Java threads)");
+            }
+            kernel.execute(device.createRange(size));
+            if (!kernel.isRunningCL()) {
+                throw new AparapiException("Aparapi ran kernel " + name + " on Java threads, not on device "
+                        + described.describe() + " (its log says why); Weft takes that for a failure");
+            }
         }
-        kernel.execute(device.createRange(size));
-        if (!kernel.isRunningCL()) {
-            throw new AparapiException("Aparapi ran kernel " + name + " on Java threads, not on device "
-                    + described.describe() + " (its log says why); Weft takes that for a failure");
+    }
+
+    /** Releases a kernel's native runner, once no call runs it; a later call makes a new one. */
+    static void dispose(Kernel kernel) {
+        synchronized (kernel) {
+            kernel.dispose();
         }
     }
 }

@@ -298,8 +298,9 @@ public final class Gpu {
     /**
      * Runs an Aparapi kernel, a kernel written in Java, over {@code size} work items on this call's device,
      * and waits for it. Aparapi translates it to OpenCL for the device; where it cannot, the call fails with
-     * Aparapi's reason, rather than run on Java threads as Aparapi would. The kernel is disposed of when the
-     * call ends.
+     * Aparapi's reason, rather than run on Java threads as Aparapi would. The kernel's native part is
+     * released when the call ends; the kernel object can be run again by later calls, which make a new one.
+     * Calls that share one kernel object run it one at a time.
      *
      * {@snippet :
      * float[] squares = new float[n];
@@ -359,7 +360,7 @@ public final class Gpu {
     /** Releases what the call made on the device: its kernels and buffers. */
     private void release() {
         for (Kernel k : aparapiKernels) {
-            k.dispose();
+            Aparapi.dispose(k);
         }
         RELEASED.addAndGet(aparapiKernels.size());
         aparapiKernels.clear();

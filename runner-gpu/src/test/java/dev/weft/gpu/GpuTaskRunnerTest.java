@@ -219,6 +219,43 @@ final class GpuTaskRunnerTest {
         }
     }
 
+    /** One kernel object that every call runs, as Aparapi's users keep theirs. */
+    private static final class Counting extends com.aparapi.Kernel {
+        final int[] hits = new int[256];
+
+        @Override
+        public void run() {
+            int i = getGlobalId();
+            hits[i] = hits[i] + 1;
+        }
+    }
+
+    @Test
+    void shouldLetCallsShareOneAparapiKernelObjectOneAtATime() {
+        Counting shared = new Counting();
+        Task1<Integer, Integer> count = Task.of("count", (Integer i) -> {
+                    Gpu.current().execute(shared, shared.hits.length);
+                    return i;
+                })
+                .withResources(Map.of("GPU", 0.5));
+        int calls = 24;
+        List<Integer> done = Flow.of(
+                        "shared-kernel",
+                        GpuTaskRunner.builder().callsPerDevice(2).build(),
+                        () -> {
+                            List<TaskFuture<Integer>> futures = new ArrayList<>();
+                            for (int i = 0; i < calls; i++) {
+                                futures.add(count.submit(i));
+                            }
+                            return futures.stream().map(TaskFuture::result).toList();
+                        })
+                .call();
+
+        assertThat(done).hasSize(calls);
+        // each call ran it on the device in turn, and the end of one never disposed of it under another
+        assertThat(shared.hits).containsOnly(calls);
+    }
+
     @Test
     @SuppressWarnings("serial") // the kernel calls a method of an object: what Aparapi cannot translate
     void shouldFailAnAparapiKernelThatCannotRunOnOpenClRatherThanRunItOnJavaThreads() {
