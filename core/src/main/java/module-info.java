@@ -7,6 +7,7 @@
 module dev.weft {
     requires org.jctools.core;
     requires org.slf4j;
+    requires jdk.jfr; // flight-recorder events for flow runs and task runs, made only while recorded
     requires jdk.unsupported; // sun.misc.Signal: a signal ends the process's runs properly
 
     exports dev.weft;

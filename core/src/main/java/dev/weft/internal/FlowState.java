@@ -11,6 +11,9 @@ import dev.weft.StateType;
 final class FlowState extends Node<Object> {
     private final FlowRun run;
 
+    /** The run's flight-recorder event, begun with the run; null unless a recording enabled it. */
+    private final FlowRunEvent event = FlightEvents.flowBegun();
+
     FlowState(FlowRun run) {
         super(StateType.PENDING);
         this.run = run;
@@ -40,6 +43,7 @@ final class FlowState extends Node<Object> {
     protected void transitioned(StateType to, State<Object> finalState) {
         if (finalState != null) {
             run.recorder().record(Event.Kind.FLOW_END, run, finalState);
+            FlightEvents.flowEnded(run, event, finalState);
         }
     }
 

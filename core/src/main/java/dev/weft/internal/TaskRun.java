@@ -339,6 +339,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (tryNo == 0) {
             return true;
         }
+        FlightEvents.taskRunsHere(this);
         RunTries t = tries;
         Object previous = Context.enter(this);
         Annotations.Scope scope = Annotations.suspend();
@@ -881,6 +882,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     protected void transitioned(StateType to, State<T> finalState) {
+        if (finalState != null) {
+            FlightEvents.taskEnded(this, finalState);
+        } else if (to == StateType.RUNNING) {
+            FlightEvents.taskRunning(this);
+        }
         Recorder recorder = flow.recorder();
         if (finalState == null && (to == StateType.QUEUED || to == StateType.AWAITING_RETRY)) {
             // These states are logged with their message, which is only built if someone will read it.
