@@ -57,6 +57,8 @@ public final class Gpu {
     private final List<cl_mem> buffers = new ArrayList<>();
     private final List<cl_kernel> kernels = new ArrayList<>();
     private final List<Kernel> aparapiKernels = new ArrayList<>();
+    /** Whether the task took the queue itself; Gpu's own methods wait for what they enqueue. */
+    private boolean queueHandedOut;
 
     Gpu(DeviceWorker worker, cl_command_queue queue) {
         this.worker = worker;
@@ -129,6 +131,7 @@ public final class Gpu {
      * @return the queue
      */
     public cl_command_queue queue() {
+        queueHandedOut = true; // the task may enqueue on it without waiting: its end waits for the queue
         return queue;
     }
 
@@ -368,7 +371,9 @@ public final class Gpu {
             return;
         }
         try {
-            clFinish(queue); // nothing the call enqueued still uses them
+            if (queueHandedOut) {
+                clFinish(queue); // nothing the call enqueued still uses them
+            }
         } catch (CLException ignored) {
             // a broken queue: what it held is released all the same
         }
