@@ -175,20 +175,6 @@ final class HostsNetnsTest {
     static final class Hosts implements AutoCloseable {
         private static final int PORT = 5701;
 
-        private static final List<String> HAZELCAST_ACCESS = List.of(
-                "--add-modules",
-                "java.se",
-                "--add-exports",
-                "java.base/jdk.internal.ref=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens",
-                "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens",
-                "jdk.management/com.sun.management.internal=ALL-UNNAMED");
-
         private final String tag =
                 String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
         private final String bridge = "wb" + tag;
@@ -299,18 +285,10 @@ final class HostsNetnsTest {
 
         private void launch(int i) throws IOException {
             List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespaces.get(i - 1)));
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(HAZELCAST_ACCESS);
-            if (Runtime.version().feature() >= 24) {
-                command.add("--sun-misc-unsafe-memory-access=allow");
-            }
+            // the temporary cluster's own worker command: the same Java, the access Hazelcast needs, WeftWorker
+            command.addAll(LocalCluster.workerCommand(
+                    List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-D" + NODE + "=node-" + i)));
             command.addAll(List.of(
-                    "-Xmx256m",
-                    "-XX:TieredStopAtLevel=1",
-                    "-D" + NODE + "=node-" + i,
-                    "-cp",
-                    classPath(),
-                    WeftWorker.class.getName(),
                     "--name",
                     "node-" + i,
                     "--address",
@@ -432,18 +410,6 @@ final class HostsNetnsTest {
             } catch (IOException e) {
                 return "";
             }
-        }
-
-        /** This JVM's class path, module path included: the worker JVMs run on the class path. */
-        private static String classPath() {
-            List<String> parts = new ArrayList<>();
-            for (String property : List.of("jdk.module.path", "java.class.path")) {
-                String value = System.getProperty(property);
-                if (value != null && !value.isBlank()) {
-                    parts.add(value);
-                }
-            }
-            return String.join(java.io.File.pathSeparator, parts);
         }
 
         private static void ip(String... args) {
