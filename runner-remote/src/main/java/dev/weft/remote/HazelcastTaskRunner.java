@@ -15,7 +15,9 @@ import dev.weft.runner.Lifecycle;
 import dev.weft.runner.Placement;
 import dev.weft.runner.RunnerSpec;
 import dev.weft.runner.TaskFunction;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -754,9 +756,30 @@ public final class HazelcastTaskRunner implements TaskRunner {
             }
         }
 
-        /** The worker did not take a batch: gone, it hands its calls back; otherwise they crash. */
+        /**
+         * The worker did not take a batch: gone, it hands its calls back; cut off from this runner for a moment,
+         * the calls wait here again and go with the next batch; otherwise they crash.
+         */
         private void refused(List<Sent> batch, Throwable cause) {
-            if (memberGone(cause) || stopping) {
+            if (stopping) {
+                left(member);
+                return;
+            }
+            if (cut(cause)) {
+                Thread.ofVirtual().name("weft-probe-" + name).start(() -> {
+                    if (!active || !reachable(member)) {
+                        left(member);
+                        return;
+                    }
+                    for (Sent s : batch) {
+                        aheadBytes.addAndGet(-s.bytes);
+                        s.out = false;
+                        pending.add(s); // the collector wakes the sender once the connection is back
+                    }
+                });
+                return;
+            }
+            if (memberGone(cause)) {
                 left(member);
                 return;
             }
@@ -782,6 +805,10 @@ public final class HazelcastTaskRunner implements TaskRunner {
                     Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                     if (stopping || !active) {
                         return;
+                    }
+                    if (cut(cause) && reachable(member)) { // this runner's connection broke, not the worker
+                        sleep(200);
+                        continue;
                     }
                     if (memberGone(cause)) {
                         left(member); // before the cluster says so, which it may never do if it was the last
@@ -910,6 +937,32 @@ public final class HazelcastTaskRunner implements TaskRunner {
             t = t.getCause();
         }
         return t;
+    }
+
+    /**
+     * Whether a member that this runner lost its connection to still listens: the runner's one connection
+     * into the cluster may have gone with another member, before it connected to this one, which is still a
+     * member then. A port that refuses connections, or does not answer within a second, is a worker gone.
+     */
+    private static boolean reachable(Member member) {
+        if (member.getAddress() == null) {
+            return false;
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(
+                    new InetSocketAddress(
+                            member.getAddress().getInetAddress(),
+                            member.getAddress().getPort()),
+                    1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether a request failed because its connection closed: the member may be gone, or only the link. */
+    private static boolean cut(Throwable cause) {
+        return cause instanceof com.hazelcast.spi.exception.TargetDisconnectedException;
     }
 
     private static boolean memberGone(Throwable cause) {
