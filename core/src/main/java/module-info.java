@@ -13,8 +13,11 @@ module dev.weft {
     exports dev.weft;
     exports dev.weft.spi;
     exports dev.weft.runner;
+    exports dev.weft.stat;
 
     uses dev.weft.spi.SlotStoreProvider;
+    uses dev.weft.spi.RunHistoryProvider;
+    uses dev.weft.spi.DashboardProvider;
     uses dev.weft.runner.AcceleratorProvider;
     uses org.slf4j.spi.SLF4JServiceProvider; // to tell no provider at all from slf4j-nop, chosen on purpose
 }

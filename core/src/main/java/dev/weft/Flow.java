@@ -41,20 +41,32 @@ public final class Flow<R> {
     private final Supplier<? extends TaskRunner> runners;
     private final Scheduler scheduler;
     private final Duration timeout;
+    private final int dashboard;
     private final FlowSpec<R> spec;
 
     private Flow(String name, Body<R> body, Supplier<? extends TaskRunner> runners) {
-        this(name, body, runners, null, null);
+        this(name, body, runners, null, null, FlowSpec.NO_DASHBOARD);
     }
 
     private Flow(
             String name, Body<R> body, Supplier<? extends TaskRunner> runners, Scheduler scheduler, Duration timeout) {
+        this(name, body, runners, scheduler, timeout, FlowSpec.NO_DASHBOARD);
+    }
+
+    private Flow(
+            String name,
+            Body<R> body,
+            Supplier<? extends TaskRunner> runners,
+            Scheduler scheduler,
+            Duration timeout,
+            int dashboard) {
         this.name = name;
         this.body = body;
         this.runners = runners;
         this.scheduler = scheduler;
         this.timeout = timeout;
-        this.spec = new FlowSpec<>(name, body::run, runners, scheduler, timeout);
+        this.dashboard = dashboard;
+        this.spec = new FlowSpec<>(name, body::run, runners, scheduler, timeout, dashboard);
     }
 
     /**
@@ -123,7 +135,7 @@ public final class Flow<R> {
      */
     public Flow<R> withTaskRunner(TaskRunner runner) {
         Objects.requireNonNull(runner, "runner");
-        return new Flow<>(name, body, runner::duplicate, scheduler, timeout);
+        return new Flow<>(name, body, runner::duplicate, scheduler, timeout, dashboard);
     }
 
     /**
@@ -140,7 +152,34 @@ public final class Flow<R> {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("A flow's timeout must be more than zero, not " + timeout);
         }
-        return new Flow<>(name, body, runners, scheduler, timeout);
+        return new Flow<>(name, body, runners, scheduler, timeout, dashboard);
+    }
+
+    /**
+     * Returns this flow serving the Weft dashboard while it runs, as the seed's Dask runner serves its own:
+     * each run logs {@code The Weft dashboard is available at http://127.0.0.1:8787/}, where a browser
+     * watches this process's flow runs live, with their task runs, and looks back at the run history. The
+     * dashboard binds to 127.0.0.1, port 8787, or any free port if that one is taken, and stays up for the
+     * process's later flow runs. Needs {@code dev.weft:weft-dashboard} on the path; without it the run logs
+     * a warning that says so, and runs.
+     *
+     * @return a copy of this flow
+     */
+    public Flow<R> withDashboard() {
+        return withDashboard(FlowSpec.DEFAULT_DASHBOARD_PORT);
+    }
+
+    /**
+     * Returns this flow serving the Weft dashboard on a port of 127.0.0.1, as {@link #withDashboard()}.
+     *
+     * @param port the port, or 0 for any free one
+     * @return a copy of this flow
+     */
+    public Flow<R> withDashboard(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("A dashboard's port is between 0 and 65535, not " + port);
+        }
+        return new Flow<>(name, body, runners, scheduler, timeout, port);
     }
 
     /**
@@ -151,7 +190,7 @@ public final class Flow<R> {
      * @return a copy of this flow
      */
     public Flow<R> withScheduler(Scheduler scheduler) {
-        return new Flow<>(name, body, runners, Objects.requireNonNull(scheduler, "scheduler"), timeout);
+        return new Flow<>(name, body, runners, Objects.requireNonNull(scheduler, "scheduler"), timeout, dashboard);
     }
 
     /**
@@ -174,7 +213,7 @@ public final class Flow<R> {
         if (Modifier.isAbstract(type.getModifiers())) {
             throw new IllegalArgumentException(type.getName() + " is abstract; pass a concrete runner type");
         }
-        return new Flow<>(name, body, () -> newRunner(constructor), scheduler, timeout);
+        return new Flow<>(name, body, () -> newRunner(constructor), scheduler, timeout, dashboard);
     }
 
     private static TaskRunner newRunner(Constructor<? extends TaskRunner> constructor) {

@@ -166,6 +166,10 @@ public final class Engine {
                 options.retries(),
                 options.timeout());
         run.liveSlot = flow.track(run);
+        Counters.RunnerCounts counts = flow.counts;
+        if (counts != null) {
+            counts.submitted.add(1);
+        }
         flow.recorder().record(kind, run, null);
         String cancelled = flow.cancelledBy();
         if (cancelled != null) {
@@ -238,6 +242,9 @@ public final class Engine {
             parent.runStarted();
         }
         Recorder recorder = parent != null ? parent.recorder() : Recorder.global();
+        if (parent == null) {
+            History.start();
+        }
         FlowRun run =
                 new FlowRun(spec.name(), Names.flowRunName(), parent, Context.taskRun(), recorder, spec.scheduler());
         run.trackInParent();
@@ -248,6 +255,9 @@ public final class Engine {
         Recorder recorder = run.recorder();
         FlowRun parent = run.parentRun();
         recorder.record(Event.Kind.FLOW_BEGIN, run, null);
+        if (spec.dashboard() != FlowSpec.NO_DASHBOARD) {
+            Dashboards.serve(spec.dashboard());
+        }
         State<R> state;
         TaskRunner runner = null;
         try {

@@ -8,8 +8,24 @@ package dev.weft.internal;
  * @param subject the {@link FlowRun} or {@link TaskRun} it happened to
  * @param detail for {@link Kind#TASK_STATE}, the new {@code StateType}, or the final {@code State};
  *     for flow and runner events, the runner's name or the flow's final state; else null
+ * @param nanos when it happened, by {@link System#nanoTime()}: a sink may see it later
  */
-public record Event(Kind kind, Object subject, Object detail) {
+public record Event(Kind kind, Object subject, Object detail, long nanos) {
+    /** The wall clock at {@link System#nanoTime()} zero, to turn {@link #nanos()} into an instant. */
+    private static final long EPOCH_NANOS_AT_ZERO =
+            java.time.temporal.ChronoUnit.NANOS.between(java.time.Instant.EPOCH, java.time.Instant.now())
+                    - System.nanoTime();
+
+    /**
+     * Returns when it happened, on the wall clock.
+     *
+     * @return the instant
+     */
+    public java.time.Instant at() {
+        long epochNanos = EPOCH_NANOS_AT_ZERO + nanos;
+        return java.time.Instant.ofEpochSecond(
+                Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    }
 
     /** The kinds of events. */
     public enum Kind {

@@ -82,6 +82,9 @@ public final class FlowRun {
     private final ConcurrentHashMap<String, AtomicInteger> callIndex = new ConcurrentHashMap<>();
     private volatile TaskRunner runner;
 
+    /** Where its task runs are counted for {@code weft stat}, by its runner's name; null without counters. */
+    Counters.RunnerCounts counts;
+
     /** Whether the runner gets a fresh hand-over per placement; written before {@link #runner}, read after. */
     private boolean handOvers;
 
@@ -170,6 +173,8 @@ public final class FlowRun {
 
     void useRunner(TaskRunner started) {
         this.handOvers = started.spec().tracksHandovers();
+        Counters c = Counters.get();
+        this.counts = c == null ? null : c.runner(started.name());
         this.runner = started;
     }
 

@@ -245,7 +245,9 @@ public final class Limiter {
                     synchronized (lock) {
                         run.endAttempt();
                         dequeue(run);
-                        held.put(run.id(), run);
+                        if (held.put(run.id(), run) == null) {
+                            countHeld(run, 1);
+                        }
                         startTimer();
                     }
                     run.admitted(true);
@@ -333,7 +335,9 @@ public final class Limiter {
      */
     void releaseNow(SlotClaim run) {
         synchronized (lock) {
-            held.remove(run.id());
+            if (held.remove(run.id()) != null) {
+                countHeld(run, -1);
+            }
             stopIfIdle();
         }
         try {
@@ -359,7 +363,9 @@ public final class Limiter {
      */
     void releaseBetweenTries(SlotClaim run, Runnable done) {
         synchronized (lock) {
-            held.remove(run.id());
+            if (held.remove(run.id()) != null) {
+                countHeld(run, -1);
+            }
             stopIfIdle();
         }
         io.execute(() -> {
@@ -417,6 +423,24 @@ public final class Limiter {
 
     // ---- queues ------------------------------------------------------------------------------------------
 
+    /** Counts a run that took (1) or gave back (-1) its slots, on each of its tags, for {@code weft stat}. */
+    private static void countHeld(SlotClaim run, int delta) {
+        Counters c = Counters.get();
+        if (c != null) {
+            for (String tag : run.tags()) {
+                c.tag(tag).held.add(delta);
+            }
+        }
+    }
+
+    /** Counts a run that began (1) or stopped (-1) waiting for a slot on a tag, for {@code weft stat}. */
+    private static void countWaiting(String tag, int delta) {
+        Counters c = Counters.get();
+        if (c != null) {
+            c.tag(tag).waiting.add(delta);
+        }
+    }
+
     private void enqueue(SlotClaim run, String tag) {
         String was = run.queuedOn();
         if (tag.equals(was)) {
@@ -425,7 +449,9 @@ public final class Limiter {
         if (was != null) {
             dequeue(run);
         }
-        queues.computeIfAbsent(tag, t -> new LinkedHashSet<>()).add(run);
+        if (queues.computeIfAbsent(tag, t -> new LinkedHashSet<>()).add(run)) {
+            countWaiting(tag, 1);
+        }
         if (run.nested()) {
             nestedQueued.computeIfAbsent(tag, t -> new HashSet<>()).add(run);
         }
@@ -439,8 +465,11 @@ public final class Limiter {
             return;
         }
         LinkedHashSet<SlotClaim> q = queues.get(tag);
-        if (q != null && q.remove(run) && q.isEmpty()) {
-            queues.remove(tag); // so that no queue is empty: queues.isEmpty() says whether any run waits
+        if (q != null && q.remove(run)) {
+            countWaiting(tag, -1);
+            if (q.isEmpty()) {
+                queues.remove(tag); // so that no queue is empty: queues.isEmpty() says whether any run waits
+            }
         }
         Set<SlotClaim> nested = nestedQueued.get(tag);
         if (nested != null && nested.remove(run) && nested.isEmpty()) {

@@ -203,4 +203,16 @@ public final class Names {
         crc.update(taskName.getBytes(StandardCharsets.UTF_8));
         return String.format("%08x", crc.getValue());
     }
+
+    /**
+     * Names the thread a run ran on, as the history and the flight recorder show it: its name, or {@code
+     * virtual thread #42} for an unnamed one.
+     */
+    static String worker(Thread thread) {
+        String name = thread.getName();
+        if (!name.isEmpty()) {
+            return name;
+        }
+        return (thread.isVirtual() ? "virtual thread #" : "thread #") + thread.threadId();
+    }
 }

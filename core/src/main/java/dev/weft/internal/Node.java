@@ -92,6 +92,16 @@ public abstract class Node<T> implements TaskFuture<T> {
     protected void transitioned(StateType to, State<T> finalState) {}
 
     /**
+     * Called once for every move of the node's state, right after it is made, on the thread that made it
+     * (so two moves made by two threads may be told in the other order). For counts of the nodes in each
+     * state.
+     *
+     * @param from the state it left
+     * @param to the state it entered
+     */
+    protected void moved(StateType from, StateType to) {}
+
+    /**
      * Called once, by the thread that ends the node, after it claimed the final state and before anyone
      * can see it: what must be done by the time the node is seen final (giving back slots) goes here.
      *
@@ -186,6 +196,7 @@ public abstract class Node<T> implements TaskFuture<T> {
                 throw illegal(t, from, b);
             }
             if (BITS.compareAndSet(this, b, push(b, to))) {
+                moved(from, to);
                 if (outcome != null) {
                     return false; // ended by a racing completion, which publishes its type on top of ours
                 }
@@ -241,6 +252,7 @@ public abstract class Node<T> implements TaskFuture<T> {
         do {
             b = (long) BITS.getVolatile(this);
         } while (!BITS.compareAndSet(this, b, push(b, to)));
+        moved(decode(b), to);
         return true;
     }
 

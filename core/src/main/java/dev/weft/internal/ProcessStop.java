@@ -148,6 +148,7 @@ final class ProcessStop {
         List<FlowRun> runs = new ArrayList<>();
         FLOW_RUNS.forEach(run -> runs.add((FlowRun) run));
         if (runs.isEmpty()) {
+            History.flushAtExit();
             return;
         }
         String why = signal != null ? "The process received " + signal : "The JVM is shutting down";
@@ -172,5 +173,6 @@ final class ProcessStop {
             run.claimEnd(state); // records the end, unless the run's own thread did meanwhile
         }
         Recorder.global().flush();
+        History.flushAtExit();
     }
 }

@@ -80,7 +80,7 @@ public final class Recorder {
      */
     public void record(Event.Kind kind, Object subject, Object detail) {
         if (wanted(kind, detail)) {
-            queue.offer(new Event(kind, subject, detail));
+            queue.offer(new Event(kind, subject, detail, System.nanoTime()));
             drain();
         }
     }

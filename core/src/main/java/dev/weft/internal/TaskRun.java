@@ -82,6 +82,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     /** The run's slot among its flow run's live runs. */
     int liveSlot = -1;
 
+    /** The thread its last try ran on in this JVM, for the history: set only while a history is written. */
+    private Thread ranOn;
+
     @SuppressWarnings("unused") // accessed through UNRESOLVED
     private volatile int unresolved;
 
@@ -340,6 +343,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             return true;
         }
         FlightEvents.taskRunsHere(this);
+        if (History.on()) {
+            ranOn = Thread.currentThread(); // read after the run's end, which the recorder orders
+        }
         RunTries t = tries;
         Object previous = Context.enter(this);
         Annotations.Scope scope = Annotations.suspend();
@@ -774,6 +780,12 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     // ---- cancelling -------------------------------------------------------------------------------
 
+    /** Returns the thread its last try ran on in this JVM, if a history was written then; else null. */
+    String ranOn() {
+        Thread thread = ranOn;
+        return thread == null ? null : Names.worker(thread);
+    }
+
     @Override
     public boolean cancel() {
         return cancel("Cancelled by the user");
@@ -896,6 +908,14 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             return;
         }
         recorder.record(Event.Kind.TASK_STATE, this, finalState != null ? finalState : to);
+    }
+
+    @Override
+    protected void moved(StateType from, StateType to) {
+        Counters.RunnerCounts counts = flow.counts;
+        if (counts != null) {
+            counts.moved(from, to);
+        }
     }
 
     @Override

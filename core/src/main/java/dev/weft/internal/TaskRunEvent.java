@@ -47,7 +47,7 @@ final class TaskRunEvent extends Event {
         return event;
     };
     private static final BiFunction<TaskRun<?>, TaskRunEvent, TaskRunEvent> RUNS_HERE = (run, event) -> {
-        event.worker = worker(Thread.currentThread());
+        event.worker = Names.worker(Thread.currentThread());
         return event;
     };
 
@@ -130,15 +130,6 @@ final class TaskRunEvent extends Event {
             }
             event.commit();
         }
-    }
-
-    /** Names a thread: its name, or for an unnamed one (a virtual thread, say) its id. */
-    static String worker(Thread thread) {
-        String name = thread.getName();
-        if (!name.isEmpty()) {
-            return name;
-        }
-        return (thread.isVirtual() ? "virtual thread #" : "thread #") + thread.threadId();
     }
 
     /** Returns how many runs' events are open, for tests. */

@@ -28,6 +28,9 @@ public class DispatchLincheckTest {
 
     public DispatchLincheckTest() {
         flow.useRunner(runner);
+        // A count is an atomic add on a mapped file, which the model checker cannot follow (it rejects the
+        // buffer's VarHandle); the counts have their own stress test, CountersLincheckTest.
+        flow.counts = null;
     }
 
     @Operation(runOnce = true)

@@ -88,12 +88,21 @@ public class DependencyChain {
     })
     public String runner;
 
+    /** Where the run history goes: {@code off} (as the other benchmarks), {@code memory} or {@code store}. */
+    @Param({"off"})
+    public String history;
+
+    /** Whether the counters file that {@code weft stat} reads is kept: {@code on} (the default) or {@code off}. */
+    @Param({"on"})
+    public String counters;
+
     private ExecutorService executor;
     private Flow<Integer> flow;
 
     /** Makes the row's executor, or the flow with the row's runner. */
     @Setup(Level.Trial)
     public void setUp() {
+        Runners.observe(history, counters);
         switch (runner) {
             case Runners.JDK_VIRTUAL, Runners.JDK_FORKJOIN, Runners.JDK_CF_CHAIN -> executor = Runners.jdk(runner);
             default -> flow = CHAIN.withTaskRunner(Runners.weft(runner));

@@ -85,12 +85,21 @@ public class FanOutFanIn {
     @Param({Runners.JDK_VIRTUAL, Runners.JDK_FORKJOIN, "weft-sequential", "weft-concurrent", Runners.WEFT_FORKJOIN})
     public String runner;
 
+    /** Where the run history goes: {@code off} (as the other benchmarks), {@code memory} or {@code store}. */
+    @Param({"off"})
+    public String history;
+
+    /** Whether the counters file that {@code weft stat} reads is kept: {@code on} (the default) or {@code off}. */
+    @Param({"on"})
+    public String counters;
+
     private ExecutorService executor;
     private Flow<Long> flow;
 
     /** Makes the row's executor, or the flow with the row's runner. */
     @Setup(Level.Trial)
     public void setUp() {
+        Runners.observe(history, counters);
         switch (runner) {
             case Runners.JDK_VIRTUAL, Runners.JDK_FORKJOIN -> executor = Runners.jdk(runner);
             default -> flow = FAN.withTaskRunner(Runners.weft(runner));

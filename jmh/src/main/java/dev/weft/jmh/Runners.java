@@ -50,7 +50,27 @@ final class Runners {
             JDK_FORKJOIN, Runners::newForkJoinPool,
             JDK_CF_CHAIN, Runners::newForkJoinPool);
 
+    static {
+        // Benchmarks measure the engine: no run history unless asked for (-Dweft.history=store, or a
+        // benchmark's history parameter), as a user's process without the store on its class path.
+        if (System.getProperty("weft.history") == null) {
+            System.setProperty("weft.history", "off");
+        }
+    }
+
     private Runners() {}
+
+    /**
+     * Sets what this fork observes of its runs, before its first flow run: JMH runs each combination of
+     * parameters in a JVM of its own, so that rows with and without them compare in one run.
+     *
+     * @param history {@code off}, {@code memory} or {@code store}: where the run history goes
+     * @param counters {@code on} or {@code off}: the counters file that {@code weft stat} reads
+     */
+    static void observe(String history, String counters) {
+        System.setProperty("weft.history", history);
+        System.setProperty("weft.counters", counters);
+    }
 
     /**
      * Returns a new, unstarted Weft runner for a row; a flow copies it for each flow run.

@@ -1,0 +1,197 @@
+package dev.weft.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.ConcurrentTaskRunner;
+import dev.weft.Flow;
+import dev.weft.State;
+import dev.weft.StateType;
+import dev.weft.Task;
+import dev.weft.Task1;
+import dev.weft.TaskFuture;
+import dev.weft.spi.SlotStore;
+import dev.weft.spi.SlotStores;
+import dev.weft.stat.ProcessCounters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The counters file: the task runs of every runner and the slots of every tag are counted in a file that
+ * another process reads, live; running runs and waiting ones count down again as they end.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+final class CountersTest {
+    @TempDir
+    Path dir;
+
+    private static ProcessCounters now() {
+        Counters c = Counters.get();
+        assertThat(c).as("this process's counters").isNotNull();
+        return ProcessCounters.read(c.file()).orElseThrow();
+    }
+
+    @Test
+    void shouldCountTheRunsOfARunnerByStateWhileTheyRunAndAfter() throws Exception {
+        String runner = "ConcurrentTaskRunner";
+        ProcessCounters before = Counters.get() == null ? null : now();
+        CountDownLatch running = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        Task1<Integer, Integer> work = Task.of("counted", (Integer i) -> {
+            if (i < 3) {
+                running.countDown();
+                release.await();
+            }
+            if (i % 10 == 9) {
+                throw new IllegalStateException("nine");
+            }
+            return i;
+        });
+        var flow = Flow.of("counters", new ConcurrentTaskRunner(), () -> {
+                    List<TaskFuture<Integer>> all = new ArrayList<>();
+                    IntStream.range(0, 100).forEach(i -> all.add(work.submit(i)));
+                    TaskFuture.waitAll(all);
+                })
+                .start();
+        running.await();
+        long base = before == null ? 0 : before.get(runner, "submitted");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (now().get(runner, "submitted") - base < 100 && System.nanoTime() < deadline) {
+            Thread.sleep(5); // the body is still submitting
+        }
+        ProcessCounters during = now();
+        assertThat(during.get(runner, "running")).isGreaterThanOrEqualTo(3);
+        assertThat(during.get(runner, "submitted") - base).isEqualTo(100);
+        release.countDown();
+        State<Void> state = flow.await();
+        assertThat(state.type()).isEqualTo(StateType.FAILED);
+
+        ProcessCounters after = now();
+        assertThat(after.pid()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(delta(before, after, runner, "completed")).isEqualTo(90);
+        assertThat(delta(before, after, runner, "failed")).isEqualTo(10);
+        assertThat(delta(before, after, runner, "crashed")).isZero();
+        assertThat(after.get(runner, "running")).isEqualTo(before == null ? 0 : before.get(runner, "running"));
+        assertThat(ProcessCounters.readAll(Counters.get().file().getParent())).anySatisfy(p -> assertThat(p.pid())
+                .isEqualTo(ProcessHandle.current().pid()));
+    }
+
+    @Test
+    void shouldCountTheRunsHoldingAndWaitingForTheSlotsOfATag() throws Exception {
+        SlotStore store = SlotStores.inMemory();
+        SlotStore previous = SlotStores.use(store);
+        try {
+            store.create("counted_tag", 2);
+            CountDownLatch holding = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            Task1<Integer, Integer> limited = Task.of("limited", (Integer i) -> {
+                        holding.countDown();
+                        release.await();
+                        return i;
+                    })
+                    .withTags("counted_tag");
+            var flow = Flow.of("counters-tags", new ConcurrentTaskRunner(), () -> {
+                        List<TaskFuture<Integer>> all = new ArrayList<>();
+                        IntStream.range(0, 5).forEach(i -> all.add(limited.submit(i)));
+                        TaskFuture.waitAll(all);
+                    })
+                    .start();
+            holding.await();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (now().get("counted_tag", "waiting") < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            ProcessCounters during = now();
+            assertThat(during.of(ProcessCounters.Kind.TAG))
+                    .containsEntry("counted_tag", Map.of("held", 2L, "waiting", 3L));
+            release.countDown();
+            assertThat(flow.await().type()).isEqualTo(StateType.COMPLETED);
+            assertThat(now().of(ProcessCounters.Kind.TAG))
+                    .containsEntry("counted_tag", Map.of("held", 0L, "waiting", 0L));
+        } finally {
+            SlotStores.use(previous);
+        }
+    }
+
+    @Test
+    void shouldBeReadFromAnotherProcessWhileItsFlowRuns() throws Exception {
+        Path flag = dir.resolve("release");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dweft.counters.dir=" + dir,
+                        "-Dweft.history=off",
+                        CountedMain.class.getName(),
+                        flag.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile())
+                .start();
+        try {
+            Optional<ProcessCounters> seen = Optional.empty();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                seen = ProcessCounters.readAll(dir).stream()
+                        .filter(p -> p.pid() == child.pid())
+                        .findFirst();
+                if (seen.isPresent() && seen.get().get("ConcurrentTaskRunner", "running") == 4) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(seen).as(() -> log(dir)).isPresent();
+            assertThat(seen.get().command()).isEqualTo(CountedMain.class.getName());
+            assertThat(seen.get().get("ConcurrentTaskRunner", "running")).isEqualTo(4);
+            assertThat(seen.get().get("ConcurrentTaskRunner", "submitted")).isEqualTo(4);
+            Files.writeString(flag, "go");
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).as(() -> log(dir)).isZero();
+            assertThat(dir.resolve(child.pid() + ".counters")).doesNotExist(); // deleted as it exited
+            assertThat(ProcessCounters.readAll(dir)).noneMatch(p -> p.pid() == child.pid());
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("child.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static long delta(ProcessCounters before, ProcessCounters after, String name, String metric) {
+        return after.get(name, metric) - (before == null ? 0 : before.get(name, metric));
+    }
+
+    /** A flow whose four task runs wait for a file before they end. */
+    static final class CountedMain {
+        public static void main(String[] args) {
+            Path flag = Path.of(args[0]);
+            Task1<Integer, Integer> waiting = Task.of("waiting", (Integer i) -> {
+                while (!Files.exists(flag)) {
+                    Thread.sleep(10);
+                }
+                return i;
+            });
+            Flow.of("counted-elsewhere", new ConcurrentTaskRunner(), () -> {
+                        List<TaskFuture<Integer>> all = new ArrayList<>();
+                        IntStream.range(0, 4).forEach(i -> all.add(waiting.submit(i)));
+                        TaskFuture.waitAll(all);
+                    })
+                    .call();
+        }
+    }
+}
