@@ -161,7 +161,7 @@ public final class History implements EventSink {
     @Override
     public boolean wants(Event.Kind kind, Object detail) {
         return switch (kind) {
-            case FLOW_BEGIN, FLOW_END, RUNNER_STARTED -> true;
+            case FLOW_BEGIN, FLOW_END, RUNNER_STARTING -> true;
             case TASK_STATE -> detail == StateType.RUNNING || detail instanceof State<?>;
             default -> false;
         };
@@ -170,12 +170,11 @@ public final class History implements EventSink {
     @Override
     public void accept(Event event) {
         switch (event.kind()) {
-            case FLOW_BEGIN -> {
-                FlowRun run = (FlowRun) event.subject();
-                started.put(run, event.at());
-                put(flowRecord(run, StateType.RUNNING, null, null));
+            case FLOW_BEGIN -> started.put(event.subject(), event.at());
+            case RUNNER_STARTING -> { // the run shows as running from here on, with its runner's name
+                runners.put(event.subject(), String.valueOf(event.detail()));
+                put(flowRecord((FlowRun) event.subject(), StateType.RUNNING, null, null));
             }
-            case RUNNER_STARTED -> runners.put(event.subject(), String.valueOf(event.detail()));
             case FLOW_END -> {
                 FlowRun run = (FlowRun) event.subject();
                 State<?> state = (State<?>) event.detail();

@@ -131,6 +131,7 @@ final class HistoryTest {
         RunRecord live = history.flowRuns(RunQuery.all().named("history-live")).getFirst();
         assertThat(live.state()).isEqualTo(StateType.RUNNING);
         assertThat(live.ended()).isNull();
+        assertThat(live.runner()).isEqualTo("ConcurrentTaskRunner");
         release.countDown();
         future.await();
         assertThat(RunHistories.flush(Duration.ofSeconds(10))).isTrue();
