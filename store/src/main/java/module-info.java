@@ -1,7 +1,9 @@
 /**
- * Weft's concurrency limits in a database: a SQLite file by default, PostgreSQL for many hosts. The engine
- * finds it as a {@link dev.weft.spi.SlotStoreProvider}, so applications need only put it on the path; {@link
- * dev.weft.store.JdbcSlotStore} is exported for those that open a store themselves.
+ * Weft's concurrency limits and run history in a database: a SQLite file by default, PostgreSQL for many
+ * hosts. The engine finds them as a {@link dev.weft.spi.SlotStoreProvider} and a {@link
+ * dev.weft.spi.RunHistoryProvider}, so applications need only put it on the path; {@link
+ * dev.weft.store.JdbcSlotStore} and {@link dev.weft.store.JdbcRunHistory} are exported for those that open
+ * them themselves.
  *
  * <p>Flyway has neither a module descriptor nor an {@code Automatic-Module-Name}: its module name, {@code
  * flyway.core}, comes from its jar's file name, and a build that renames that jar (a shaded jar) must keep
@@ -29,4 +31,6 @@ module dev.weft.store {
 
     provides dev.weft.spi.SlotStoreProvider with
             dev.weft.store.JdbcSlotStoreProvider;
+    provides dev.weft.spi.RunHistoryProvider with
+            dev.weft.store.JdbcRunHistoryProvider;
 }

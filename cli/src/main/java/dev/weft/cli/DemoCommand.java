@@ -3,10 +3,13 @@ package dev.weft.cli;
 import dev.weft.Settings;
 import dev.weft.examples.Example;
 import dev.weft.gpu.OpenClUnavailableException;
+import dev.weft.spi.RunHistories;
+import dev.weft.spi.RunHistory;
 import dev.weft.spi.SlotStore;
 import dev.weft.spi.SlotStores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +28,9 @@ import picocli.CommandLine.Spec;
  * <p>The examples create, change and delete concurrency limits ({@code small_instance}, {@code database}).
  * So that they never touch the user's limits, nor make other processes see a limit of 2 while they run, the
  * demo runs them on a store of limits in this process's memory, and says so in one line before the first
- * example. It never opens the user's store, so a store that is broken or cannot be reached does not break
- * the demo either. The process's previous store is back when the command returns.
+ * example. Their run history stays in this process's memory too. It never opens the user's store, so a
+ * store that is broken or cannot be reached does not break the demo either, and {@code weft runs} does not
+ * list the examples' runs. The process's previous store and history are back when the command returns.
  */
 @Command(
         name = "demo",
@@ -34,8 +38,8 @@ import picocli.CommandLine.Spec;
             "Runs Weft's examples and shows their output and logs.",
             "The examples are the Java twins of the examples on Prefect's task-runner pages. Without NAME, runs"
                     + " every example, in order.",
-            "The examples keep their concurrency limits in this process's memory: your store of limits is"
-                    + " neither opened nor changed."
+            "The examples keep their concurrency limits and their run history in this process's memory: your"
+                    + " store is neither opened nor changed."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -44,6 +48,12 @@ import picocli.CommandLine.Spec;
             "2:Usage error, such as an unknown example name or a setting that does not parse."
         })
 final class DemoCommand implements Callable<Integer> {
+    /** The most records the examples' run history keeps, in memory. */
+    private static final int HISTORY_RECORDS = 10_000;
+
+    /** How long the demo waits, at its end, for the examples' run history to be written. */
+    private static final Duration HISTORY_FLUSH = Duration.ofSeconds(5);
+
     @ParentCommand
     private Weft weft;
 
@@ -105,6 +115,7 @@ final class DemoCommand implements Callable<Integer> {
             err.printf("weft demo: %s%n", e.getMessage());
             return ExitCode.USAGE;
         }
+        RunHistory previousHistory = RunHistories.use(RunHistories.inMemory(HISTORY_RECORDS));
         try {
             out.printf(
                     "The demo keeps its concurrency limits in memory; your limits in %s are not touched.%n%n",
@@ -112,6 +123,9 @@ final class DemoCommand implements Callable<Integer> {
             return run(examples, all, out, err);
         } finally {
             SlotStores.use(previous);
+            // the examples' last records first, or they would go to the history put back
+            RunHistories.flush(HISTORY_FLUSH);
+            RunHistories.use(previousHistory);
         }
     }
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
  * concurrency limits) through its {@link picocli.CommandLine.ParentCommand parent}, this class.
  *
  * <p>Exit codes are picocli's {@link CommandLine.ExitCode}: 0 success; 1 the program or an example failed,
- * a tag has no concurrency limit, the store of limits failed or a worker could not start; 2 a usage error.
+ * a tag has no concurrency limit, a flow run is not in the run history, the store failed or a worker could
+ * not start; 2 a usage error.
  * The commands report an error in one line on standard error; a command line that picocli cannot parse gets
  * the usage help after that line.
  */
@@ -29,13 +30,16 @@ import picocli.CommandLine.ScopeType;
             DemoCommand.class,
             RunCommand.class,
             ConcurrencyLimitCommand.class,
+            RunsCommand.class,
+            DashboardCommand.class,
+            StatCommand.class,
             WorkerCommand.class,
             HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",
-            "1:The program, an example or a concurrency-limit command failed, or a worker could not start.",
+            "1:The program, an example, a concurrency-limit or runs command failed, or a worker could not start.",
             "2:Usage error: an unknown command, option, example or class, an invalid tag or limit, or an invalid"
                     + " worker option."
         })

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.ConcurrencyLimit;
 import dev.weft.Settings;
+import dev.weft.spi.RunQuery;
+import dev.weft.store.JdbcRunHistory;
 import dev.weft.store.JdbcSlotStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +72,11 @@ class DemoUserLimitsTest {
                     .startsWith("The demo keeps its concurrency limits in memory; your limits in SQLite file ")
                     .contains("== a limit of 0 aborts") // the examples ran, with their limits
                     .contains("at most 2 queries were connected at once");
+        }
+        try (JdbcRunHistory history = JdbcRunHistory.open(users)) {
+            assertThat(history.flowRuns(RunQuery.all()))
+                    .as("the examples' runs in the user's run history")
+                    .isEmpty();
         }
     }
 

@@ -24,13 +24,14 @@ class WeftTest {
                         "Commands:",
                         "Exit codes:",
                         "  0   Success.",
-                        "  1   The program, an example or a concurrency-limit command failed, or a",
+                        "  1   The program, an example, a concurrency-limit or runs command failed, or a",
                         "        worker could not start.",
                         "  2   Usage error: an unknown command, option, example or class, an invalid tag",
                         "        or limit, or an invalid worker option.")
                 .anyMatch(line -> line.startsWith("  concurrency-limit "))
                 .anyMatch(line -> line.startsWith("  demo "))
                 .anyMatch(line -> line.startsWith("  run "))
+                .anyMatch(line -> line.startsWith("  runs "))
                 .anyMatch(line -> line.startsWith("  worker "));
     }
 
@@ -43,6 +44,8 @@ class WeftTest {
                 .contains("Exit codes:", "  1   The tag has no limit, or the store failed or could not be reached.");
         assertThat(weft("concurrency-limit", "ls", "--help").outLines())
                 .contains("Exit codes:", "  1   The store failed or could not be reached.");
+        assertThat(weft("runs", "show", "--help").outLines())
+                .contains("Exit codes:", "  1   No such flow run, or the store failed or could not be reached.");
         assertThat(weft("worker", "--help").outLines())
                 .contains("Exit codes:", "  1   The worker could not start, such as on a port in use.");
     }

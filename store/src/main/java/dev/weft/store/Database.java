@@ -12,10 +12,18 @@ import java.util.regex.Pattern;
  * @param dialect the database's dialect
  * @param url the JDBC URL, with any password: for connecting only, never for messages
  * @param file the SQLite file, or null for PostgreSQL
+ * @param noun what the database holds for the one who opened it, for messages: {@value #LIMITS} or {@value
+ *     #HISTORY}
  */
-record Database(Dialect dialect, String url, Path file) {
+record Database(Dialect dialect, String url, Path file, String noun) {
     /** The file name of the default SQLite database, in Weft's home. */
     static final String DEFAULT_FILE_NAME = "weft.db";
+
+    /** How messages call the database when it holds concurrency limits. */
+    static final String LIMITS = "concurrency-limit database";
+
+    /** How messages call the database when it holds the run history. */
+    static final String HISTORY = "run-history database";
 
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
     private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
@@ -25,14 +33,25 @@ record Database(Dialect dialect, String url, Path file) {
     private static final Pattern USER_INFO = Pattern.compile("(//[^/?#@:]*:)[^/?#@]*@");
 
     /**
-     * Reads the database from the settings: their URL, else the SQLite file {@code weft.db} in the home.
+     * Reads the database of the concurrency limits from the settings, as {@link #of(Settings, String)} does.
      *
      * @throws StoreException for a URL that names neither PostgreSQL nor SQLite, or an in-memory SQLite one
      */
     static Database of(Settings settings) {
+        return of(settings, LIMITS);
+    }
+
+    /**
+     * Reads the database from the settings: their URL, else the SQLite file {@code weft.db} in the home.
+     * The same settings name the same database, whatever it is opened for.
+     *
+     * @param noun what it is opened for, for messages: {@link #LIMITS} or {@link #HISTORY}
+     * @throws StoreException for a URL that names neither PostgreSQL nor SQLite, or an in-memory SQLite one
+     */
+    static Database of(Settings settings, String noun) {
         if (settings.databaseUrl().isEmpty()) {
             Path file = settings.home().resolve(DEFAULT_FILE_NAME).toAbsolutePath();
-            return new Database(Dialect.SQLITE, SQLITE_PREFIX + file, file);
+            return new Database(Dialect.SQLITE, SQLITE_PREFIX + file, file, noun);
         }
         String url = settings.databaseUrl().get().strip();
         String lower = url.toLowerCase(Locale.ROOT);
@@ -43,19 +62,19 @@ record Database(Dialect dialect, String url, Path file) {
                                 + " does not read: write jdbc:postgresql://host:port/database?user=name&password=...",
                         null);
             }
-            return new Database(Dialect.POSTGRESQL, url, null);
+            return new Database(Dialect.POSTGRESQL, url, null, noun);
         }
         if (lower.startsWith(SQLITE_PREFIX)) {
-            return new Database(Dialect.SQLITE, url, sqliteFile(url));
+            return new Database(Dialect.SQLITE, url, sqliteFile(url, noun), noun);
         }
         throw new StoreException(
-                "Unsupported concurrency-limit database URL " + redact(url)
+                "Unsupported " + noun + " URL " + redact(url)
                         + ": Weft keeps limits in PostgreSQL (jdbc:postgresql://host/database) or in a SQLite"
                         + " file (jdbc:sqlite:/path/weft.db)",
                 null);
     }
 
-    private static Path sqliteFile(String url) {
+    private static Path sqliteFile(String url, String noun) {
         String rest = url.substring(SQLITE_PREFIX.length());
         int query = rest.indexOf('?');
         String options = query < 0 ? "" : rest.substring(query + 1).toLowerCase(Locale.ROOT);
@@ -68,7 +87,7 @@ record Database(Dialect dialect, String url, Path file) {
         }
         if (name.isBlank() || name.equals(":memory:") || options.contains("mode=memory")) {
             throw new StoreException(
-                    "The concurrency-limit database " + redact(url)
+                    "The " + noun + " " + redact(url)
                             + " is an in-memory SQLite database, which every connection sees empty: name a file"
                             + " instead, such as jdbc:sqlite:/path/weft.db",
                     null);

@@ -31,7 +31,7 @@ final class Failures {
         }
         String verb = db.dialect() == Dialect.SQLITE ? "open" : "reach";
         return new StoreException(
-                "Cannot " + verb + " the concurrency-limit database " + db.safeUrl() + ": " + reason(cause), cause);
+                "Cannot " + verb + " the " + db.noun() + " " + db.safeUrl() + ": " + reason(cause), cause);
     }
 
     /**
@@ -52,7 +52,7 @@ final class Failures {
             return unreachable(db, cause);
         }
         return new StoreException(
-                "The concurrency-limit database " + db.safeUrl() + " failed to " + what + ": " + reason(cause), cause);
+                "The " + db.noun() + " " + db.safeUrl() + " failed to " + what + ": " + reason(cause), cause);
     }
 
     /**
@@ -75,7 +75,7 @@ final class Failures {
                         : primary == SQLITE_CORRUPT ? "database disk image is malformed" : null;
                 if (what != null) {
                     return new StoreException(
-                            "The concurrency-limit database " + db.describe() + " is damaged (" + what
+                            "The " + db.noun() + " " + db.describe() + " is damaged (" + what
                                     + "): move it away, and Weft makes a new, empty one on next use, whose limits"
                                     + " must be set again",
                             cause);

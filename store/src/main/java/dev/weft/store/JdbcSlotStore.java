@@ -9,9 +9,6 @@ import dev.weft.spi.SlotStore;
 import dev.weft.spi.StoreException;
 import dev.weft.store.SlotTables.Holding;
 import dev.weft.store.SlotTables.Waiter;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -115,32 +112,7 @@ public final class JdbcSlotStore implements SlotStore {
      */
     public static JdbcSlotStore open(Settings settings) {
         Database db = Database.of(Objects.requireNonNull(settings, "settings"));
-        if (db.dialect() == Dialect.SQLITE) {
-            createDirectories(db.file().getParent());
-            return Migrations.exclusively(db.file(), () -> start(db));
-        }
-        return start(db);
-    }
-
-    private static JdbcSlotStore start(Database db) {
-        HikariDataSource pool = Pools.open(db);
-        try {
-            Migrations.migrate(db, pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-        return new JdbcSlotStore(db, pool);
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new StoreException(
-                    "Cannot create the directory " + dir + " for the concurrency-limit database: " + Failures.reason(e),
-                    e);
-        }
+        return new JdbcSlotStore(db, Migrations.open(db));
     }
 
     /**

@@ -5,10 +5,12 @@ import dev.weft.spi.StoreException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -27,6 +29,10 @@ import org.flywaydb.core.api.FlywayException;
  * Flyway. SQLite has no such lock: there {@link #exclusively} holds an exclusive lock on a file next to the
  * database ({@code weft.db.lock}) across opening the pool and migrating, and a lock of this process around
  * that, because a file lock belongs to the whole process.
+ *
+ * <p>A database that has every script already, as nearly every open finds it, is not handed to Flyway at
+ * all (see {@link #upToDate}): a process that opens the slot store and the run history would otherwise
+ * start Flyway twice, for nothing.
  */
 final class Migrations {
     /** Where the scripts live on the class path. */
@@ -34,6 +40,9 @@ final class Migrations {
 
     /** Flyway's history table, named so that it never meets an application's own Flyway history. */
     static final String HISTORY_TABLE = "weft_schema_history";
+
+    /** The version of the newest script in {@value #LOCATION}: a database that has it is up to date. */
+    static final String LATEST_VERSION = "3";
 
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
@@ -55,6 +64,11 @@ final class Migrations {
      * @throws StoreException if the tables cannot be created
      */
     static void migrate(Database db, HikariDataSource pool) {
+        if (upToDate(pool)) {
+            // most opens: starting Flyway to find nothing to do costs a process a fraction of a second of
+            // CPU, and on SQLite holds other processes' writes back meanwhile
+            return;
+        }
         if (db.dialect() != Dialect.POSTGRESQL) {
             flyway(db, pool);
             return;
@@ -69,6 +83,29 @@ final class Migrations {
             }
         } catch (SQLException e) {
             throw Failures.failed(db, "create Weft's tables", e);
+        }
+    }
+
+    /**
+     * Whether the database has the newest script of this Weft applied, and no migration that failed: then
+     * Flyway would find nothing to do, and is not started. Such a database is not validated again (a script
+     * changed after it ran goes unseen). Anything else, or a history that cannot be read, is Flyway's to
+     * judge.
+     */
+    static boolean upToDate(DataSource pool) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT version, success FROM " + HISTORY_TABLE);
+                ResultSet r = s.executeQuery()) {
+            boolean latest = false;
+            while (r.next()) {
+                if (!r.getBoolean(2)) {
+                    return false; // a migration that failed: Flyway says what to do about it
+                }
+                latest |= LATEST_VERSION.equals(r.getString(1));
+            }
+            return latest;
+        } catch (SQLException e) {
+            return false; // no tables yet
         }
     }
 
@@ -99,23 +136,58 @@ final class Migrations {
                 throw failure;
             }
             throw new StoreException(
-                    "Cannot create Weft's tables in the concurrency-limit database " + db.safeUrl() + ": "
-                            + Failures.reason(e),
+                    "Cannot create Weft's tables in the " + db.noun() + " " + db.safeUrl() + ": " + Failures.reason(e),
                     e);
         }
+    }
+
+    /**
+     * Opens a pool on the database and brings its tables up to date: for a SQLite file, creates its
+     * directory first, and opens and migrates {@link #exclusively}. The slot store and the run history open
+     * their pools this way.
+     *
+     * @param db the database
+     * @return its pool, open, on up-to-date tables
+     * @throws StoreException naming the database if it cannot be reached, is damaged, or its tables cannot
+     *     be created
+     */
+    static HikariDataSource open(Database db) {
+        if (db.dialect() != Dialect.SQLITE) {
+            return openAndMigrate(db);
+        }
+        Path dir = db.file().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException(
+                    "Cannot create the directory " + dir + " for the " + db.noun() + ": " + Failures.reason(e), e);
+        }
+        return exclusively(db, () -> openAndMigrate(db));
+    }
+
+    private static HikariDataSource openAndMigrate(Database db) {
+        HikariDataSource pool = Pools.open(db);
+        try {
+            migrate(db, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return pool;
     }
 
     /**
      * Runs {@code work} while no other process, and no other thread of this one, runs it for the same
      * SQLite file.
      *
-     * @param database the SQLite file
+     * @param db the SQLite database
      * @param work what to run
      * @param <T> what it returns
      * @return what {@code work} returned
      * @throws StoreException if the lock file cannot be created or locked
      */
-    static <T> T exclusively(Path database, Supplier<T> work) {
+    static <T> T exclusively(Database db, Supplier<T> work) {
+        Path database = db.file();
         Path lockFile = database.resolveSibling(database.getFileName() + ".lock");
         IN_PROCESS.lock();
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -125,8 +197,8 @@ final class Migrations {
             return result;
         } catch (IOException e) {
             throw new StoreException(
-                    "Cannot lock " + lockFile + " to create the tables of the concurrency-limit database " + database
-                            + ": " + Failures.reason(e),
+                    "Cannot lock " + lockFile + " to create the tables of the " + db.noun() + " " + database + ": "
+                            + Failures.reason(e),
                     e);
         } finally {
             IN_PROCESS.unlock();

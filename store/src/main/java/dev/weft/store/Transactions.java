@@ -69,7 +69,7 @@ final class Transactions {
 
     private <T> T attempt(String what, boolean transaction, Work<T> work) {
         if (closed.get()) {
-            throw new StoreException("The concurrency-limit store " + db.describe() + " is closed", null);
+            throw new StoreException("The " + db.noun() + " " + db.describe() + " is closed", null);
         }
         boolean serialize = transaction && dialect == Dialect.SQLITE;
         for (int attempt = 1; ; attempt++) {
@@ -122,13 +122,14 @@ final class Transactions {
     }
 
     /** Waits a little before another attempt, longer each time, at random so that rivals spread out. */
-    private static void pause(int attempt) {
+    private void pause(int attempt) {
         long maxMs = Math.min(PAUSE_MAX_MS, 10L << attempt);
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(1, maxMs + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException("Interrupted while retrying a concurrency-limit database operation", e);
+            throw new StoreException(
+                    "Interrupted while retrying an operation on the " + db.noun() + " " + db.describe(), e);
         }
     }
 }

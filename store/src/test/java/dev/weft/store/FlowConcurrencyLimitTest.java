@@ -68,9 +68,7 @@ final class FlowConcurrencyLimitTest {
                 assertThat(mostRunning.get()).isBetween(1, 2);
                 assertThat(store.read("db").orElseThrow().activeSlots()).isEmpty();
             } finally {
-                if (previous != null) {
-                    SlotStores.use(previous);
-                }
+                SlotStores.use(previous); // null: the default again, not this store, which closes now
             }
         }
     }
