@@ -76,7 +76,7 @@ public final class Counters {
     public static final int SLOTS_WAITING = 12;
 
     /** How many counter records the file has room for. */
-    static final int CAPACITY = 4096;
+    static final int CAPACITY = 16384;
 
     private static final Logger LOG = Logs.get("dev.weft.counters");
     private static final Object LOCK = new Object();
@@ -200,8 +200,10 @@ public final class Counters {
         INTS.setRelease(header, 0, CountersLayout.MAGIC); // last: a reader that sees it sees the rest
         Files.move(making, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         file.toFile().deleteOnExit();
+        // Enough stripes that the threads of a flow (its body, its runner's workers) rarely share one: two
+        // threads adding to one cache line make each add wait for the line, which costs far more than the add.
         int cpus = Runtime.getRuntime().availableProcessors();
-        int stripes = Math.min(16, Integer.highestOneBit(Math.max(1, cpus - 1)) << 1);
+        int stripes = Math.min(64, Math.max(16, Integer.highestOneBit(2 * cpus - 1) << 1));
         return new Counters(file, metadata, values, stripes);
     }
 
@@ -281,8 +283,13 @@ public final class Counters {
         void add(long delta) {
             java.nio.ByteBuffer v = values;
             if (v != null) {
-                LONGS.getAndAdd(v, base + ((int) Thread.currentThread().threadId() & mask) * COUNTER_LENGTH, delta);
+                LONGS.getAndAdd(v, base + (stripe() & mask) * COUNTER_LENGTH, delta);
             }
+        }
+
+        /** The calling thread's stripe: its id, so that threads made one after another get stripes apart. */
+        private static int stripe() {
+            return (int) Thread.currentThread().threadId();
         }
 
         /** Sums the stripes, for tests. */
