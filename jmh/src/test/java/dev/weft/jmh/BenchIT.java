@@ -67,7 +67,8 @@ class BenchIT {
                 .as("the exit code; output:%n%s", run.output())
                 .isZero();
         assertThat(run.output())
-                .containsPattern("IndependentTasks\\.batch +weft-sequential +thrpt +\\d")
+                // the row, after its counters and history columns
+                .containsPattern("IndependentTasks\\.batch +on +off +weft-sequential +thrpt +\\d")
                 // slf4j-nop is the benchmarks' chosen provider: Weft's own console lines stay off too
                 .doesNotContain("Submitting task run")
                 .doesNotContain("No SLF4J provider");
