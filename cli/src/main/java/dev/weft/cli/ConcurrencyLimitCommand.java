@@ -8,7 +8,6 @@ import dev.weft.spi.StoreException;
 import java.io.PrintWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,11 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -86,22 +84,8 @@ final class ConcurrencyLimitCommand {
     @Spec
     private CommandSpec spec;
 
-    @Option(
-            names = "--home",
-            paramLabel = "DIR",
-            scope = ScopeType.INHERIT,
-            description = "Weft's home, which holds the SQLite file weft.db; instead of WEFT_HOME or ~/.weft.")
-    private Path home;
-
-    @Option(
-            names = "--database-url",
-            paramLabel = "URL",
-            scope = ScopeType.INHERIT,
-            description = {
-                "The store's JDBC URL; instead of WEFT_DATABASE_URL or the SQLite file in the home.",
-                "Such as jdbc:postgresql://db.example.org/weft"
-            })
-    private String databaseUrl;
+    @Mixin
+    private StoreOptions store;
 
     @Command(
             name = "create",
@@ -250,8 +234,9 @@ final class ConcurrencyLimitCommand {
 
     /** Opens a client on the settings with this command's options, runs {@code call} on it and closes it. */
     private int withClient(String command, Function<WeftClient, Integer> call) {
-        if (databaseUrl != null && databaseUrl.isBlank()) {
-            return usageError(command, "--database-url must not be empty");
+        String problem = store.problem();
+        if (problem != null) {
+            return usageError(command, problem);
         }
         Settings settings;
         try {
@@ -280,14 +265,7 @@ final class ConcurrencyLimitCommand {
     }
 
     private Settings settings() {
-        Settings settings = weft.clients().settings().get();
-        if (home != null) {
-            settings = settings.withHome(home.toAbsolutePath());
-        }
-        if (databaseUrl != null) {
-            settings = settings.withDatabaseUrl(databaseUrl.strip());
-        }
-        return settings;
+        return store.applyTo(weft.clients().settings().get());
     }
 
     /**

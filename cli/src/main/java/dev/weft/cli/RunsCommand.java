@@ -8,7 +8,6 @@ import dev.weft.spi.RunQuery;
 import dev.weft.spi.RunRecord;
 import dev.weft.spi.StoreException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,11 +18,11 @@ import java.util.ServiceLoader;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -59,22 +58,8 @@ final class RunsCommand {
     @Spec
     private CommandSpec spec;
 
-    @Option(
-            names = "--home",
-            paramLabel = "DIR",
-            scope = ScopeType.INHERIT,
-            description = "Weft's home, which holds the SQLite file weft.db; instead of WEFT_HOME or ~/.weft.")
-    private Path home;
-
-    @Option(
-            names = "--database-url",
-            paramLabel = "URL",
-            scope = ScopeType.INHERIT,
-            description = {
-                "The store's JDBC URL; instead of WEFT_DATABASE_URL or the SQLite file in the home.",
-                "Such as jdbc:postgresql://db.example.org/weft"
-            })
-    private String databaseUrl;
+    @Mixin
+    private StoreOptions store;
 
     @Command(
             name = "ls",
@@ -295,8 +280,9 @@ final class RunsCommand {
 
     /** Opens the history on the settings with this command's options, runs {@code call} on it and closes it. */
     private int withHistory(String command, Function<RunHistory, Integer> call) {
-        if (databaseUrl != null && databaseUrl.isBlank()) {
-            return usageError(command, "--database-url must not be empty");
+        String problem = store.problem();
+        if (problem != null) {
+            return usageError(command, problem);
         }
         Settings settings;
         try {
@@ -334,14 +320,7 @@ final class RunsCommand {
     }
 
     private Settings settings() {
-        Settings settings = weft.clients().settings().get();
-        if (home != null) {
-            settings = settings.withHome(home.toAbsolutePath());
-        }
-        if (databaseUrl != null) {
-            settings = settings.withDatabaseUrl(databaseUrl.strip());
-        }
-        return settings;
+        return store.applyTo(weft.clients().settings().get());
     }
 
     private static int positive(String option, int n) {

@@ -41,8 +41,6 @@ public final class History implements EventSink {
     private static final int CAPACITY = 1 << 16;
     private static final int BATCH = 4096;
     private static final Object LOCK = new Object();
-    /** This process, {@code pid@host}: found on the writer's thread, as the host's name may take a lookup. */
-    private static String process;
 
     private static volatile History running;
     private static volatile RunHistory chosen;
@@ -225,7 +223,7 @@ public final class History implements EventSink {
                 runner != null ? runner : run.runnerName(),
                 null,
                 List.of(),
-                null); // the writer names the process
+                null); // the writer names the process: the host's name may take a lookup
     }
 
     private String flowId(FlowRun run) {
@@ -317,9 +315,6 @@ public final class History implements EventSink {
     }
 
     private static RunRecord withProcess(RunRecord r) {
-        if (process == null) {
-            process = ProcessHandle.current().pid() + "@" + host();
-        }
         return new RunRecord(
                 r.kind(),
                 r.flowRunId(),
@@ -333,14 +328,6 @@ public final class History implements EventSink {
                 r.runner(),
                 r.worker(),
                 r.tags(),
-                process);
-    }
-
-    private static String host() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
+                RunRecord.process(ProcessHandle.current().pid()));
     }
 }

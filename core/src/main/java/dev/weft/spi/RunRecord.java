@@ -75,6 +75,30 @@ public record RunRecord(
     }
 
     /**
+     * Names a process of this host as records name it: {@code pid@host}. The host's name is looked up once,
+     * on first use, as the lookup may take a while.
+     *
+     * @param pid the process's id
+     * @return its name
+     */
+    public static String process(long pid) {
+        return pid + "@" + Host.NAME;
+    }
+
+    /** This host's name, found when first asked for. */
+    private static final class Host {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                return "localhost";
+            }
+        }
+    }
+
+    /**
      * Returns how long it ran, from its start to its end, or null if it did not both start and end.
      *
      * @return the duration, or null

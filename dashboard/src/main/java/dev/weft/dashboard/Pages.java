@@ -49,7 +49,6 @@ final class Pages {
 
     private final Sources sources;
     private final Counts counts = new Counts();
-    private volatile String process;
     private final Map<String, WorkerSample> samples = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -114,7 +113,7 @@ final class Pages {
                 .beginObject()
                 .member("history", describeOrNull())
                 .member("changes", changes)
-                .member("process", process())
+                .member("process", RunRecord.process(ProcessHandle.current().pid()))
                 .endObject()
                 .toString();
     }
@@ -125,21 +124,6 @@ final class Pages {
         } catch (Sources.Unavailable e) {
             return null; // the page says why on its error line
         }
-    }
-
-    /** This process as the run history names it, {@code pid@host}; found once, as the host's name may take a lookup. */
-    private String process() {
-        String p = process;
-        if (p == null) {
-            String host;
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                host = "localhost";
-            }
-            p = process = ProcessHandle.current().pid() + "@" + host;
-        }
-        return p;
     }
 
     /** The tag concurrency limits with their slots, by tag: a JSON array. */
@@ -247,11 +231,10 @@ final class Pages {
     private static Map<String, ProcessCounters> liveCounters() {
         Map<String, ProcessCounters> live = new TreeMap<>();
         try {
-            String host = java.net.InetAddress.getLocalHost().getHostName();
             for (ProcessCounters p : ProcessCounters.readAll()) {
-                live.put(p.pid() + "@" + host, p);
+                live.put(RunRecord.process(p.pid()), p);
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // no counters here: the page shows the history alone
         }
         return live;

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.ConcurrencyLimit;
 import dev.weft.Settings;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -82,40 +78,6 @@ final class FlowProcessesTest {
         return p;
     }
 
-    /** The lines a process prints, as they come. */
-    private static BlockingQueue<String> lines(Process p) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r =
-                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output lost: " + e + ")");
-            }
-        });
-        return lines;
-    }
-
-    /** Waits for a line that starts with {@code prefix}; fails with everything the process printed. */
-    private static String awaitLine(BlockingQueue<String> lines, String prefix, Duration timeout)
-            throws InterruptedException {
-        List<String> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (; ; ) {
-            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                throw new AssertionError("No line starting with '" + prefix + "' within " + timeout
-                        + "; the process printed:\n" + String.join("\n", seen));
-            }
-            seen.add(line);
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
-    }
-
     /**
      * Property: three processes running tagged tasks against one store with a limit of 2 never run more
      * than 2 at once between them, as the tasks themselves record in a file under a lock, and every task
@@ -140,12 +102,12 @@ final class FlowProcessesTest {
             Process p =
                     start(store, "work", gauge.toString(), "small_instance", Integer.toString(tasks), go.toString());
             workers.add(p);
-            outputs.add(lines(p));
+            outputs.add(ProcessLines.lines(p));
         }
         long begin = System.nanoTime();
         Files.writeString(go, "go");
         for (int i = 0; i < processes; i++) {
-            awaitLine(outputs.get(i), "done", Duration.ofSeconds(120));
+            ProcessLines.awaitLine(outputs.get(i), "done", Duration.ofSeconds(120));
             assertThat(workers.get(i).waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(workers.get(i).exitValue()).isZero();
         }
@@ -180,7 +142,7 @@ final class FlowProcessesTest {
             limits.create("db", 1);
         }
         Process holder = start(store, "hold", "db");
-        awaitLine(lines(holder), "holding", Duration.ofSeconds(60));
+        ProcessLines.awaitLine(ProcessLines.lines(holder), "holding", Duration.ofSeconds(60));
         List<UUID> held;
         try (JdbcSlotStore limits = JdbcSlotStore.open(store.settings())) {
             held = limits.read("db").orElseThrow().activeSlots();
@@ -188,8 +150,8 @@ final class FlowProcessesTest {
         assertThat(held).hasSize(1);
 
         Process waiter = start(store, "wait", "db");
-        BlockingQueue<String> waiting = lines(waiter);
-        awaitLine(waiting, "queued", Duration.ofSeconds(60));
+        BlockingQueue<String> waiting = ProcessLines.lines(waiter);
+        ProcessLines.awaitLine(waiting, "queued", Duration.ofSeconds(60));
 
         holder.destroyForcibly(); // SIGKILL: no shutdown hook, no release
         assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -199,8 +161,8 @@ final class FlowProcessesTest {
             rightAfter = limits.read("db").orElseThrow();
         }
 
-        long startedAt = Long.parseLong(
-                awaitLine(waiting, "started ", Duration.ofSeconds(60)).substring("started ".length()));
+        long startedAt = Long.parseLong(ProcessLines.awaitLine(waiting, "started ", Duration.ofSeconds(60))
+                .substring("started ".length()));
         long after = startedAt - killed;
         long renewal = lease.toMillis() / 3;
         assertThat(rightAfter.activeSlots())
@@ -291,16 +253,16 @@ final class FlowProcessesTest {
         Process a = start(
                 store, "record", goA.toString(), "fair", "40", "" + holdMs, ranA.toString(), moreA.toString(), "40");
         Process b = start(store, "record", goB.toString(), "fair", "1", "" + holdMs, ranB.toString());
-        BlockingQueue<String> outA = lines(a);
-        BlockingQueue<String> outB = lines(b);
+        BlockingQueue<String> outA = ProcessLines.lines(a);
+        BlockingQueue<String> outB = ProcessLines.lines(b);
 
         Files.writeString(goA, "go");
-        awaitLine(outA, "queued", Duration.ofSeconds(60));
+        ProcessLines.awaitLine(outA, "queued", Duration.ofSeconds(60));
         Files.writeString(goB, "go");
-        awaitLine(outB, "queued", Duration.ofSeconds(60));
+        ProcessLines.awaitLine(outB, "queued", Duration.ofSeconds(60));
         Files.writeString(moreA, "go");
-        awaitLine(outA, "done", Duration.ofSeconds(90));
-        awaitLine(outB, "done", Duration.ofSeconds(90));
+        ProcessLines.awaitLine(outA, "done", Duration.ofSeconds(90));
+        ProcessLines.awaitLine(outB, "done", Duration.ofSeconds(90));
         assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(b.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -358,17 +320,17 @@ final class FlowProcessesTest {
                     Long.toString(holdMs),
                     dir.resolve("ran-" + i).toString());
             workers.add(p);
-            outputs.add(lines(p));
+            outputs.add(ProcessLines.lines(p));
         }
         Files.writeString(go, "go");
         long allSubmitted = 0;
         for (int i = 0; i < processes; i++) {
-            String submitted = awaitLine(outputs.get(i), "submitted ", Duration.ofSeconds(60));
+            String submitted = ProcessLines.awaitLine(outputs.get(i), "submitted ", Duration.ofSeconds(60));
             allSubmitted = Math.max(allSubmitted, Long.parseLong(submitted.substring("submitted ".length())));
         }
         List<Ran> all = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
-            awaitLine(outputs.get(i), "done", Duration.ofSeconds(90));
+            ProcessLines.awaitLine(outputs.get(i), "done", Duration.ofSeconds(90));
             assertThat(workers.get(i).waitFor(30, TimeUnit.SECONDS)).isTrue();
             all.addAll(ran(dir.resolve("ran-" + i)));
         }
@@ -412,7 +374,7 @@ final class FlowProcessesTest {
         Store store =
                 new Store(option, new Settings(home, Optional.empty(), Optional.empty(), Settings.DEFAULT_SLOT_LEASE));
         Process p = start(store, "tagged", "db", "20");
-        BlockingQueue<String> out = lines(p);
+        BlockingQueue<String> out = ProcessLines.lines(p);
         List<String> printed = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (printed.isEmpty() || !printed.getLast().startsWith("final ")) {

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.Settings;
 import dev.weft.StateType;
 import dev.weft.spi.RunRecord;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -67,8 +63,9 @@ final class RunHistoryProcessesTest {
         }
         Path go = dir.resolve("go");
         Process p = start(option, Integer.toString(TASKS), go.toString());
-        BlockingQueue<String> lines = lines(p);
-        String name = awaitLine(lines, "waiting ", Duration.ofSeconds(60)).substring("waiting ".length());
+        BlockingQueue<String> lines = ProcessLines.lines(p);
+        String name = ProcessLines.awaitLine(lines, "waiting ", Duration.ofSeconds(60))
+                .substring("waiting ".length());
 
         try (JdbcRunHistory history = JdbcRunHistory.open(settings)) {
             Poll.until(
@@ -86,7 +83,7 @@ final class RunHistoryProcessesTest {
             assertThat(running.process()).startsWith(p.pid() + "@");
 
             Files.writeString(go, "go");
-            awaitLine(lines, "flow " + name, Duration.ofSeconds(60));
+            ProcessLines.awaitLine(lines, "flow " + name, Duration.ofSeconds(60));
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isZero();
 
@@ -121,39 +118,5 @@ final class RunHistoryProcessesTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         started.add(p);
         return p;
-    }
-
-    /** The lines a process prints, as they come. */
-    private static BlockingQueue<String> lines(Process p) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r =
-                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output lost: " + e + ")");
-            }
-        });
-        return lines;
-    }
-
-    /** Waits for a line that starts with {@code prefix}; fails with everything the process printed. */
-    private static String awaitLine(BlockingQueue<String> lines, String prefix, Duration timeout)
-            throws InterruptedException {
-        List<String> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (; ; ) {
-            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                throw new AssertionError("No line starting with '" + prefix + "' within " + timeout
-                        + "; the process printed:\n" + String.join("\n", seen));
-            }
-            seen.add(line);
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
     }
 }
