@@ -373,6 +373,13 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             if (spec.async() && error == null && !isDone()) {
                 return awaitStage(value, whenFinal, tryNo);
             }
+            if (error instanceof WorkerFailedException failed && failed.goneWorker() != null) {
+                if (t == null) {
+                    args = input; // resolved: the next try on another worker takes them as they are
+                }
+                lost(-1, failed.goneWorker(), failed); // runs again elsewhere; its runner is done with this try
+                return true;
+            }
             endTry(tryNo, value, error);
             arrive(t);
             return true;

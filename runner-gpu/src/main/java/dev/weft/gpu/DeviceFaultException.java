@@ -8,7 +8,9 @@ import org.jocl.CLException;
 /**
  * The call's device failed, not its task: out of resources or memory, not available, or a command that
  * ended in error. The run ends {@code CRASHED} with this message; the runner and its other calls go on, and
- * what the call allocated on the device is released.
+ * what the call allocated on the device is released. Where the device is gone ({@link #goneWorker()}
+ * names its worker), a call of a runner in this process runs again on another device instead, and crashes
+ * only where no worker left can run it.
  */
 public final class DeviceFaultException extends WorkerFailedException {
     @Serial
@@ -17,9 +19,19 @@ public final class DeviceFaultException extends WorkerFailedException {
     /** The OpenCL status code. */
     private final int status;
 
-    private DeviceFaultException(String message, CLException cause) {
-        super(message, cause);
+    private DeviceFaultException(String message, CLException cause, String goneWorker) {
+        super(message, cause, goneWorker);
         this.status = cause.getStatus();
+    }
+
+    /**
+     * Returns this fault for a device that is gone: its worker, named, is out of placement, and the call runs
+     * again on another one where its runner runs calls in this process.
+     */
+    DeviceFaultException onGoneWorker(String worker) {
+        DeviceFaultException gone = new DeviceFaultException(getMessage(), (CLException) getCause(), worker);
+        gone.setStackTrace(getStackTrace());
+        return gone;
     }
 
     /**
@@ -45,7 +57,8 @@ public final class DeviceFaultException extends WorkerFailedException {
                 new DeviceFaultException(
                         "device " + device.describe() + " failed while " + doing + ": "
                                 + CL.stringFor_errorCode(e.getStatus()),
-                        e);
+                        e,
+                        null);
             default -> e;
         };
     }

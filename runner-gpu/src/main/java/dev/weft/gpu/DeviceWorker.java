@@ -110,11 +110,13 @@ final class DeviceWorker implements Accelerator {
      */
     RuntimeException fault(CLException e, String doing) {
         RuntimeException thrown = DeviceFaultException.of(e, device, doing);
-        if (thrown instanceof DeviceFaultException && (e.getStatus() == CL.CL_DEVICE_NOT_AVAILABLE || !available())) {
+        if (thrown instanceof DeviceFaultException fault
+                && (e.getStatus() == CL.CL_DEVICE_NOT_AVAILABLE || !available())) {
             if (lost.compareAndSet(false, true)) {
                 String why = "its device " + device.describe() + " was lost: " + CL.stringFor_errorCode(e.getStatus());
                 lostListeners.forEach(listener -> listener.accept(why));
             }
+            return fault.onGoneWorker(name); // out of placement now: the call runs again on another worker
         }
         return thrown;
     }

@@ -7,6 +7,7 @@ import dev.weft.InsufficientResourcesException;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.Task;
+import dev.weft.Task0;
 import dev.weft.Task1;
 import dev.weft.TaskFuture;
 import dev.weft.TaskRunner;
@@ -23,8 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jocl.CL;
+import org.jocl.CLException;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.junit.jupiter.api.BeforeEach;
@@ -223,12 +227,81 @@ final class AutoGpusTest {
                 .callForState();
 
         assertThat(states.subList(0, chosen.size())).allSatisfy(lost -> assertThat(lost.message())
-                .endsWith(" failed while running a kernel: CL_DEVICE_NOT_AVAILABLE"));
+                .as("each ran again after its device was lost, until none was left, or it was lost 3 times")
+                .containsAnyOf("No worker of ForkJoinTaskRunner can ever run it", "was lost with its worker 3 times")
+                .contains("CL_DEVICE_NOT_AVAILABLE"));
         assertThat(states.getLast().message())
                 .contains("No worker of ForkJoinTaskRunner can ever run it")
                 .contains(" was lost: CL_DEVICE_NOT_AVAILABLE");
         assertThat(flow.type()).as(flow.message()).isEqualTo(StateType.COMPLETED);
         assertThat(flow.result()).isEqualTo("still runs");
+    }
+
+    /** Faults of {@link #LOSES_ON_A_DEVICE} on a device, which said it was gone. */
+    private static final AtomicInteger DEVICE_FAULTS = new AtomicInteger();
+
+    /** Meets its device gone wherever it has one, and returns where it ran where it has none. */
+    private static final Task0<String> LOSES_ON_A_DEVICE = Task.<String>of("loses_on_a_device", () -> {
+                Gpu gpu;
+                try {
+                    gpu = Gpu.current();
+                } catch (IllegalStateException onAPlainWorker) {
+                    return "no device: " + Thread.currentThread().getName();
+                }
+                DEVICE_FAULTS.incrementAndGet();
+                throw gpu.fault(new CLException("gone", CL.CL_DEVICE_NOT_AVAILABLE), "running a kernel");
+            })
+            .withResources(Map.of("GPU", 1));
+
+    @Test
+    void shouldRunACallWhoseDeviceWasLostAgainOnAnotherWorker() throws Exception {
+        DEVICE_FAULTS.set(0);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // the spare worker's one thread is held first, so that the call is placed on a device
+        Task0<String> hold = Task.<String>of("hold", () -> {
+                    holding.countDown();
+                    return release.await(60, TimeUnit.SECONDS) ? "held" : "timed out";
+                })
+                .withResources(Map.of("spare", 1));
+        List<State<String>> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        State<Object> flow = Flow.of(
+                        "rerun-after-loss",
+                        ForkJoinTaskRunner.builder()
+                                .workers(1)
+                                .worker(Map.of("GPU", 1, "spare", 1)) // a GPU=1 worker without a device
+                                .gpuWorkers()
+                                .build(),
+                        () -> {
+                            TaskFuture<String> held = hold.submit();
+                            holding.await(60, TimeUnit.SECONDS);
+                            TaskFuture<String> lost = LOSES_ON_A_DEVICE.submit();
+                            while (DEVICE_FAULTS.get() < Math.min(chosen.size(), 3)) {
+                                Thread.sleep(5); // lost on each device in turn, at most 3 times
+                            }
+                            release.countDown();
+                            states.add(held.await());
+                            states.add(lost.await());
+                            states.add(LOSES_ON_A_DEVICE.submit().await()); // the devices are out of placement
+                            return null;
+                        })
+                .callForState();
+
+        assertThat(flow.type()).as(flow.message()).isIn(StateType.COMPLETED, StateType.CRASHED);
+        assertThat(states).hasSize(3);
+        assertThat(states.getFirst().result()).isEqualTo("held");
+        if (chosen.size() < 3) {
+            assertThat(states.get(1).type()).as(states.get(1).message()).isEqualTo(StateType.COMPLETED);
+            assertThat(states.get(1).result())
+                    .as("lost with its device, it ran again on the worker without one")
+                    .startsWith("no device: weft-forkjoin-");
+        } else {
+            assertThat(states.get(1).message()).contains("was lost with its worker 3 times");
+        }
+        assertThat(states.get(2).result())
+                .as("no device is placed on once lost")
+                .startsWith("no device: ");
+        assertThat(DEVICE_FAULTS.get()).isEqualTo(Math.min(chosen.size(), 3));
     }
 
     @Test

@@ -379,8 +379,8 @@ final class GpuTaskRunnerTest {
                 .callForState();
 
         assertThat(states.getFirst().type()).isEqualTo(StateType.CRASHED);
-        assertThat(states.getFirst().message()).endsWith(" failed while running a kernel: CL_DEVICE_NOT_AVAILABLE");
-        for (State<?> after : states.subList(1, 3)) {
+        // lost with its device, it ran again: no device was left, so it crashed saying why
+        for (State<?> after : states) {
             assertThat(after.type()).isIn(StateType.CRASHED, StateType.FAILED);
             assertThat(after.message())
                     .contains("No worker of GpuTaskRunner is left to run it")
