@@ -23,10 +23,29 @@ public final class Accelerators {
      *     add
      */
     public static List<Accelerator> open(String resource, String runner) {
+        return List.copyOf(provider(resource, runner).open());
+    }
+
+    /**
+     * Opens one of the devices that {@link #open(String, String)} opens: the one at {@code position} in their
+     * order, or none where there are fewer ({@link AcceleratorProvider#open(int)}).
+     *
+     * @param resource such as {@code GPU}
+     * @param runner the runner that asks, for the message
+     * @param position 0 for the first
+     * @return the device, or none; the caller closes it
+     * @throws IllegalStateException if no provider on the class path opens such devices, naming the module to
+     *     add
+     */
+    public static List<Accelerator> open(String resource, String runner, int position) {
+        return List.copyOf(provider(resource, runner).open(position));
+    }
+
+    private static AcceleratorProvider provider(String resource, String runner) {
         for (AcceleratorProvider provider :
                 ServiceLoader.load(AcceleratorProvider.class, Accelerators.class.getClassLoader())) {
             if (provider.resource().equals(resource)) {
-                return List.copyOf(provider.open());
+                return provider;
             }
         }
         throw new IllegalStateException(runner + " was asked for " + resource + "=" + AUTO + ", and nothing on the"

@@ -25,8 +25,20 @@ public final class OpenClAccelerators implements AcceleratorProvider {
 
     @Override
     public List<Accelerator> open() {
-        List<Device> chosen =
-                GpuTaskRunner.builder().choose(OpenCl.devices(), System.getenv(GpuTaskRunner.DEVICES_VARIABLE));
+        return open(chosen());
+    }
+
+    @Override
+    public List<Accelerator> open(int position) {
+        List<Device> chosen = chosen();
+        return position >= 0 && position < chosen.size() ? open(List.of(chosen.get(position))) : List.of();
+    }
+
+    private static List<Device> chosen() {
+        return GpuTaskRunner.builder().choose(OpenCl.devices(), System.getenv(GpuTaskRunner.DEVICES_VARIABLE));
+    }
+
+    private static List<Accelerator> open(List<Device> chosen) {
         Path programs = Settings.load().home().resolve("opencl-cache");
         List<Accelerator> opened = new ArrayList<>();
         try {

@@ -96,6 +96,17 @@ final class AutoGpusTest {
     private static final Task1<Integer, String> HALF =
             Task.of("half-device", AutoGpusTest::onDevice).withResources(Map.of("GPU", 0.5));
 
+    /**
+     * Runs where it is placed, as {@link #WHOLE}, and says which device, in which JVM, and the most calls that
+     * JVM saw on that device at once.
+     */
+    private static final Task1<Integer, String> WHOLE_IN_A_WORKER = Task.of("whole-device-in-a-worker", (Integer n) -> {
+                String device = onDevice(n);
+                return device + "@" + ProcessHandle.current().pid() + " most "
+                        + MOST.get(device).get();
+            })
+            .withResources(Map.of("GPU", 1));
+
     /** Runs 12 calls of a task on the runner; returns the devices they ran on. */
     private static List<String> twelve(TaskRunner runner, Task1<Integer, String> task) {
         return Flow.of("auto-gpus", runner, () -> {
@@ -235,6 +246,39 @@ final class AutoGpusTest {
                 .contains(" was lost: CL_DEVICE_NOT_AVAILABLE");
         assertThat(flow.type()).as(flow.message()).isEqualTo(StateType.COMPLETED);
         assertThat(flow.result()).isEqualTo("still runs");
+    }
+
+    @Test
+    void shouldGiveEachWorkerOfATemporaryClusterADeviceOfItsOwn() {
+        List<String> ran = twelve(
+                HazelcastTaskRunner.builder()
+                        .workers(2)
+                        .threadsPerWorker(2)
+                        .gpuWorkers()
+                        .build(),
+                WHOLE_IN_A_WORKER);
+
+        assertThat(ran).hasSize(12).allSatisfy(r -> assertThat(r)
+                .as("one call at a time on a device, of two threads")
+                .endsWith(" most 1"));
+        Map<String, List<String>> devicesByWorker = ran.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        r -> r.substring(r.indexOf('@') + 1, r.indexOf(' ')),
+                        java.util.stream.Collectors.mapping(r -> r.substring(0, r.indexOf('@')), toDistinctList())));
+        assertThat(devicesByWorker)
+                .as("the workers that have a device: one each, while there are devices")
+                .hasSize(Math.min(2, chosen.size()));
+        assertThat(devicesByWorker.values())
+                .allSatisfy(devices -> assertThat(devices).hasSize(1));
+        assertThat(devicesByWorker.values().stream().map(List::getFirst).distinct())
+                .as("no device shared by two workers")
+                .hasSize(devicesByWorker.size())
+                .allMatch(names()::contains);
+    }
+
+    private static java.util.stream.Collector<String, ?, List<String>> toDistinctList() {
+        return java.util.stream.Collectors.collectingAndThen(
+                java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new), List::copyOf);
     }
 
     /** Faults of {@link #LOSES_ON_A_DEVICE} on a device, which said it was gone. */

@@ -180,12 +180,21 @@ public final class HazelcastTaskRunner implements TaskRunner {
         clusterName = "weft-" + HexFormat.of().formatHex(nonce(4));
         int first = settings.adaptive ? settings.minimum : settings.workers;
         LocalCluster local = new LocalCluster(
-                clusterName, settings.host, secret, settings.threadsPerWorker, settings.resources, settings.jvmOptions);
+                clusterName,
+                settings.host,
+                secret,
+                settings.threadsPerWorker,
+                settings.resources,
+                settings.jvmOptions,
+                settings.gpuWorkers);
         cluster = local;
         local.start(Math.max(first, 1), deadline);
         connect(local.addresses(), deadline);
         awaitWorkers(Math.max(first, 1), deadline);
         created = "Created temporary cluster '" + clusterName + "' on " + settings.host;
+        if (settings.gpuWorkers) {
+            created += ", each worker with a device of its own (GPU=auto)";
+        }
         if (settings.adaptive) {
             created += ", adapting between " + settings.minimum + " and " + settings.maximum + " workers";
             scaleMin = settings.minimum;
@@ -1209,6 +1218,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         private int workers = 2;
         private int threadsPerWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private Resources resources = Resources.NONE;
+        private boolean gpuWorkers;
         private boolean adaptive;
         private int minimum;
         private int maximum;
@@ -1284,6 +1294,30 @@ public final class HazelcastTaskRunner implements TaskRunner {
          */
         public Builder resources(Map<String, ? extends Number> amounts) {
             this.resources = Resources.of(amounts);
+            return this;
+        }
+
+        /**
+         * Gives each worker of the temporary cluster a device of its own, as Dask-CUDA's {@code
+         * LocalCUDACluster} gives each worker one GPU: the first worker declares {@code GPU=1} from the first of
+         * the devices {@code GPU=auto} takes (the host's GPUs, or with none its CPU devices, or those {@code
+         * WEFT_GPU_DEVICES} names), the second from the second, and so on; a worker beyond the number of
+         * devices has none ({@code GPU=0}), and one that replaces a worker that left takes its device. So two
+         * workers on this host never share a device, and a call that needs {@code GPU=1} reaches its own
+         * through {@code dev.weft.gpu.Gpu.current()}. The {@link #resources resources} are added to each
+         * worker's. Needs {@code dev.weft:weft-runner-gpu} on the class path.
+         *
+         * {@snippet :
+         * HazelcastTaskRunner runner = HazelcastTaskRunner.builder()
+         *         .workers(2) // one per device, on a host with two
+         *         .gpuWorkers()
+         *         .build();
+         * }
+         *
+         * @return this builder
+         */
+        public Builder gpuWorkers() {
+            this.gpuWorkers = true;
             return this;
         }
 
@@ -1456,6 +1490,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
             copy.workers = workers;
             copy.threadsPerWorker = threadsPerWorker;
             copy.resources = resources;
+            copy.gpuWorkers = gpuWorkers;
             copy.adaptive = adaptive;
             copy.minimum = minimum;
             copy.maximum = maximum;

@@ -51,6 +51,9 @@ final class LocalCluster implements WorkerPool {
     private final int threads;
     private final Resources resources;
     private final List<String> jvmOptions;
+    /** Whether each worker declares its GPU from a device of the host's that no other running worker has. */
+    private final boolean gpuWorkers;
+
     private final Map<String, WorkerProcess> workers = new LinkedHashMap<>();
     private final Thread hook = new Thread(this::destroyAll, "weft-cluster-stop");
     private int made;
@@ -61,18 +64,21 @@ final class LocalCluster implements WorkerPool {
             ClusterSecret secret,
             int threads,
             Resources resources,
-            List<String> jvmOptions) {
+            List<String> jvmOptions,
+            boolean gpuWorkers) {
         this.clusterName = clusterName;
         this.host = host;
         this.secret = secret;
         this.threads = threads;
         this.resources = resources;
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.gpuWorkers = gpuWorkers;
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /** A worker JVM, with the last lines it printed, for the message if it fails to start. */
-    record WorkerProcess(String name, String address, Process process, Deque<String> tail, CountDownLatch ready) {}
+    record WorkerProcess(
+            String name, String address, Process process, Deque<String> tail, CountDownLatch ready, int device) {}
 
     /**
      * Starts {@code count} worker JVMs that form a cluster together (and with the running ones), and waits
@@ -105,6 +111,24 @@ final class LocalCluster implements WorkerPool {
             awaitReady(w, deadlineNanos);
         }
         return fresh.stream().map(WorkerProcess::name).toList();
+    }
+
+    /**
+     * The first position among the host's devices that no running worker holds: a worker that replaces one
+     * that left takes its device; past the number of devices, a worker has none.
+     */
+    private int freeDevicePosition() {
+        java.util.Set<Integer> held = new java.util.HashSet<>();
+        for (WorkerProcess w : workers.values()) {
+            if (w.process.isAlive()) {
+                held.add(w.device);
+            }
+        }
+        int position = 0;
+        while (held.contains(position)) {
+            position++;
+        }
+        return position;
     }
 
     /** Returns the addresses of the running workers, {@code host:port} each. */
@@ -144,7 +168,13 @@ final class LocalCluster implements WorkerPool {
                 "--cluster-name",
                 clusterName,
                 "--exit-with-parent"));
-        if (!resources.isEmpty()) {
+        int device = gpuWorkers ? freeDevicePosition() : -1;
+        if (gpuWorkers) {
+            command.add("--resources");
+            command.add(resources.isEmpty() ? "GPU=auto" : "GPU=auto," + Members.format(resources));
+            command.add("--device-position");
+            command.add(Integer.toString(device));
+        } else if (!resources.isEmpty()) {
             command.add("--resources");
             command.add(Members.format(resources));
         }
@@ -157,7 +187,7 @@ final class LocalCluster implements WorkerPool {
             throw new IllegalStateException("Cannot start worker JVM '" + name + "': " + e, e);
         }
         WorkerProcess worker =
-                new WorkerProcess(name, host + ":" + port, process, new ArrayDeque<>(), new CountDownLatch(1));
+                new WorkerProcess(name, host + ":" + port, process, new ArrayDeque<>(), new CountDownLatch(1), device);
         forward(process.getInputStream(), System.out, worker);
         forward(process.getErrorStream(), System.err, worker);
         workers.put(name, worker);

@@ -165,7 +165,9 @@ public final class WeftWorker implements AutoCloseable {
      * submitted from a login node ({@link SlurmJobs}) also takes {@code --rendezvous DIR} (find the cluster's
      * members, and say where this one listens, in that shared directory), {@code --lifetime SECONDS} (stop
      * after that long, before the job's walltime) and {@code --driver-file FILE} (stop when the driver has
-     * not touched that file for {@value #DRIVER_SILENCE_SECONDS} seconds: it died).
+     * not touched that file for {@value #DRIVER_SILENCE_SECONDS} seconds: it died). A worker of a temporary
+     * cluster whose GPUs come from the devices its workers see takes {@code --resources GPU=auto} with {@code
+     * --device-position N}: of the devices {@code GPU=auto} would take, only the one at that position.
      *
      * @param args the options
      * @throws InterruptedException if interrupted while waiting
@@ -201,6 +203,7 @@ public final class WeftWorker implements AutoCloseable {
                 case "--rendezvous" -> rendezvous = Path.of(value);
                 case "--lifetime" -> lifetimeSeconds = Long.parseLong(value);
                 case "--driver-file" -> driverFile = Path.of(value);
+                case "--device-position" -> b.devicePosition(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException("Unknown option " + option);
             }
         }
@@ -314,6 +317,7 @@ public final class WeftWorker implements AutoCloseable {
         private int threads = 1;
         private Resources resources = Resources.NONE;
         private boolean autoGpus;
+        private int devicePosition = -1;
         private String clusterName = "weft";
         private ClusterSecret secret;
         private List<Integer> ports = List.of();
@@ -475,6 +479,24 @@ public final class WeftWorker implements AutoCloseable {
         }
 
         /**
+         * Declares the worker's GPU from one device: of those {@link #autoGpus()} would take, the one at {@code
+         * position}, or none where there are fewer ({@code GPU=0}); what each worker of a temporary cluster
+         * with {@code gpuWorkers()} is given, so that the workers on one host never share a device.
+         *
+         * @param position 0 for the first device
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder devicePosition(int position) {
+            if (position < 0) {
+                throw new IllegalArgumentException("A device position is 0 or more, not " + position);
+            }
+            this.autoGpus = true;
+            this.devicePosition = position;
+            return this;
+        }
+
+        /**
          * The cluster's name: members of other names never join it.
          *
          * @param clusterName the name
@@ -523,7 +545,12 @@ public final class WeftWorker implements AutoCloseable {
                 amounts.put("GPU", allocatedGpus);
                 resources = Resources.of(amounts);
             }
-            List<Accelerator> devices = autoGpus ? Accelerators.open("GPU", "Weft worker '" + name + "'") : List.of();
+            String who = "Weft worker '" + name + "'";
+            List<Accelerator> devices = !autoGpus
+                    ? List.of()
+                    : devicePosition >= 0
+                            ? Accelerators.open("GPU", who, devicePosition)
+                            : Accelerators.open("GPU", who);
             try {
                 if (autoGpus) {
                     Map<String, Double> amounts = new LinkedHashMap<>(resources.asMap());

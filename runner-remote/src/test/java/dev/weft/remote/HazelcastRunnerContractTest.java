@@ -38,7 +38,13 @@ final class HazelcastRunnerContractTest extends TaskRunnerContract {
     private static TaskRunner joining(Resources resources, int workers) {
         LocalCluster cluster = CLUSTERS.computeIfAbsent(resources, r -> {
             LocalCluster c = new LocalCluster(
-                    name(r), "127.0.0.1", SECRET, 2, r, List.of("-D" + Shared.BRIDGE_PROPERTY + "=" + Shared.serve()));
+                    name(r),
+                    "127.0.0.1",
+                    SECRET,
+                    2,
+                    r,
+                    List.of("-D" + Shared.BRIDGE_PROPERTY + "=" + Shared.serve()),
+                    false);
             c.start(workers, System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
             return c;
         });

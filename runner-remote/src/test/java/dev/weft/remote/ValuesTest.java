@@ -86,7 +86,8 @@ final class ValuesTest {
     @Test
     void shouldPrintWhatACallPrintsOnAWorkerBeforeItsRunEnds() {
         ClusterSecret secret = ClusterSecret.random();
-        try (LocalCluster cluster = new LocalCluster("printing", "127.0.0.1", secret, 1, Resources.NONE, List.of())) {
+        try (LocalCluster cluster =
+                new LocalCluster("printing", "127.0.0.1", secret, 1, Resources.NONE, List.of(), false)) {
             cluster.start(1, System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
             PrintStream console = System.out;
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
