@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.weft.Flow;
 import dev.weft.FlowRunFuture;
+import dev.weft.Settings;
 import dev.weft.State;
 import dev.weft.StateType;
 import dev.weft.Task;
@@ -14,6 +15,7 @@ import dev.weft.TaskFuture;
 import dev.weft.forkjoin.ForkJoinTaskRunner;
 import dev.weft.spi.RunHistories;
 import dev.weft.spi.RunHistory;
+import dev.weft.spi.RunHistoryProvider;
 import dev.weft.spi.RunQuery;
 import dev.weft.spi.RunRecord;
 import dev.weft.spi.SlotStore;
@@ -22,11 +24,12 @@ import dev.weft.spi.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -63,7 +67,6 @@ final class DashboardBrowserTest {
 
     private static final int TASK_RUNS = 10_000;
     private static final int FAIL_EVERY = 500; // 20 of them fail
-    private static final String OTHER_PROCESS = "48213@render-node-2";
 
     private static final Task1<Integer, Double> READ_SENSOR = Task.of("read_sensor", (Integer i) -> {
         Thread.sleep(2 + i % 5); // long enough for the task stream to show bars
@@ -73,7 +76,13 @@ final class DashboardBrowserTest {
         return i * 0.5;
     });
 
-    private final RunHistory history = RunHistories.inMemory(100_000);
+    @TempDir
+    Path home;
+
+    /** The history this process and {@link OtherProcess} share: a SQLite file in {@link #home}. */
+    private RunHistory history;
+
+    private Process other;
     private final SlotStore slots = SlotStores.inMemory();
     private final CountDownLatch releaseSlots = new CountDownLatch(1);
     private DashboardServer dashboard;
@@ -109,6 +118,12 @@ final class DashboardBrowserTest {
     void stopEverything() throws Exception {
         releaseSlots.countDown();
         try {
+            if (other != null) {
+                other.getOutputStream().close(); // its running flow ends
+                if (!other.waitFor(30, TimeUnit.SECONDS)) {
+                    other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
             if (browser != null) {
                 browser.quit();
             }
@@ -120,6 +135,9 @@ final class DashboardBrowserTest {
                 dashboard.close();
             }
             RunHistories.use(null);
+            if (history != null) {
+                history.close();
+            }
             SlotStores.use(null);
             slots.close();
             assertThat(browserProcessesLeft())
@@ -179,15 +197,19 @@ final class DashboardBrowserTest {
 
     @Test
     void shouldShowARealFlowOfTenThousandTaskRunsLiveWithItsFailuresAndTheRunsOfAnotherProcess() throws Exception {
+        history = storeHistory(home);
         RunHistories.use(history);
         SlotStores.use(slots);
         slots.create("database", 3);
         slots.create("gpu", 1);
-        writeTheRunsOfAnotherProcess();
+        BlockingQueue<String> said = startTheOtherProcess();
+        String otherProcess = awaitLine(said, "process ").substring("process ".length());
+        String otherEnded = awaitLine(said, "ended ").substring("ended ".length());
+        String otherRunning = awaitLine(said, "running ").substring("running ".length());
         dashboard = DashboardServer.start("127.0.0.1", 0, "a-token", () -> history, () -> slots);
         openBrowser();
         browser.get(dashboard.uri().toString());
-        await("the other process's runs on the list", () -> text("#runs [data-run-name='lucid-heron']"));
+        await("the other process's runs on the list", () -> text("#runs [data-run-name='" + otherEnded + "']"));
 
         // a flow that holds three slots of the "database" limit while the page looks
         Task1<Integer, Integer> query = Task.of("query", (Integer i) -> {
@@ -263,14 +285,16 @@ final class DashboardBrowserTest {
                 .orElse(null));
         assertThat(text(row + " .chip[data-state=FAILED]")).hasValue(number(failed));
         assertThat(text(row + " [data-total]")).hasValue(number(TASK_RUNS));
-        assertThat(text("#runs [data-run-name='lucid-heron']"))
-                .hasValueSatisfying(r -> assertThat(r).contains(OTHER_PROCESS).contains("Completed"));
-        assertThat(text("#runs [data-run-name='amber-kestrel'] .badge")).hasValue("Running");
+        assertThat(text("#runs [data-run-name='" + otherEnded + "']"))
+                .hasValueSatisfying(r -> assertThat(r).contains(otherProcess).contains("Completed"));
+        await("the other process's running flow run", () -> text("#runs [data-run-name='" + otherRunning + "'] .badge")
+                .filter("Running"::equals)
+                .orElse(null));
         screenshot("runs");
 
         // workers: this process's fork-join threads, and the other process's
         browser.get(dashboard.uri() + "#/workers");
-        await("the other process's workers", () -> text("#workers [data-process='" + OTHER_PROCESS + "']")
+        await("the other process's workers", () -> text("#workers [data-process='" + otherProcess + "']")
                 .filter(s -> s.contains("weft-forkjoin-3"))
                 .orElse(null));
         String here = ProcessHandle.current().pid() + "@";
@@ -324,70 +348,58 @@ final class DashboardBrowserTest {
         screenshot("error");
     }
 
-    /** The runs of a process on another host, as they reach a history that both processes share. */
-    private void writeTheRunsOfAnotherProcess() {
-        Instant t0 = Instant.now().minusSeconds(600);
-        List<RunRecord> records = new ArrayList<>();
-        records.add(record(
-                RunRecord.Kind.FLOW,
-                "other-1",
-                "lucid-heron",
-                "render-frames",
-                StateType.COMPLETED,
-                "All states completed.",
-                t0,
-                t0.plusSeconds(42),
-                null));
-        for (int i = 0; i < 400; i++) {
-            Instant start = t0.plusMillis(i * 400L);
-            records.add(record(
-                    RunRecord.Kind.TASK,
-                    "other-1",
-                    "render-1a2b3c4d-" + i,
-                    "render",
-                    StateType.COMPLETED,
-                    null,
-                    start,
-                    start.plusMillis(1500),
-                    "weft-forkjoin-" + (1 + i % 4)));
-        }
-        records.add(record(
-                RunRecord.Kind.FLOW,
-                "other-2",
-                "amber-kestrel",
-                "render-frames",
-                StateType.RUNNING,
-                null,
-                Instant.now().minusSeconds(5),
-                null,
-                null));
-        history.write(records);
+    /** Opens the store's run history (SQLite) in a home of its own, as another process opens it too. */
+    private static RunHistory storeHistory(Path home) {
+        RunHistoryProvider store = java.util.ServiceLoader.load(RunHistoryProvider.class).stream()
+                .map(java.util.ServiceLoader.Provider::get)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("weft-store is not on the test class path"));
+        return store.open(new Settings(home, Optional.empty(), Optional.empty(), Settings.DEFAULT_SLOT_LEASE));
     }
 
-    private static RunRecord record(
-            RunRecord.Kind kind,
-            String flowRunId,
-            String name,
-            String label,
-            StateType state,
-            String message,
-            Instant started,
-            Instant ended,
-            String worker) {
-        return new RunRecord(
-                kind,
-                flowRunId,
-                null,
-                name,
-                label,
-                state,
-                message,
-                started,
-                ended,
-                "ForkJoinTaskRunner",
-                worker,
-                List.of(),
-                kind == RunRecord.Kind.FLOW ? OTHER_PROCESS : null);
+    /**
+     * Starts {@link OtherProcess} in a JVM of its own, on the same history: it ends a flow run and keeps
+     * another running. Returns what it prints, line by line.
+     */
+    private BlockingQueue<String> startTheOtherProcess() throws java.io.IOException {
+        other = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Dweft.home=" + home,
+                        OtherProcess.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (java.io.IOException e) {
+                lines.add("(output lost: " + e + ")");
+            }
+        });
+        return lines;
+    }
+
+    /** Waits for a line that starts with {@code prefix}; fails with everything the process printed. */
+    private static String awaitLine(BlockingQueue<String> lines, String prefix) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        for (; ; ) {
+            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("The other process printed no line starting with '" + prefix + "' within "
+                        + PATIENCE + "; it printed:\n" + String.join("\n", seen));
+            }
+            seen.add(line);
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
     }
 
     // ---- the page -------------------------------------------------------------------------------------
