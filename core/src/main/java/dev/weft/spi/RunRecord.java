@@ -85,6 +85,58 @@ public record RunRecord(
         return pid + "@" + Host.NAME;
     }
 
+    /**
+     * Returns whether the process this run ran in is known to be gone: it was a process of this host, and no
+     * process of that id runs here now, or the one that does began after the run (the id was given again).
+     * A run of another host is never known to be gone. Processes that share a host's name without seeing
+     * each other's ids (containers with the host's name) cannot be told apart.
+     *
+     * @return whether its process is gone
+     */
+    public boolean processGone() {
+        int at = process == null ? -1 : process.indexOf('@');
+        if (at <= 0 || !process.substring(at + 1).equals(Host.NAME)) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(process.substring(0, at));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        java.util.Optional<ProcessHandle> now = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (now.isEmpty()) {
+            return true;
+        }
+        java.util.Optional<Instant> began = now.get().info().startInstant();
+        return began.isPresent() && started != null && began.get().isAfter(started.plusSeconds(1));
+    }
+
+    /**
+     * Returns this flow run as it ended when its process went without ending it: {@code CRASHED}, saying so,
+     * ended now.
+     *
+     * @param now when it was found
+     * @return the crashed record
+     */
+    public RunRecord crashedWithItsProcess(Instant now) {
+        return new RunRecord(
+                kind,
+                flowRunId,
+                parentId,
+                name,
+                label,
+                StateType.CRASHED,
+                "Flow run crashed: its process " + process + " is gone, and the run never ended there (the process"
+                        + " was killed, say)",
+                started,
+                now,
+                runner,
+                worker,
+                tags,
+                process);
+    }
+
     /** This host's name, found when first asked for. */
     private static final class Host {
         static final String NAME = lookUp();

@@ -54,8 +54,27 @@ final class HistoryTables {
             + " started_us = excluded.started_us, ended_us = excluded.ended_us, runner = excluded.runner,"
             + " worker = excluded.worker, tags = excluded.tags";
     static final String RUN_KEY = "SELECT run_key FROM " + KEY + " WHERE id = ?";
+    private static final String END_RUNNING_FLOW =
+            "UPDATE " + FLOW + " SET state = ?, message = ?, ended_us = ? WHERE id = ? AND state = ?";
 
     // ---- writes ---------------------------------------------------------------------------------------
+
+    /**
+     * Ends a flow run with the record's state, message and end, if it is still {@code RUNNING}: its own
+     * process may have ended it meanwhile, and then its record stands.
+     *
+     * @return whether it was still running
+     */
+    boolean endIfRunning(Connection c, RunRecord ended) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(END_RUNNING_FLOW)) {
+            s.setInt(1, StateCodes.code(ended.state()));
+            s.setString(2, ended.message());
+            s.setLong(3, micros(ended.ended()));
+            s.setString(4, ended.flowRunId());
+            s.setInt(5, StateCodes.code(StateType.RUNNING));
+            return s.executeUpdate() == 1;
+        }
+    }
 
     /**
      * Upserts a batch of records with one JDBC batch per table. The records of one run keep their order, so

@@ -93,6 +93,11 @@ public final class JdbcRunHistory implements RunHistory {
     /** When retention last ran, on {@link System#nanoTime()}'s clock. Guarded by this. */
     private long retainedAtNs;
 
+    /** How often the readers look for running flow runs whose process is gone. */
+    private static final long ORPHANS_PERIOD_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private volatile long orphansAtNs = System.nanoTime() - ORPHANS_PERIOD_NS;
+
     private JdbcRunHistory(Database db, HikariDataSource pool, HistoryRetention retention) {
         this.db = db;
         this.pool = pool;
@@ -192,6 +197,7 @@ public final class JdbcRunHistory implements RunHistory {
     @Override
     public List<RunRecord> flowRuns(RunQuery query) {
         Objects.requireNonNull(query, "query");
+        endOrphans();
         return tx.query("read flow runs", c -> tables.flowRuns(c, query));
     }
 
@@ -205,7 +211,38 @@ public final class JdbcRunHistory implements RunHistory {
     @Override
     public Optional<RunRecord> flowRun(String nameOrId) {
         Objects.requireNonNull(nameOrId, "nameOrId");
+        endOrphans();
         return tx.query("read the flow run " + nameOrId, c -> tables.flowRun(c, nameOrId));
+    }
+
+    /**
+     * Ends, as {@code CRASHED}, the running flow runs of this host whose process is gone ({@link
+     * RunRecord#processGone()}): killed, they could not say so themselves. At most once a second; a flow run
+     * that its process ended meanwhile keeps its own end.
+     */
+    private void endOrphans() {
+        long now = System.nanoTime();
+        if (now - orphansAtNs < ORPHANS_PERIOD_NS) {
+            return;
+        }
+        orphansAtNs = now;
+        List<RunRecord> orphans = tx
+                .query(
+                        "read the running flow runs",
+                        c -> tables.flowRuns(c, RunQuery.all().inState(StateType.RUNNING)))
+                .stream()
+                .filter(RunRecord::processGone)
+                .toList();
+        if (orphans.isEmpty()) {
+            return;
+        }
+        Instant found = Instant.now();
+        tx.write("end the flow runs whose process is gone", c -> {
+            for (RunRecord orphan : orphans) {
+                tables.endIfRunning(c, orphan.crashedWithItsProcess(found));
+            }
+            return null;
+        });
     }
 
     /**

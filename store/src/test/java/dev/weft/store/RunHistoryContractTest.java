@@ -125,7 +125,56 @@ abstract class RunHistoryContractTest {
         return records.stream().map(RunRecord::name).toList();
     }
 
+    static RunRecord inProcess(RunRecord r, String process) {
+        return new RunRecord(
+                r.kind(),
+                r.flowRunId(),
+                r.parentId(),
+                r.name(),
+                r.label(),
+                r.state(),
+                r.message(),
+                r.started(),
+                r.ended(),
+                r.runner(),
+                r.worker(),
+                r.tags(),
+                process);
+    }
+
     // ---- writing and reading --------------------------------------------------------------------------
+
+    /**
+     * Property: a flow run left RUNNING by a process of this host that is gone (killed, it could not say so)
+     * reads as CRASHED, saying why, and is written so; one whose process lives, or of another host, stays
+     * RUNNING.
+     */
+    @Test
+    void shouldEndAsCrashedARunningFlowRunWhoseProcessIsGone() throws Exception {
+        Process exited = new ProcessBuilder("true").start();
+        assertThat(exited.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String gone = RunRecord.process(exited.pid());
+        String living = RunRecord.process(ProcessHandle.current().pid());
+        history.write(List.of(
+                inProcess(flow(newId(), null, "killed-run", "nightly", StateType.RUNNING, at(0), null), gone),
+                inProcess(flow(newId(), null, "living-run", "nightly", StateType.RUNNING, at(0), null), living),
+                flow(newId(), null, "remote-run", "nightly", StateType.RUNNING, at(0), null), // another host
+                // begun an hour before this process: its id was another's, since gone
+                inProcess(flow(newId(), null, "reused-run", "nightly", StateType.RUNNING, at(-3600), null), living)));
+
+        RunRecord killed = history.flowRun("killed-run").orElseThrow();
+        assertThat(killed.state()).isEqualTo(StateType.CRASHED);
+        assertThat(killed.message())
+                .isEqualTo("Flow run crashed: its process " + gone + " is gone, and the run never ended there (the"
+                        + " process was killed, say)");
+        assertThat(killed.ended()).isAfterOrEqualTo(killed.started());
+        assertThat(history.flowRun("living-run").orElseThrow().state()).isEqualTo(StateType.RUNNING);
+        assertThat(history.flowRun("remote-run").orElseThrow().state()).isEqualTo(StateType.RUNNING);
+        assertThat(history.flowRun("reused-run").orElseThrow().state()).isEqualTo(StateType.CRASHED);
+        assertThat(history.remove(RunQuery.all().inState(StateType.CRASHED)))
+                .as("written as crashed, and so no longer kept as running")
+                .isEqualTo(2);
+    }
 
     @Test
     void shouldReadBackTheFlowRunAndTaskRunsItWrote() {
