@@ -44,6 +44,7 @@ final class DeviceWorker implements Accelerator {
     private final AtomicBoolean lost = new AtomicBoolean();
 
     DeviceWorker(Device device, Path programDirectory) {
+        warnIfSignalsAreNotChained(device);
         this.device = device;
         this.name = "gpu-" + device.index();
         cl_context_properties properties = new cl_context_properties();
@@ -60,6 +61,27 @@ final class DeviceWorker implements Accelerator {
 
     Device device() {
         return device;
+    }
+
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+    /**
+     * Says once, on PoCL, where this JVM does not chain signal handlers: PoCL's compiler (LLVM) replaces the
+     * JVM's SIGSEGV handler with a one-shot one when it builds a kernel, and two threads at the JVM's next
+     * safepoint can then end it with SIGSEGV (exit status 139) and no error file.
+     */
+    private static void warnIfSignalsAreNotChained(Device device) {
+        String preload = System.getenv("LD_PRELOAD");
+        if (device.platform().contains("Portable Computing Language")
+                && (preload == null || !preload.contains("libjsig"))
+                && WARNED.compareAndSet(false, true)) {
+            org.slf4j.LoggerFactory.getLogger("dev.weft.gpu")
+                    .warn(
+                            "PoCL builds kernels with LLVM, which replaces this JVM's signal handlers: the JVM can"
+                                    + " end with SIGSEGV at a later safepoint. Start it with"
+                                    + " LD_PRELOAD={}/lib/libjsig.so, as the weft launcher does",
+                            System.getProperty("java.home"));
+        }
     }
 
     @Override

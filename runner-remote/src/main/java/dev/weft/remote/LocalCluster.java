@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -180,6 +181,7 @@ final class LocalCluster implements WorkerPool {
         }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put(ClusterSecret.ENVIRONMENT, secret.asText());
+        chainSignals(builder.environment());
         Process process;
         try {
             process = builder.start();
@@ -192,6 +194,19 @@ final class LocalCluster implements WorkerPool {
         forward(process.getErrorStream(), System.err, worker);
         workers.put(name, worker);
         return worker;
+    }
+
+    /**
+     * Has a worker JVM chain signal handlers (the JDK's {@code libjsig}), where this JDK has it: an OpenCL
+     * driver's compiler (PoCL's LLVM) replaces the JVM's SIGSEGV handler with a one-shot one when it builds a
+     * kernel, and the JVM could then end at its next safepoint.
+     */
+    static void chainSignals(Map<String, String> environment) {
+        Path jsig = Path.of(System.getProperty("java.home"), "lib", "libjsig.so");
+        String preload = environment.getOrDefault("LD_PRELOAD", "");
+        if (Files.isReadable(jsig) && !preload.contains("libjsig")) {
+            environment.put("LD_PRELOAD", preload.isEmpty() ? jsig.toString() : jsig + ":" + preload);
+        }
     }
 
     /** The class path of this JVM, module path included, for a worker that runs on the class path. */
