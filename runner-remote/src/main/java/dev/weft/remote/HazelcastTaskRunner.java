@@ -97,6 +97,8 @@ public final class HazelcastTaskRunner implements TaskRunner {
     private final AtomicBoolean rejoining = new AtomicBoolean();
 
     private final Map<String, Member> workers = new ConcurrentHashMap<>();
+    /** The workers the placement has, with their resources: what the start waits for. */
+    private final java.util.Set<String> placed = ConcurrentHashMap.newKeySet();
     /** When each worker joined, for workers that stop at the end of a lifetime (SLURM jobs'). */
     private final Map<String, Long> joinedAt = new ConcurrentHashMap<>();
     /** How long a worker runs before it stops by itself, or 0; it is replaced ahead of that. */
@@ -300,7 +302,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
     /** Waits until {@code count} workers have proved they hold the secret. */
     private void awaitWorkers(int count, long deadline) {
         synchronized (joined) {
-            while (workers.size() < count) {
+            while (placed.size() < count) { // placed, with their resources: a call submitted next sees them all
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new IllegalStateException("HazelcastTaskRunner found " + workers.size() + " of " + count
@@ -382,6 +384,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
         Link link = new Link(name, member, threads, resources);
         links.put(name, link);
         placement.addWorker(name, resources, link.slots);
+        placed.add(name);
         link.start();
         if (created != null) {
             LOG.info(
@@ -403,6 +406,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
             return;
         }
         joinedAt.remove(name);
+        placed.remove(name);
         Link link = links.remove(name);
         if (link != null) {
             link.active = false;
@@ -485,6 +489,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                 LOG.error("{}", dead);
                 for (String name : List.copyOf(workers.keySet())) {
                     workers.remove(name);
+                    placed.remove(name);
                     try {
                         placement.removeWorker(name, "cluster '" + clusterName + "' is unreachable");
                     } catch (IllegalArgumentException e) {
@@ -1132,6 +1137,7 @@ public final class HazelcastTaskRunner implements TaskRunner {
                         && placement.busySlots(name) == 0
                         && placement.removeIdleWorker(name)) {
                     workers.remove(name);
+                    placed.remove(name);
                     Link link = links.remove(name);
                     if (link != null) {
                         link.close();
