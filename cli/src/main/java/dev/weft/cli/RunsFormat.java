@@ -80,7 +80,7 @@ final class RunsFormat {
         }
         List<String> names = new ArrayList<>();
         for (StateType type : StateType.values()) {
-            names.add(type.displayName().toLowerCase(Locale.ROOT));
+            names.add(type.name().toLowerCase(Locale.ROOT)); // awaiting_retry, as the states are written
         }
         throw new IllegalArgumentException(
                 "Unknown state '" + text + "': one of " + String.join(", ", names) + " (in any case)");

@@ -173,7 +173,7 @@ class RunsCommandTest {
 
         assertThat(state.exitCode()).isEqualTo(2);
         assertThat(state.errLines())
-                .containsExactly("weft runs ls: Unknown state 'done': one of pending, queued, running, awaitingretry,"
+                .containsExactly("weft runs ls: Unknown state 'done': one of pending, queued, running, awaiting_retry,"
                         + " completed, failed, crashed, cancelled (in any case)");
         assertThat(limit.exitCode()).isEqualTo(2);
         assertThat(limit.errLines()).containsExactly("weft runs show: --limit must be 1 or more, not 0");
