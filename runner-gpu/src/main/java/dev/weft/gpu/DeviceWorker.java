@@ -79,7 +79,7 @@ final class DeviceWorker implements Accelerator {
                     .warn(
                             "PoCL builds kernels with LLVM, which replaces this JVM's signal handlers: the JVM can"
                                     + " end with SIGSEGV at a later safepoint. Start it with"
-                                    + " LD_PRELOAD={}/lib/libjsig.so, as the weft launcher does",
+                                    + " LD_PRELOAD={}/lib/libjsig.so, as Weft's launcher does",
                             System.getProperty("java.home"));
         }
     }
