@@ -287,7 +287,7 @@ public final class History implements EventSink {
             for (int i = 0; i < batch.size(); i++) {
                 RunRecord r = batch.get(i);
                 if (r.kind() == RunRecord.Kind.FLOW && r.process() == null) {
-                    batch.set(i, withProcess(r));
+                    batch.set(i, r.withProcess(THIS_PROCESS));
                 }
             }
             RunHistory h = open();
@@ -314,20 +314,7 @@ public final class History implements EventSink {
         }
     }
 
-    private static RunRecord withProcess(RunRecord r) {
-        return new RunRecord(
-                r.kind(),
-                r.flowRunId(),
-                r.parentId(),
-                r.name(),
-                r.label(),
-                r.state(),
-                r.message(),
-                r.started(),
-                r.ended(),
-                r.runner(),
-                r.worker(),
-                r.tags(),
-                RunRecord.process(ProcessHandle.current().pid()));
-    }
+    /** This process, as records name it. */
+    private static final String THIS_PROCESS =
+            RunRecord.process(ProcessHandle.current().pid());
 }

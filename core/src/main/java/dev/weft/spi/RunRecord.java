@@ -113,6 +113,17 @@ public record RunRecord(
     }
 
     /**
+     * Returns this record as run in another process.
+     *
+     * @param process {@code pid@host}
+     * @return the record, naming that process
+     */
+    public RunRecord withProcess(String process) {
+        return new RunRecord(
+                kind, flowRunId, parentId, name, label, state, message, started, ended, runner, worker, tags, process);
+    }
+
+    /**
      * Returns this flow run as it ended when its process went without ending it: {@code CRASHED}, saying so,
      * ended now.
      *

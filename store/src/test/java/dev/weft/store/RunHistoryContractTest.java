@@ -125,23 +125,6 @@ abstract class RunHistoryContractTest {
         return records.stream().map(RunRecord::name).toList();
     }
 
-    static RunRecord inProcess(RunRecord r, String process) {
-        return new RunRecord(
-                r.kind(),
-                r.flowRunId(),
-                r.parentId(),
-                r.name(),
-                r.label(),
-                r.state(),
-                r.message(),
-                r.started(),
-                r.ended(),
-                r.runner(),
-                r.worker(),
-                r.tags(),
-                process);
-    }
-
     // ---- writing and reading --------------------------------------------------------------------------
 
     /**
@@ -156,11 +139,14 @@ abstract class RunHistoryContractTest {
         String gone = RunRecord.process(exited.pid());
         String living = RunRecord.process(ProcessHandle.current().pid());
         history.write(List.of(
-                inProcess(flow(newId(), null, "killed-run", "nightly", StateType.RUNNING, at(0), null), gone),
-                inProcess(flow(newId(), null, "living-run", "nightly", StateType.RUNNING, at(0), null), living),
+                flow(newId(), null, "killed-run", "nightly", StateType.RUNNING, at(0), null)
+                        .withProcess(gone),
+                flow(newId(), null, "living-run", "nightly", StateType.RUNNING, at(0), null)
+                        .withProcess(living),
                 flow(newId(), null, "remote-run", "nightly", StateType.RUNNING, at(0), null), // another host
                 // begun an hour before this process: its id was another's, since gone
-                inProcess(flow(newId(), null, "reused-run", "nightly", StateType.RUNNING, at(-3600), null), living)));
+                flow(newId(), null, "reused-run", "nightly", StateType.RUNNING, at(-3600), null)
+                        .withProcess(living)));
 
         RunRecord killed = history.flowRun("killed-run").orElseThrow();
         assertThat(killed.state()).isEqualTo(StateType.CRASHED);
