@@ -22,6 +22,16 @@ public record Event(Kind kind, Object subject, Object detail, long nanos) {
      * @return the instant
      */
     public java.time.Instant at() {
+        return at(nanos);
+    }
+
+    /**
+     * Returns the wall-clock instant of a {@link System#nanoTime()} reading of this JVM.
+     *
+     * @param nanos the reading
+     * @return the instant
+     */
+    static java.time.Instant at(long nanos) {
         long epochNanos = EPOCH_NANOS_AT_ZERO + nanos;
         return java.time.Instant.ofEpochSecond(
                 Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));

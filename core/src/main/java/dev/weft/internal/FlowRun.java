@@ -34,6 +34,7 @@ public final class FlowRun {
     private static final VarHandle FIRST_FAILURE;
     private static final VarHandle CANCELLED_BY;
     private static final VarHandle BODY;
+    private static final VarHandle HISTORY_ID;
     private static final VarHandle STRAY_BODIES;
 
     static {
@@ -42,6 +43,7 @@ public final class FlowRun {
             FIRST_FAILURE = lookup.findVarHandle(FlowRun.class, "firstFailure", State.class);
             CANCELLED_BY = lookup.findVarHandle(FlowRun.class, "cancelledBy", String.class);
             BODY = lookup.findVarHandle(FlowRun.class, "body", Object.class);
+            HISTORY_ID = lookup.findVarHandle(FlowRun.class, "historyId", String.class);
             STRAY_BODIES = lookup.findVarHandle(FlowRun.class, "strayBodies", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -114,6 +116,9 @@ public final class FlowRun {
 
     private volatile State<?> firstFailure;
 
+    @SuppressWarnings("unused") // accessed through HISTORY_ID
+    private volatile String historyId;
+
     FlowRun(String flowName, String name, FlowRun parent, TaskRun<?> caller, Recorder recorder) {
         this(flowName, name, parent, caller, recorder, null);
     }
@@ -125,6 +130,19 @@ public final class FlowRun {
         this.caller = caller;
         this.recorder = recorder;
         this.scheduler = scheduler != null ? scheduler : parent != null ? parent.scheduler() : Scheduler.system();
+    }
+
+    /** Returns the run's id in the run history, made on first use: a random UUID. */
+    String historyId() {
+        String id = historyId;
+        if (id == null) {
+            String made = java.util.UUID.randomUUID().toString();
+            id = (String) HISTORY_ID.compareAndExchange(this, null, made);
+            if (id == null) {
+                id = made;
+            }
+        }
+        return id;
     }
 
     /** Returns the clock and timer of this run's retries and timeouts. */

@@ -20,12 +20,12 @@ import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 
 /**
- * Writes every flow run and task run to the run history: a sink of the process's recorder that turns the
- * events of a run into one {@link RunRecord} when it ends (and one when a flow run begins), and a thread of
- * its own, {@code weft-history}, that writes them to the {@link RunHistory} in batches. No task's thread
- * ever waits for the database: the sink only puts records in a bounded queue. When the writer falls that
- * far behind, the thread that drains the recorder waits for room, so that memory stays bounded and nothing
- * is dropped.
+ * Writes every flow run and task run to the run history, off the hot path: a task run that ends puts one
+ * small record of itself in a bounded queue, and a thread of the history's own, {@code weft-history},
+ * turns those into {@link RunRecord}s and writes them to the {@link RunHistory} in batches. Flow runs come
+ * through the recorder, as a sink of its events: one record as a flow run begins and one as it ends. No
+ * task's thread ever waits for the database; when the writer falls a whole queue behind, the thread that
+ * ends a run (or drains the recorder) waits for room, so that memory stays bounded and nothing is dropped.
  *
  * <p>Which history: the one {@link #use} set, else the store's (the first {@link RunHistoryProvider} on
  * the path), else this process's memory; the setting {@value #PROPERTY} (environment {@code WEFT_HISTORY})
@@ -45,19 +45,57 @@ public final class History implements EventSink {
     private static volatile History running;
     private static volatile RunHistory chosen;
 
-    private final MpscArrayQueue<RunRecord> out = new MpscArrayQueue<>(CAPACITY);
+    /** Flow runs' records, task runs' {@link TaskEnd}s and {@link Flushed} marks, in the order they came. */
+    private final MpscArrayQueue<Object> out = new MpscArrayQueue<>(CAPACITY);
+
     private final Thread writer;
     private volatile RunHistory history;
     private volatile boolean closed;
-    /** How many records were put in the queue, and how many were written: for {@link #flush}. */
-    private volatile long queued;
-
-    private volatile long written;
+    /** Whether the writer is parked for want of work, so that a producer with a full batch wakes it. */
+    private volatile boolean idle;
 
     // Only the recorder's drainer touches these (one at a time, ordered by the recorder's drain flag).
-    private final Map<Object, String> flowIds = new IdentityHashMap<>();
     private final Map<Object, Instant> started = new IdentityHashMap<>();
     private final Map<Object, String> runners = new IdentityHashMap<>();
+
+    /**
+     * What the history keeps of a task run that ended, made on the thread that ended it: only what the
+     * record needs, never the run's inputs or value, which the queue would otherwise keep alive.
+     */
+    private record TaskEnd(
+            FlowRun flow,
+            TaskSpec spec,
+            int index,
+            StateType state,
+            String message,
+            long startedNanos,
+            long endedNanos,
+            Thread ranOn,
+            List<String> tags) {
+        RunRecord record() {
+            return new RunRecord(
+                    RunRecord.Kind.TASK,
+                    flow.historyId(),
+                    null,
+                    TaskRun.name(spec, index),
+                    spec.name(),
+                    state,
+                    message,
+                    startedNanos == 0 ? null : Event.at(startedNanos),
+                    Event.at(endedNanos),
+                    flow.runnerName(),
+                    ranOn == null ? null : Names.worker(ranOn),
+                    tags,
+                    null);
+        }
+    }
+
+    /** A mark put in the queue by {@link #flush}: let go once everything before it is written. */
+    private static final class Flushed extends java.util.concurrent.CountDownLatch {
+        Flushed() {
+            super(1);
+        }
+    }
 
     private History(RunHistory given) {
         this.history = given;
@@ -129,16 +167,48 @@ public final class History implements EventSink {
             return true;
         }
         Recorder.global().flush();
-        long target = h.queued;
         long deadline = System.nanoTime() + patience.toNanos();
+        Flushed mark = new Flushed();
+        if (!h.put(mark, deadline)) {
+            return false;
+        }
         LockSupport.unpark(h.writer);
-        while (h.written < target) {
-            if (System.nanoTime() > deadline || !h.writer.isAlive()) {
-                return false;
+        try {
+            while (!mark.await(1, TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() > deadline || !h.writer.isAlive()) {
+                    return false;
+                }
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
         return true;
+    }
+
+    /**
+     * Puts a task run that has just ended in the writer's queue: called on the thread that ended it, right
+     * after its final state is published.
+     *
+     * @param run the run
+     * @param state its final state
+     */
+    static void taskEnded(TaskRun<?> run, State<?> state) {
+        History h = running;
+        if (h != null) {
+            h.put(
+                    new TaskEnd(
+                            run.flow,
+                            run.spec(),
+                            run.index(),
+                            state.type(),
+                            state.message(),
+                            run.startedNanos(),
+                            System.nanoTime(),
+                            run.ranOn(),
+                            run.tags()),
+                    Long.MAX_VALUE);
+        }
     }
 
     /** At the JVM's exit: writes what is left, for a few seconds at most. */
@@ -160,8 +230,7 @@ public final class History implements EventSink {
     public boolean wants(Event.Kind kind, Object detail) {
         return switch (kind) {
             case FLOW_BEGIN, FLOW_END, RUNNER_STARTING -> true;
-            case TASK_STATE -> detail == StateType.RUNNING || detail instanceof State<?>;
-            default -> false;
+            default -> false; // task runs come through taskEnded, without an event
         };
     }
 
@@ -171,37 +240,14 @@ public final class History implements EventSink {
             case FLOW_BEGIN -> started.put(event.subject(), event.at());
             case RUNNER_STARTING -> { // the run shows as running from here on, with its runner's name
                 runners.put(event.subject(), String.valueOf(event.detail()));
-                put(flowRecord((FlowRun) event.subject(), StateType.RUNNING, null, null));
+                put(flowRecord((FlowRun) event.subject(), StateType.RUNNING, null, null), Long.MAX_VALUE);
             }
             case FLOW_END -> {
                 FlowRun run = (FlowRun) event.subject();
                 State<?> state = (State<?>) event.detail();
-                put(flowRecord(run, state.type(), state.message(), event.at()));
+                put(flowRecord(run, state.type(), state.message(), event.at()), Long.MAX_VALUE);
                 started.remove(run);
                 runners.remove(run);
-                flowIds.remove(run);
-            }
-            case TASK_STATE -> {
-                TaskRun<?> run = (TaskRun<?>) event.subject();
-                if (event.detail() == StateType.RUNNING) {
-                    started.putIfAbsent(run, event.at()); // a retry keeps its first try's start
-                } else if (event.detail() instanceof State<?> state
-                        && state.type().isFinal()) {
-                    put(new RunRecord(
-                            RunRecord.Kind.TASK,
-                            flowId(run.flow),
-                            null,
-                            run.name(),
-                            run.task().name(),
-                            state.type(),
-                            state.message(),
-                            started.remove(run),
-                            event.at(),
-                            run.flow.runnerName(),
-                            run.ranOn(),
-                            run.tags(),
-                            null));
-                }
             }
             default -> {}
         }
@@ -212,8 +258,8 @@ public final class History implements EventSink {
         String runner = runners.get(run);
         return new RunRecord(
                 RunRecord.Kind.FLOW,
-                flowId(run),
-                parent == null ? null : flowId(parent),
+                run.historyId(),
+                parent == null ? null : parent.historyId(),
                 run.name(),
                 run.flowName(),
                 state,
@@ -226,23 +272,24 @@ public final class History implements EventSink {
                 null); // the writer names the process: the host's name may take a lookup
     }
 
-    private String flowId(FlowRun run) {
-        return flowIds.computeIfAbsent(run, r -> java.util.UUID.randomUUID().toString());
-    }
-
-    /** Puts a record in the writer's queue, waiting for room if the writer is that far behind. */
-    private void put(RunRecord record) {
-        while (!out.offer(record)) {
-            if (closed || !writer.isAlive()) {
-                return;
+    /**
+     * Puts an item in the writer's queue, waiting for room while the writer is that far behind, until the
+     * deadline; wakes the writer when a batch is waiting for it.
+     *
+     * @return whether it was put
+     */
+    private boolean put(Object item, long deadline) {
+        while (!out.offer(item)) {
+            if (closed || !writer.isAlive() || System.nanoTime() > deadline) {
+                return false;
             }
             LockSupport.unpark(writer);
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
         }
-        queued++; // only the drainer writes it
-        if ((queued & (BATCH - 1)) == 0) {
+        if (idle && out.size() >= BATCH) {
             LockSupport.unpark(writer); // a full batch waits: no need to wait for the writer's tick
         }
+        return true;
     }
 
     // ---- the writer: on its own thread ---------------------------------------------------------------
@@ -277,40 +324,57 @@ public final class History implements EventSink {
     }
 
     private void write() {
+        List<Object> taken = new ArrayList<>(BATCH);
         List<RunRecord> batch = new ArrayList<>(BATCH);
+        List<Flushed> marks = new ArrayList<>();
         while (!closed) {
-            out.drain(batch::add, BATCH);
-            if (batch.isEmpty()) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            out.drain(taken::add, BATCH);
+            if (taken.isEmpty()) {
+                idle = true;
+                if (out.isEmpty()) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+                idle = false;
                 continue;
             }
-            for (int i = 0; i < batch.size(); i++) {
-                RunRecord r = batch.get(i);
-                if (r.kind() == RunRecord.Kind.FLOW && r.process() == null) {
-                    batch.set(i, r.withProcess(THIS_PROCESS));
+            for (Object item : taken) {
+                if (item instanceof TaskEnd end) {
+                    batch.add(end.record());
+                } else if (item instanceof RunRecord r) {
+                    batch.add(r.process() == null ? r.withProcess(THIS_PROCESS) : r);
+                } else {
+                    marks.add((Flushed) item);
                 }
             }
-            RunHistory h = open();
-            try {
-                h.write(batch);
-            } catch (RuntimeException e) {
-                if (!(h instanceof InMemoryHistory)) {
-                    LOG.warn(
-                            "The run history could not be written to {}, and stays in this process's memory from"
-                                    + " now on: {}",
-                            h.describe(),
-                            e.getMessage());
-                    RunHistory memory = new InMemoryHistory(InMemoryHistory.DEFAULT_MAX_RECORDS);
-                    memory.write(batch);
-                    synchronized (LOCK) {
-                        if (history == h) {
-                            history = memory;
-                        }
+            taken.clear();
+            if (!batch.isEmpty()) {
+                write(batch);
+                batch.clear();
+            }
+            marks.forEach(Flushed::countDown); // everything before each mark is written
+            marks.clear();
+        }
+    }
+
+    private void write(List<RunRecord> batch) {
+        RunHistory h = open();
+        try {
+            h.append(batch);
+        } catch (RuntimeException e) {
+            if (!(h instanceof InMemoryHistory)) {
+                LOG.warn(
+                        "The run history could not be written to {}, and stays in this process's memory from"
+                                + " now on: {}",
+                        h.describe(),
+                        e.getMessage());
+                RunHistory memory = new InMemoryHistory(InMemoryHistory.DEFAULT_MAX_RECORDS);
+                memory.append(batch);
+                synchronized (LOCK) {
+                    if (history == h) {
+                        history = memory;
                     }
                 }
             }
-            written += batch.size();
-            batch.clear();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.weft.StateType;
 import dev.weft.spi.RunHistory;
 import dev.weft.spi.RunQuery;
 import dev.weft.spi.RunRecord;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -31,7 +32,21 @@ public final class InMemoryHistory implements RunHistory {
 
     private static final class Entry {
         RunRecord flow;
+        /** Task runs written, by name: a later record replaces the earlier one. */
         final Map<String, RunRecord> tasks = new LinkedHashMap<>();
+        /** Task runs appended, each its run's only record, in the order they came: as they ended. */
+        final List<RunRecord> appended = new ArrayList<>();
+
+        int taskRuns() {
+            return tasks.size() + appended.size();
+        }
+
+        List<RunRecord> allTasks() {
+            List<RunRecord> all = new ArrayList<>(taskRuns());
+            all.addAll(tasks.values());
+            all.addAll(appended);
+            return all;
+        }
     }
 
     /**
@@ -62,6 +77,29 @@ public final class InMemoryHistory implements RunHistory {
         trim();
     }
 
+    /** Keeps the task runs without looking for earlier records of them: each is its run's only one. */
+    @Override
+    public synchronized void append(List<RunRecord> batch) {
+        Appending last = null;
+        for (RunRecord r : batch) {
+            if (r.kind() == RunRecord.Kind.FLOW) {
+                write(List.of(r));
+                last = null; // writing may have trimmed the entry away
+                continue;
+            }
+            if (last == null || !last.flowRunId.equals(r.flowRunId())) {
+                Entry e = flows.computeIfAbsent(r.flowRunId(), id -> new Entry());
+                last = new Appending(r.flowRunId(), e);
+            }
+            last.entry.appended.add(r);
+            records++;
+        }
+        trim();
+    }
+
+    /** The entry that appended task runs go to, while they are of one flow run. */
+    private record Appending(String flowRunId, Entry entry) {}
+
     private void trim() {
         Iterator<Entry> it = flows.values().iterator();
         while (records > maxRecords && it.hasNext()) {
@@ -69,7 +107,7 @@ public final class InMemoryHistory implements RunHistory {
             if (oldest.flow != null && oldest.flow.ended() == null && flows.size() > 1) {
                 continue; // it still runs: an older run that ended goes first
             }
-            records -= oldest.tasks.size() + (oldest.flow == null ? 0 : 1);
+            records -= oldest.taskRuns() + (oldest.flow == null ? 0 : 1);
             it.remove();
         }
     }
@@ -104,7 +142,7 @@ public final class InMemoryHistory implements RunHistory {
         if (e == null) {
             return List.of();
         }
-        return e.tasks.values().stream()
+        return e.allTasks().stream()
                 .filter(r -> state == null || r.state() == state)
                 .sorted(Comparator.comparing(RunRecord::started, Comparator.nullsLast(Comparator.naturalOrder())))
                 .limit(limit)
@@ -117,12 +155,19 @@ public final class InMemoryHistory implements RunHistory {
         if (e == null) {
             return List.of();
         }
-        List<RunRecord> latest = new ArrayList<>(Math.min(limit, e.tasks.size()));
-        List<RunRecord> all = new ArrayList<>(e.tasks.values()); // in the order they were written: as they ended
-        for (int i = all.size() - 1; i >= 0 && latest.size() < limit; i--) {
-            latest.add(all.get(i));
+        // the latest limit, kept with the earliest of them on top, to be pushed out by a later one
+        Comparator<RunRecord> byEnd =
+                Comparator.comparing(RunRecord::ended, Comparator.nullsFirst(Comparator.<Instant>naturalOrder()));
+        java.util.PriorityQueue<RunRecord> kept = new java.util.PriorityQueue<>(byEnd);
+        for (RunRecord r : e.allTasks()) {
+            kept.add(r);
+            if (kept.size() > limit) {
+                kept.poll();
+            }
         }
-        return latest;
+        List<RunRecord> latest = new ArrayList<>(kept);
+        latest.sort(byEnd.reversed());
+        return latest.size() > limit ? new ArrayList<>(latest.subList(0, limit)) : latest;
     }
 
     @Override
@@ -130,7 +175,7 @@ public final class InMemoryHistory implements RunHistory {
         Entry e = flows.get(flowRunId);
         Map<StateType, Long> counts = new EnumMap<>(StateType.class);
         if (e != null) {
-            for (RunRecord r : e.tasks.values()) {
+            for (RunRecord r : e.allTasks()) {
                 counts.merge(r.state(), 1L, Long::sum);
             }
         }
@@ -144,7 +189,7 @@ public final class InMemoryHistory implements RunHistory {
             Map.Entry<String, Entry> e = it.next();
             RunRecord flow = e.getValue().flow;
             if (flow != null && flow.ended() != null && query.matches(flow)) {
-                records -= e.getValue().tasks.size() + 1;
+                records -= e.getValue().taskRuns() + 1;
                 removed.put(e.getKey(), true);
                 it.remove();
             }
@@ -157,7 +202,7 @@ public final class InMemoryHistory implements RunHistory {
                 Entry e = it.next();
                 if (e.flow != null && e.flow.parentId() != null && removed.containsKey(e.flow.parentId())) {
                     removed.put(e.flow.flowRunId(), false);
-                    records -= e.tasks.size() + 1;
+                    records -= e.taskRuns() + 1;
                     it.remove();
                     more = true;
                 }

@@ -85,6 +85,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     /** The thread its last try ran on in this JVM, for the history: set only while a history is written. */
     private Thread ranOn;
 
+    /** When its first try started, by {@link System#nanoTime()}, for the history; 0 if none did yet. */
+    private long startedNanos;
+
     @SuppressWarnings("unused") // accessed through UNRESOLVED
     private volatile int unresolved;
 
@@ -133,7 +136,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     public String name() {
         String n = name;
         if (n == null) {
-            name = n = spec.name() + "-" + spec.key() + "-" + index;
+            name = n = name(spec, index);
         }
         return n;
     }
@@ -317,7 +320,16 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
      * the try's number, or 0 if the run has ended meanwhile.
      */
     private int startTry() {
+        // The history's start, taken before the move that publishes it to whichever thread ends the run; a
+        // retry keeps its first try's.
+        long at = startedNanos == 0 && History.on() ? System.nanoTime() : 0;
+        if (at != 0) {
+            startedNanos = at;
+        }
         if (!transition(Transition.START)) {
+            if (at != 0) {
+                startedNanos = 0;
+            }
             return 0;
         }
         RunTries t = tries;
@@ -788,9 +800,26 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     // ---- cancelling -------------------------------------------------------------------------------
 
     /** Returns the thread its last try ran on in this JVM, if a history was written then; else null. */
-    String ranOn() {
-        Thread thread = ranOn;
-        return thread == null ? null : Names.worker(thread);
+    Thread ranOn() {
+        return ranOn;
+    }
+
+    /** Returns when its first try started, by {@link System#nanoTime()}; 0 if none did. */
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    TaskSpec spec() {
+        return spec;
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** The name of a task's run of that index: its task's name and key, and the index. */
+    static String name(TaskSpec spec, int index) {
+        return spec.name() + "-" + spec.key() + "-" + index;
     }
 
     @Override
@@ -903,6 +932,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     protected void transitioned(StateType to, State<T> finalState) {
         if (finalState != null) {
             FlightEvents.taskEnded(this, finalState);
+            if (History.on()) {
+                History.taskEnded(this, finalState);
+            }
         } else if (to == StateType.RUNNING) {
             FlightEvents.taskRunning(this);
         }

@@ -22,6 +22,20 @@ public interface RunHistory extends AutoCloseable {
     void write(List<RunRecord> batch);
 
     /**
+     * Writes a batch as {@link #write} does, where each task run's record is the first and only one of
+     * its run, as the engine writes them: once, when the run ends. A history may then keep task runs
+     * without looking for an earlier record of each (the store packs them many to a row); a task run
+     * given here that was written before may be listed and counted twice. Flow runs' records in the batch
+     * replace earlier ones as in {@link #write}. The default writes the batch with {@link #write}.
+     *
+     * @param batch the records, in the order the runs reached their states
+     * @throws StoreException if the store cannot take them
+     */
+    default void append(List<RunRecord> batch) {
+        write(batch);
+    }
+
+    /**
      * Lists flow runs, newest first.
      *
      * @param query which ones

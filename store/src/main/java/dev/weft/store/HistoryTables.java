@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,16 @@ final class HistoryTables {
     static final String FLOW = "weft_flow_run";
     static final String KEY = "weft_run_key";
     static final String TASK = "weft_task_run";
+    static final String PACK = "weft_task_pack";
+
+    /** A pack's count column of each state number. */
+    private static final String[] PACK_COUNTS = {
+        "n_pending", "n_queued", "n_running", "n_awaiting_retry", "n_completed", "n_failed", "n_crashed", "n_cancelled"
+    };
+
+    private static final String INSERT_PACK =
+            "INSERT INTO " + PACK + " (run_key, runs, " + String.join(", ", PACK_COUNTS)
+                    + ", started_min_us, ended_max_us, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final String FLOW_COLUMNS =
             "id, parent_id, name, flow, state, message, started_us, ended_us, runner, process";
@@ -110,6 +121,54 @@ final class HistoryTables {
         }
     }
 
+    /**
+     * Writes a batch whose task runs are each written for the first and only time: flow runs as {@link
+     * #write} does, task runs packed many to a row, a pack per flow run and {@link TaskPacks#MOST} runs.
+     */
+    void append(Connection c, List<RunRecord> batch, RunKeys keys, TaskPacks packer) throws SQLException {
+        List<RunRecord> flows = new ArrayList<>();
+        Map<String, List<RunRecord>> tasks = new LinkedHashMap<>();
+        for (RunRecord r : batch) {
+            if (r.kind() == RunRecord.Kind.FLOW) {
+                flows.add(r);
+            } else {
+                tasks.computeIfAbsent(r.flowRunId(), id -> new ArrayList<>()).add(r);
+            }
+        }
+        if (!flows.isEmpty()) {
+            write(c, flows, keys);
+        } else {
+            keys.begin();
+        }
+        if (tasks.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(INSERT_PACK)) {
+            for (Map.Entry<String, List<RunRecord>> e : tasks.entrySet()) {
+                long key = keys.of(c, e.getKey());
+                List<RunRecord> runs = e.getValue();
+                for (int from = 0; from < runs.size(); from += TaskPacks.MOST) {
+                    TaskPacks.Pack pack = packer.pack(runs, from, Math.min(runs.size(), from + TaskPacks.MOST));
+                    int p = 1;
+                    s.setLong(p++, key);
+                    s.setInt(p++, pack.runs());
+                    for (int count : pack.counts()) {
+                        s.setInt(p++, count);
+                    }
+                    if (pack.startedMin() == null) {
+                        s.setNull(p++, Types.BIGINT);
+                    } else {
+                        s.setLong(p++, pack.startedMin());
+                    }
+                    s.setLong(p++, pack.endedMax());
+                    s.setBytes(p, pack.data());
+                    s.addBatch();
+                }
+            }
+            s.executeBatch();
+        }
+    }
+
     private static void bindFlow(PreparedStatement s, RunRecord r) throws SQLException {
         s.setString(1, r.flowRunId());
         s.setString(2, r.parentId());
@@ -181,11 +240,79 @@ final class HistoryTables {
         if (key.isEmpty()) {
             return List.of();
         }
+        List<RunRecord> rows = rowTaskRuns(c, flowRunId, key.getAsLong(), state, limit);
+        List<RunRecord> packed = packedTaskRuns(c, flowRunId, key.getAsLong(), state, limit);
+        if (packed.isEmpty()) {
+            return rows;
+        }
+        List<RunRecord> all = new ArrayList<>(rows);
+        all.addAll(packed);
+        all.sort(START_ORDER);
+        return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
+    }
+
+    /** Start order, those that never started last by name. */
+    private static final Comparator<RunRecord> START_ORDER = Comparator.comparing(
+                    RunRecord::started, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+            .thenComparing(r -> r.started() == null ? r.name() : "");
+
+    /** The newest end first. */
+    private static final Comparator<RunRecord> NEWEST_END =
+            Comparator.comparing(RunRecord::ended).reversed();
+
+    /**
+     * The first {@code limit} of a flow run's packed task runs in start order (of one state, or all): reads
+     * the packs by their earliest start and stops at the first that starts after the last of the limit.
+     */
+    private static List<RunRecord> packedTaskRuns(Connection c, String flowRunId, long key, StateType state, int limit)
+            throws SQLException {
+        String sql = "SELECT started_min_us, data FROM " + PACK + " WHERE run_key = ?"
+                + (state == null ? "" : " AND " + PACK_COUNTS[StateCodes.code(state)] + " > 0")
+                + " ORDER BY CASE WHEN started_min_us IS NULL THEN 1 ELSE 0 END, started_min_us";
+        // the latest-starting of the first limit on top, to be pushed out by an earlier one
+        java.util.PriorityQueue<RunRecord> first = new java.util.PriorityQueue<>(START_ORDER.reversed());
+        List<RunRecord> neverStarted = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, key);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long startedMin = r.getLong(1);
+                    boolean anyStarted = !r.wasNull();
+                    if (first.size() >= limit
+                            && (!anyStarted || micros(first.peek().started()) < startedMin)) {
+                        break; // this pack and those after start later than every run kept
+                    }
+                    for (RunRecord run : TaskPacks.unpack(flowRunId, r.getBytes(2))) {
+                        if (state != null && run.state() != state) {
+                            continue;
+                        }
+                        if (run.started() == null) {
+                            neverStarted.add(run);
+                        } else {
+                            first.add(run);
+                            if (first.size() > limit) {
+                                first.poll();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        List<RunRecord> found = new ArrayList<>(first);
+        if (found.size() < limit) {
+            found.addAll(neverStarted);
+        }
+        found.sort(START_ORDER);
+        return found.size() > limit ? new ArrayList<>(found.subList(0, limit)) : found;
+    }
+
+    private static List<RunRecord> rowTaskRuns(Connection c, String flowRunId, long runKey, StateType state, int limit)
+            throws SQLException {
         List<RunRecord> found = new ArrayList<>();
         String started = "SELECT " + TASK_COLUMNS + " FROM " + TASK
                 + " WHERE run_key = ? AND state = ? AND started_us IS NOT NULL ORDER BY started_us LIMIT ?";
         for (StateType type : state == null ? StateType.values() : new StateType[] {state}) {
-            found.addAll(tasks(c, flowRunId, started, List.of(key.getAsLong(), StateCodes.code(type), limit)));
+            found.addAll(tasks(c, flowRunId, started, List.of(runKey, StateCodes.code(type), limit)));
         }
         if (state == null) {
             found.sort(Comparator.comparing(RunRecord::started));
@@ -194,7 +321,7 @@ final class HistoryTables {
             }
         }
         if (found.size() < limit) {
-            List<Object> args = new ArrayList<>(List.of(key.getAsLong()));
+            List<Object> args = new ArrayList<>(List.of(runKey));
             String byState = "";
             if (state != null) {
                 byState = " AND state = ?";
@@ -220,12 +347,40 @@ final class HistoryTables {
         if (key.isEmpty()) {
             return List.of();
         }
-        return tasks(
+        List<RunRecord> latest = tasks(
                 c,
                 flowRunId,
                 "SELECT " + TASK_COLUMNS + " FROM " + TASK + " WHERE run_key = ? AND ended_us IS NOT NULL"
                         + " ORDER BY ended_us DESC LIMIT ?",
                 List.of(key.getAsLong(), limit));
+        // the packs by their latest end, until one ends before the earliest of the latest kept
+        java.util.PriorityQueue<RunRecord> kept = new java.util.PriorityQueue<>(NEWEST_END.reversed());
+        kept.addAll(latest);
+        while (kept.size() > limit) {
+            kept.poll();
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT ended_max_us, data FROM " + PACK + " WHERE run_key = ? ORDER BY ended_max_us DESC")) {
+            s.setLong(1, key.getAsLong());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    if (kept.size() >= limit && micros(kept.peek().ended()) > r.getLong(1)) {
+                        break;
+                    }
+                    for (RunRecord run : TaskPacks.unpack(flowRunId, r.getBytes(2))) {
+                        if (run.ended() != null) {
+                            kept.add(run);
+                            if (kept.size() > limit) {
+                                kept.poll();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        List<RunRecord> found = new ArrayList<>(kept);
+        found.sort(NEWEST_END);
+        return found;
     }
 
     /** A flow run's task runs counted by state, by the database, from its index alone. */
@@ -237,6 +392,26 @@ final class HistoryTables {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     counts.put(StateCodes.state(r.getInt(1)), r.getLong(2));
+                }
+            }
+        }
+        StringBuilder sums = new StringBuilder("SELECT ");
+        for (int i = 0; i < PACK_COUNTS.length; i++) {
+            sums.append(i == 0 ? "" : ", ")
+                    .append("SUM(")
+                    .append(PACK_COUNTS[i])
+                    .append(')');
+        }
+        try (PreparedStatement s = c.prepareStatement(sums + " FROM " + PACK + " WHERE run_key = (" + RUN_KEY + ")")) {
+            s.setString(1, flowRunId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    for (int i = 0; i < PACK_COUNTS.length; i++) {
+                        long n = r.getLong(i + 1);
+                        if (n > 0) {
+                            counts.merge(StateCodes.state(i), n, Long::sum);
+                        }
+                    }
                 }
             }
         }
@@ -313,17 +488,22 @@ final class HistoryTables {
         }
         try (PreparedStatement tasks =
                         c.prepareStatement("DELETE FROM " + TASK + " WHERE run_key = (" + RUN_KEY + ")");
+                PreparedStatement packs =
+                        c.prepareStatement("DELETE FROM " + PACK + " WHERE run_key = (" + RUN_KEY + ")");
                 PreparedStatement keys = c.prepareStatement("DELETE FROM " + KEY + " WHERE id = ?");
                 PreparedStatement flows = c.prepareStatement("DELETE FROM " + FLOW + " WHERE id = ?")) {
             for (String id : all) {
                 tasks.setString(1, id);
                 tasks.addBatch();
+                packs.setString(1, id);
+                packs.addBatch();
                 keys.setString(1, id);
                 keys.addBatch();
                 flows.setString(1, id);
                 flows.addBatch();
             }
             tasks.executeBatch();
+            packs.executeBatch();
             keys.executeBatch();
             flows.executeBatch();
         }

@@ -50,22 +50,27 @@ import java.util.concurrent.TimeUnit;
  * <p>Design notes.
  *
  * <ul>
- *   <li>One row per run, the later record of a run replacing the earlier one ({@code INSERT ... ON CONFLICT
- *       DO UPDATE}, the same on both databases): a flow run is written as it begins, so that other
- *       processes see it run, and again at its end; a task run once, at its end.
+ *   <li>One row per flow run, the later record of a run replacing the earlier one ({@code INSERT ... ON
+ *       CONFLICT DO UPDATE}, the same on both databases): a flow run is written as it begins, so that
+ *       other processes see it run, and again at its end.
+ *   <li>Task runs that the engine writes, each once, at its end, come through {@link #append}: a flow
+ *       run's task runs of a batch are packed into one row of {@code weft_task_pack} ({@code TaskPacks},
+ *       about 15 bytes a run), with their counts by state, earliest start and latest end beside them, so
+ *       that counting reads no pack, and listing in start order or the latest to end reads the packs in
+ *       that order only as far as the limit. Task runs given to {@link #write} take a row each in {@code
+ *       weft_task_run}, a later record replacing the earlier one; every read takes both tables.
  *   <li>{@link #write} is one transaction per batch, one JDBC batch per table, on statements prepared once
  *       per batch. On SQLite the file's write lock is taken up front ({@code BEGIN IMMEDIATE}), and a batch
  *       that meets a busy file runs again, as the slot store's transactions do (see {@link Transactions});
  *       the pool runs SQLite in WAL mode with {@code synchronous=NORMAL}, so readers never wait for the
  *       writer and a commit does not wait for the disk.
- *   <li>Task runs are what there are many of, so each byte of their rows and index entries counts. They
- *       are keyed by a number of their flow run ({@code weft_run_key}: 8 bytes where the id takes 36, drawn
- *       at random and never reused while the flow run is kept; the writer remembers the numbers it used) and
- *       their name, and carry one index besides, by flow run, state and start, which serves every read:
- *       counts by state from the index alone, the runs of one state in start order, and all runs in start
- *       order by merging the states'. States are stored as fixed numbers, times as epoch microseconds
- *       (rounded down). The latest task runs to end have no index of their own: reading them reads the ends
- *       of all the flow run's task runs.
+ *   <li>Task runs are what there are many of, so each byte of theirs counts. Rows and packs are keyed by a
+ *       number of their flow run ({@code weft_run_key}: 8 bytes where the id takes 36, drawn at random and
+ *       never reused while the flow run is kept; the writer remembers the numbers it used). A row is keyed
+ *       by that number and its name, and carries one index besides, by flow run, state and start: counts
+ *       by state from the index alone, the runs of one state in start order, and all runs in start order by
+ *       merging the states'. Packs carry one index, by flow run and latest end. States are stored as fixed
+ *       numbers, times as epoch microseconds (rounded down).
  * </ul>
  */
 public final class JdbcRunHistory implements RunHistory {
@@ -90,6 +95,8 @@ public final class JdbcRunHistory implements RunHistory {
     private final HistoryRetention retention;
     // guarded by this: the writer's, and retention's, which removes keys
     private final RunKeys runKeys = new RunKeys();
+    // guarded by this: the writer's
+    private final TaskPacks packer = new TaskPacks();
     /** When retention last ran, on {@link System#nanoTime()}'s clock. Guarded by this. */
     private long retainedAtNs;
 
@@ -151,6 +158,29 @@ public final class JdbcRunHistory implements RunHistory {
         }
         tx.write("write the run history", c -> {
             tables.write(c, batch, runKeys);
+            return null;
+        });
+        runKeys.committed();
+        if (System.nanoTime() - retainedAtNs >= RETENTION_PERIOD_NS) {
+            retain();
+        }
+    }
+
+    /**
+     * Writes a batch as {@link #write} does, in one transaction, but keeps its task runs packed many to a
+     * row ({@code weft_task_pack}) without looking for earlier records of them: the engine's task runs,
+     * each written once, when it ends.
+     *
+     * @param batch the records, in the order the runs reached their states
+     * @throws StoreException if the database cannot take them; none of the batch is written then
+     */
+    @Override
+    public synchronized void append(List<RunRecord> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        tx.write("write the run history", c -> {
+            tables.append(c, batch, runKeys, packer);
             return null;
         });
         runKeys.committed();

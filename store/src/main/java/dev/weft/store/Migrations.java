@@ -42,7 +42,7 @@ final class Migrations {
     static final String HISTORY_TABLE = "weft_schema_history";
 
     /** The version of the newest script in {@value #LOCATION}: a database that has it is up to date. */
-    static final String LATEST_VERSION = "3";
+    static final String LATEST_VERSION = "4";
 
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 

@@ -15,17 +15,18 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * How many task records a second {@link JdbcRunHistory#write} puts into a SQLite file, in batches of 4096
- * as the engine's history writer sends them: a measurement to run by hand, not a test (timing belongs
+ * How many task records a second {@link JdbcRunHistory#append} (or {@link JdbcRunHistory#write}) puts into
+ * a SQLite file, in batches of 4096 as the engine's history writer sends them: a measurement to run by hand, not a test (timing belongs
  * outside unit tests). Run it from the repository root after {@code ./mvnw -pl store test-compile}:
  *
  * <pre>{@code
  * java -cp "store/target/test-classes:store/target/classes:$(cat store/target/cp.txt)" \
- *     dev.weft.store.HistoryWriteRate [RECORDS [ROUNDS [DIR]]]
+ *     dev.weft.store.HistoryWriteRate [append|write [RECORDS [ROUNDS [DIR]]]]
  * }</pre>
  *
  * <p>where {@code store/target/cp.txt} comes from {@code ./mvnw -pl store dependency:build-classpath
- * -Dmdep.outputFile=target/cp.txt}. Each round writes one flow run (its first record) and {@code RECORDS}
+ * -Dmdep.outputFile=target/cp.txt}. {@code append} (the default) packs the task runs many to a row, as
+ * the engine's task runs are written; {@code write} writes a row for each. Each round writes one flow run (its first record) and {@code RECORDS}
  * task runs of it (default 200,000) into the same file, which grows; the records are built before the clock starts. After a warm-up
  * round, {@code ROUNDS} rounds (default 10); it prints the best and the median rate, by the wall clock and
  * by the writer thread's CPU time, which a busy machine disturbs less.
@@ -43,9 +44,10 @@ final class HistoryWriteRate {
      * @throws Exception if the directory cannot be made
      */
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        Path home = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("weft-history-rate");
+        boolean append = args.length == 0 || !args[0].equals("write");
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        Path home = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("weft-history-rate");
         Settings settings = new Settings(home, Optional.empty(), Optional.empty(), Settings.DEFAULT_SLOT_LEASE);
         List<Double> rates = new ArrayList<>();
         List<Double> cpuRates = new ArrayList<>();
@@ -55,7 +57,11 @@ final class HistoryWriteRate {
                 long cpuStart = THREADS.getCurrentThreadCpuTime();
                 long start = System.nanoTime();
                 for (List<RunRecord> batch : batches) {
-                    history.write(batch);
+                    if (append) {
+                        history.append(batch);
+                    } else {
+                        history.write(batch);
+                    }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
@@ -70,9 +76,10 @@ final class HistoryWriteRate {
             Collections.sort(rates);
             Collections.sort(cpuRates);
             System.out.printf(
-                    "%s, %d rounds of %,d task records in batches of %d: best %,.0f records/s, median %,.0f;"
+                    "%s, %s, %d rounds of %,d task records in batches of %d: best %,.0f records/s, median %,.0f;"
                             + " per second of the writer's CPU: best %,.0f, median %,.0f%n",
                     history.describe(),
+                    append ? "appended" : "written",
                     rounds,
                     n,
                     BATCH,

@@ -333,6 +333,145 @@ abstract class RunHistoryContractTest {
         assertThat(history.countTaskRuns(newId())).isEmpty();
     }
 
+    // ---- task runs appended, as the engine writes them ------------------------------------------------
+
+    @Test
+    void shouldReadBackAppendedTaskRunsAsTheyWereGiven() {
+        String id = newId();
+        RunRecord flow = flow(id, null, "olivine-swan", "etl", StateType.FAILED, at(0), at(9).plusNanos(123_000));
+        RunRecord ok = task(id, "extract-1a2b3c4d-0", StateType.COMPLETED, at(1), at(2).plusNanos(7_000));
+        RunRecord failed = task(id, "load-5e6f7a8b-0", StateType.FAILED, at(3), at(4));
+        RunRecord odd = new RunRecord(
+                RunRecord.Kind.TASK,
+                id,
+                null,
+                "naïve name, no number",
+                "naïve",
+                StateType.CRASHED,
+                "Task run crashed:\nits worker is gone",
+                at(6),
+                at(5).minusMillis(1), // a clock that went back: kept as it was
+                null,
+                null,
+                List.of("ünïcode", "db"),
+                null);
+        RunRecord neverRan = new RunRecord(
+                RunRecord.Kind.TASK,
+                id,
+                null,
+                "report-9c0d1e2f-007",
+                "report",
+                StateType.CANCELLED,
+                "Upstream task run failed",
+                null,
+                at(5),
+                "ConcurrentTaskRunner",
+                null,
+                List.of(),
+                null);
+
+        history.append(List.of(flow, ok, failed, odd, neverRan));
+
+        assertThat(history.flowRun(id)).contains(flow);
+        assertThat(history.taskRuns(id, null, 10)).containsExactly(ok, failed, odd, neverRan);
+        assertThat(history.taskRuns(id, StateType.FAILED, 10)).containsExactly(failed);
+        assertThat(history.latestTaskRuns(id, 10)).containsExactly(neverRan, odd, failed, ok);
+        assertThat(history.countTaskRuns(id))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        StateType.COMPLETED, 1L, StateType.FAILED, 1L, StateType.CRASHED, 1L, StateType.CANCELLED, 1L));
+    }
+
+    /**
+     * Property: task runs appended in many batches (packs) and written one by one (rows) read as one list:
+     * in start order, those that never started last, the latest to end first, each counted once.
+     */
+    @Test
+    void shouldReadAppendedAndWrittenTaskRunsOfARunAsOne() {
+        String id = newId();
+        history.append(List.of(
+                task(id, "c-0", StateType.COMPLETED, at(3), at(4)),
+                task(id, "never-0", StateType.CANCELLED, null, at(9))));
+        history.write(List.of(task(id, "a-0", StateType.FAILED, at(1), at(8))));
+        history.append(List.of(task(id, "b-0", StateType.COMPLETED, at(2), at(3))));
+        history.append(List.of(task(id, "d-0", StateType.FAILED, at(4), at(5))));
+        history.append(List.of(task(newId(), "other-0", StateType.COMPLETED, at(0), at(100))));
+
+        assertThat(names(history.taskRuns(id, null, 10))).containsExactly("a-0", "b-0", "c-0", "d-0", "never-0");
+        assertThat(names(history.taskRuns(id, null, 2))).containsExactly("a-0", "b-0");
+        assertThat(names(history.taskRuns(id, null, 0))).isEmpty();
+        assertThat(names(history.taskRuns(id, StateType.FAILED, 10))).containsExactly("a-0", "d-0");
+        assertThat(names(history.taskRuns(id, StateType.CANCELLED, 10))).containsExactly("never-0");
+        assertThat(names(history.latestTaskRuns(id, 10))).containsExactly("never-0", "a-0", "d-0", "c-0", "b-0");
+        assertThat(names(history.latestTaskRuns(id, 2))).containsExactly("never-0", "a-0");
+        assertThat(history.countTaskRuns(id))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(StateType.COMPLETED, 2L, StateType.FAILED, 2L, StateType.CANCELLED, 1L));
+    }
+
+    @Test
+    void shouldAppendAndReadAHundredThousandTaskRunsOfOneRun() {
+        String id = newId();
+        int n = 100_000;
+        List<RunRecord> batch = new ArrayList<>(n + 1);
+        batch.add(flow(id, null, "big-run", "fan-out", StateType.RUNNING, at(0), null));
+        for (int i = 0; i < n; i++) {
+            // ends in an order of their own, as the runs of a pool do: not the order they started
+            Instant started = at(0).plusNanos(i * 1_000L);
+            batch.add(new RunRecord(
+                    RunRecord.Kind.TASK,
+                    id,
+                    null,
+                    "square-1a2b3c4d-" + i,
+                    "square",
+                    i % 1000 == 0 ? StateType.FAILED : StateType.COMPLETED,
+                    i % 1000 == 0 ? "Task run encountered an exception: boom " + i : null,
+                    started,
+                    started.plusNanos(500_000 + (i % 7) * 3_000_000L),
+                    "ForkJoinTaskRunner",
+                    "weft-forkjoin-" + (i % 2),
+                    List.of(),
+                    null));
+        }
+
+        history.append(batch.subList(0, 60_001));
+        history.append(batch.subList(60_001, n + 1));
+
+        assertThat(history.countTaskRuns(id))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(StateType.COMPLETED, 99_900L, StateType.FAILED, 100L));
+        assertThat(names(history.taskRuns(id, null, 3)))
+                .containsExactly("square-1a2b3c4d-0", "square-1a2b3c4d-1", "square-1a2b3c4d-2");
+        List<RunRecord> all = history.taskRuns(id, null, n);
+        assertThat(all).hasSize(n).isSortedAccordingTo(java.util.Comparator.comparing(RunRecord::started));
+        assertThat(all).containsExactlyInAnyOrderElementsOf(batch.subList(1, n + 1));
+        RunRecord lastToEnd = batch.subList(1, n + 1).stream()
+                .max(java.util.Comparator.comparing(RunRecord::ended))
+                .orElseThrow();
+        assertThat(history.latestTaskRuns(id, 1)).containsExactly(lastToEnd);
+        assertThat(history.latestTaskRuns(id, 500))
+                .hasSize(500)
+                .isSortedAccordingTo(
+                        java.util.Comparator.comparing(RunRecord::ended).reversed());
+        assertThat(history.taskRuns(id, StateType.FAILED, n)).hasSize(100).allSatisfy(r -> assertThat(r.message())
+                .startsWith("Task run encountered an exception: boom"));
+    }
+
+    @Test
+    void shouldRemoveAppendedTaskRunsWithTheirFlowRun() {
+        String gone = newId();
+        String kept = newId();
+        history.append(List.of(
+                ended(gone, "amber-owl", "etl", at(0), at(10)),
+                ended(kept, "eager-gnu", "train", at(30), at(31)),
+                task(gone, "a-0", StateType.COMPLETED, at(1), at(2)),
+                task(kept, "c-0", StateType.COMPLETED, at(30), at(31))));
+
+        assertThat(history.remove(RunQuery.all().named("etl"))).isEqualTo(1);
+
+        assertThat(history.taskRuns(gone, null, 10)).isEmpty();
+        assertThat(history.countTaskRuns(gone)).isEmpty();
+        assertThat(names(history.taskRuns(kept, null, 10))).containsExactly("c-0");
+    }
+
     // ---- removal --------------------------------------------------------------------------------------
 
     @Test

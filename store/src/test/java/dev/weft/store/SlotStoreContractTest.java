@@ -684,7 +684,7 @@ abstract class SlotStoreContractTest {
                 assertThat(r.getBoolean(2)).isTrue();
                 applied.add(r.getString(1));
             }
-            assertThat(applied).containsExactly("1", "2", "3");
+            assertThat(applied).containsExactly("1", "2", "3", "4");
             assertThat(countSlotRows(c, "db")).isZero();
         }
         try (SlotStore again = JdbcSlotStore.open(empty)) {
