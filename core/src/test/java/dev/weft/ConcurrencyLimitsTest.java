@@ -91,6 +91,40 @@ final class ConcurrencyLimitsTest {
                 .isEmpty();
     }
 
+    /**
+     * Property: a tagged run that queues while slots come free goes to its runner once, however the
+     * attempt that queued it and the release that retries its tag interleave. Each double start throws
+     * on its thread (a run cannot start twice), and one could leave the flow waiting forever.
+     */
+    @Test
+    void shouldStartEveryQueuedRunOnceWhileSlotsComeAndGoFast() throws InterruptedException {
+        client.createConcurrencyLimit("busy", 4);
+        Task1<Integer, Integer> noop = Task.of("noop", (Integer i) -> i).withTags("busy");
+        List<Throwable> uncaught = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try {
+            for (int round = 0; round < 10; round++) {
+                long sum = Flow.of("busy-tags", new ConcurrentTaskRunner(), () -> {
+                            List<TaskFuture<Integer>> runs = new ArrayList<>();
+                            for (int i = 0; i < 5_000; i++) {
+                                runs.add(noop.submit(i));
+                            }
+                            long total = 0;
+                            for (TaskFuture<Integer> run : runs) {
+                                total += run.result();
+                            }
+                            return total;
+                        })
+                        .call();
+                assertThat(sum).isEqualTo(4_999L * 5_000 / 2);
+            }
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+        assertThat(uncaught).as("runs started twice").isEmpty();
+    }
+
     @Test
     void shouldQueueARunWithoutASlotAndStartItAsSoonAsOneIsReleased() throws InterruptedException {
         client.createConcurrencyLimit("db", 1);

@@ -218,6 +218,9 @@ public final class Limiter {
     private void attempt(SlotClaim run) {
         for (; ; ) {
             synchronized (lock) {
+                if (held.containsKey(run.id())) {
+                    return; // another attempt got its slots: the store would grant them again, and again admit it
+                }
                 if (!run.startAttempt()) {
                     return; // the thread asking for it now re-asks if a slot came free meanwhile
                 }
@@ -242,15 +245,19 @@ public final class Limiter {
             }
             switch (answer.outcome()) {
                 case GRANTED -> {
+                    boolean first;
                     synchronized (lock) {
                         run.endAttempt();
                         dequeue(run);
-                        if (held.put(run.id(), run) == null) {
+                        first = held.put(run.id(), run) == null;
+                        if (first) {
                             countHeld(run, 1);
                         }
                         startTimer();
                     }
-                    run.admitted(true);
+                    if (first) {
+                        run.admitted(true);
+                    }
                     return;
                 }
                 case ZERO -> {
