@@ -92,9 +92,10 @@ final class ConcurrencyLimitsTest {
     }
 
     /**
-     * Property: a tagged run that queues while slots come free goes to its runner once, however the
-     * attempt that queued it and the release that retries its tag interleave. Each double start throws
-     * on its thread (a run cannot start twice), and one could leave the flow waiting forever.
+     * Property: a tagged run that queues while slots come free is queued once and goes to its runner once,
+     * however the attempt that queued it and the release that retries its tag interleave. A double move
+     * throws (a run cannot start, or queue, twice): on the runner's thread, or failing the flow; a double
+     * start could leave the flow waiting forever.
      */
     @Test
     void shouldStartEveryQueuedRunOnceWhileSlotsComeAndGoFast() throws InterruptedException {
@@ -104,7 +105,7 @@ final class ConcurrencyLimitsTest {
         Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
         try {
-            for (int round = 0; round < 10; round++) {
+            for (int round = 0; round < 30; round++) {
                 long sum = Flow.of("busy-tags", new ConcurrentTaskRunner(), () -> {
                             List<TaskFuture<Integer>> runs = new ArrayList<>();
                             for (int i = 0; i < 5_000; i++) {

@@ -185,6 +185,21 @@ public abstract class Node<T> implements TaskFuture<T> {
      * @throws IllegalTransitionException if the table does not allow the move from the current state
      */
     protected final boolean transition(Transition t) {
+        return transition(t, true);
+    }
+
+    /**
+     * Makes the move if the node is in a state it leaves from, else changes nothing: for a move that
+     * racing threads may each decide on, where the node may already have made it, or gone further.
+     *
+     * @param t the move
+     * @return whether this call made it
+     */
+    protected final boolean transitionIfLeaving(Transition t) {
+        return transition(t, false);
+    }
+
+    private boolean transition(Transition t, boolean strict) {
         StateType to = t.to;
         for (; ; ) {
             long b = (long) BITS.getVolatile(this);
@@ -193,6 +208,9 @@ public abstract class Node<T> implements TaskFuture<T> {
                 return false;
             }
             if (!t.leavesFrom(from)) {
+                if (!strict) {
+                    return false;
+                }
                 throw illegal(t, from, b);
             }
             if (BITS.compareAndSet(this, b, push(b, to))) {

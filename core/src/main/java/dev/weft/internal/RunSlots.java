@@ -218,10 +218,9 @@ final class RunSlots implements SlotClaim {
     @Override
     public void queued(String tag, int limit) {
         waitingLimit = limit;
-        StateType now = run.type();
-        if (now == StateType.PENDING || now == StateType.AWAITING_RETRY) {
-            queuedSince = System.nanoTime();
-            run.queue();
+        long since = System.nanoTime();
+        if (run.queue()) {
+            queuedSince = since;
         }
     }
 

@@ -251,9 +251,14 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         return slots == null ? List.of() : slots.tags();
     }
 
-    /** QUEUE: no slot is free on one of its tags. */
-    void queue() {
-        transition(Transition.QUEUE);
+    /**
+     * QUEUE: no slot is free on one of its tags. Two attempts for its slots may both find a tag full, and
+     * one may get the slots as the other says so: a run already queued, or started, stays as it is.
+     *
+     * @return whether this call queued it
+     */
+    boolean queue() {
+        return transitionIfLeaving(Transition.QUEUE);
     }
 
     /** Ends the run in a state decided by its slots (aborted, deadlocked, a broken store). */

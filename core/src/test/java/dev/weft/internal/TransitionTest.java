@@ -52,6 +52,23 @@ final class TransitionTest {
         assertThat(run.type()).isEqualTo(StateType.PENDING);
     }
 
+    /**
+     * Two attempts for a run's slots may both find its tag full, and one may get the slots as the other
+     * says so: queuing a run already queued, or already started, changes nothing and throws nothing.
+     */
+    @Test
+    void shouldQueueARunOnceAndNotOnceItStarted() {
+        TaskRun<Integer> run = pendingRun();
+
+        assertThat(run.queue()).isTrue();
+        assertThat(run.queue()).as("already queued").isFalse();
+        run.transition(Transition.START);
+        assertThat(run.queue()).as("already running").isFalse();
+
+        assertThat(run.type()).isEqualTo(StateType.RUNNING);
+        assertThat(run.history()).isEqualTo("Pending -> Queued -> Running");
+    }
+
     @Test
     void shouldThrowOnAnIllegalMoveBetweenLiveStates() {
         TestNode node = new TestNode("n");
