@@ -63,6 +63,16 @@ public final class InMemoryHistory implements RunHistory {
 
     @Override
     public synchronized void write(List<RunRecord> batch) {
+        keep(batch, false);
+    }
+
+    /** Keeps the task runs without looking for earlier records of them: each is its run's only one. */
+    @Override
+    public synchronized void append(List<RunRecord> batch) {
+        keep(batch, true);
+    }
+
+    private void keep(List<RunRecord> batch, boolean appended) {
         for (RunRecord r : batch) {
             Entry e = flows.computeIfAbsent(r.flowRunId(), id -> new Entry());
             if (r.kind() == RunRecord.Kind.FLOW) {
@@ -70,35 +80,15 @@ public final class InMemoryHistory implements RunHistory {
                     records++;
                 }
                 e.flow = r;
+            } else if (appended) {
+                e.appended.add(r);
+                records++;
             } else if (e.tasks.put(r.name(), r) == null) {
                 records++;
             }
         }
         trim();
     }
-
-    /** Keeps the task runs without looking for earlier records of them: each is its run's only one. */
-    @Override
-    public synchronized void append(List<RunRecord> batch) {
-        Appending last = null;
-        for (RunRecord r : batch) {
-            if (r.kind() == RunRecord.Kind.FLOW) {
-                write(List.of(r));
-                last = null; // writing may have trimmed the entry away
-                continue;
-            }
-            if (last == null || !last.flowRunId.equals(r.flowRunId())) {
-                Entry e = flows.computeIfAbsent(r.flowRunId(), id -> new Entry());
-                last = new Appending(r.flowRunId(), e);
-            }
-            last.entry.appended.add(r);
-            records++;
-        }
-        trim();
-    }
-
-    /** The entry that appended task runs go to, while they are of one flow run. */
-    private record Appending(String flowRunId, Entry entry) {}
 
     private void trim() {
         Iterator<Entry> it = flows.values().iterator();

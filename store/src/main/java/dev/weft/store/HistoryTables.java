@@ -269,8 +269,7 @@ final class HistoryTables {
         String sql = "SELECT started_min_us, data FROM " + PACK + " WHERE run_key = ?"
                 + (state == null ? "" : " AND " + PACK_COUNTS[StateCodes.code(state)] + " > 0")
                 + " ORDER BY CASE WHEN started_min_us IS NULL THEN 1 ELSE 0 END, started_min_us";
-        // the latest-starting of the first limit on top, to be pushed out by an earlier one
-        java.util.PriorityQueue<RunRecord> first = new java.util.PriorityQueue<>(START_ORDER.reversed());
+        Best first = new Best(START_ORDER, limit);
         List<RunRecord> neverStarted = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setLong(1, key);
@@ -278,8 +277,7 @@ final class HistoryTables {
                 while (r.next()) {
                     long startedMin = r.getLong(1);
                     boolean anyStarted = !r.wasNull();
-                    if (first.size() >= limit
-                            && (!anyStarted || micros(first.peek().started()) < startedMin)) {
+                    if (first.full() && (!anyStarted || micros(first.last().started()) < startedMin)) {
                         break; // this pack and those after start later than every run kept
                     }
                     for (RunRecord run : TaskPacks.unpack(flowRunId, r.getBytes(2))) {
@@ -290,15 +288,12 @@ final class HistoryTables {
                             neverStarted.add(run);
                         } else {
                             first.add(run);
-                            if (first.size() > limit) {
-                                first.poll();
-                            }
                         }
                     }
                 }
             }
         }
-        List<RunRecord> found = new ArrayList<>(first);
+        List<RunRecord> found = first.inOrder();
         if (found.size() < limit) {
             found.addAll(neverStarted);
         }
@@ -354,33 +349,61 @@ final class HistoryTables {
                         + " ORDER BY ended_us DESC LIMIT ?",
                 List.of(key.getAsLong(), limit));
         // the packs by their latest end, until one ends before the earliest of the latest kept
-        java.util.PriorityQueue<RunRecord> kept = new java.util.PriorityQueue<>(NEWEST_END.reversed());
-        kept.addAll(latest);
-        while (kept.size() > limit) {
-            kept.poll();
-        }
+        Best kept = new Best(NEWEST_END, limit);
+        latest.forEach(kept::add);
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT ended_max_us, data FROM " + PACK + " WHERE run_key = ? ORDER BY ended_max_us DESC")) {
             s.setLong(1, key.getAsLong());
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    if (kept.size() >= limit && micros(kept.peek().ended()) > r.getLong(1)) {
+                    if (kept.full() && micros(kept.last().ended()) > r.getLong(1)) {
                         break;
                     }
                     for (RunRecord run : TaskPacks.unpack(flowRunId, r.getBytes(2))) {
                         if (run.ended() != null) {
                             kept.add(run);
-                            if (kept.size() > limit) {
-                                kept.poll();
-                            }
                         }
                     }
                 }
             }
         }
-        List<RunRecord> found = new ArrayList<>(kept);
-        found.sort(NEWEST_END);
-        return found;
+        return kept.inOrder();
+    }
+
+    /** The first {@code limit} records in an order, of those added in any order. */
+    private static final class Best {
+        private final Comparator<RunRecord> order;
+        private final int limit;
+        /** The last of the first kept on top, to be pushed out by one before it. */
+        private final java.util.PriorityQueue<RunRecord> kept;
+
+        Best(Comparator<RunRecord> order, int limit) {
+            this.order = order;
+            this.limit = limit;
+            this.kept = new java.util.PriorityQueue<>(order.reversed());
+        }
+
+        void add(RunRecord run) {
+            kept.add(run);
+            if (kept.size() > limit) {
+                kept.poll();
+            }
+        }
+
+        /** Whether it has {@code limit} records: one after {@link #last} changes nothing. */
+        boolean full() {
+            return kept.size() >= limit;
+        }
+
+        RunRecord last() {
+            return kept.peek();
+        }
+
+        List<RunRecord> inOrder() {
+            List<RunRecord> found = new ArrayList<>(kept);
+            found.sort(order);
+            return found;
+        }
     }
 
     /** A flow run's task runs counted by state, by the database, from its index alone. */

@@ -153,17 +153,7 @@ public final class JdbcRunHistory implements RunHistory {
      */
     @Override
     public synchronized void write(List<RunRecord> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        tx.write("write the run history", c -> {
-            tables.write(c, batch, runKeys);
-            return null;
-        });
-        runKeys.committed();
-        if (System.nanoTime() - retainedAtNs >= RETENTION_PERIOD_NS) {
-            retain();
-        }
+        store(batch, false);
     }
 
     /**
@@ -176,11 +166,20 @@ public final class JdbcRunHistory implements RunHistory {
      */
     @Override
     public synchronized void append(List<RunRecord> batch) {
+        store(batch, true);
+    }
+
+    /** Writes a batch in one transaction, its task runs packed or a row each; then retention, when due. */
+    private void store(List<RunRecord> batch, boolean packed) {
         if (batch.isEmpty()) {
             return;
         }
         tx.write("write the run history", c -> {
-            tables.append(c, batch, runKeys, packer);
+            if (packed) {
+                tables.append(c, batch, runKeys, packer);
+            } else {
+                tables.write(c, batch, runKeys);
+            }
             return null;
         });
         runKeys.committed();
