@@ -212,14 +212,20 @@ public final class Limiter {
     /** Asks for the run's slots, off the caller's thread when the store blocks; the run is told the answer. */
     void admit(SlotClaim run) {
         run.limitedBy(this);
-        io.execute(() -> attempt(run));
+        io.execute(() -> attempt(run, false));
     }
 
-    private void attempt(SlotClaim run) {
-        for (; ; ) {
+    /**
+     * Asks the store for a run's slots until it has an answer, or another thread takes over the asking.
+     *
+     * @param queued whether the run was taken from a queue: it is asked for only while it is still queued,
+     *     since every answer takes it out, and the store would grant a run that holds its slots again
+     */
+    private void attempt(SlotClaim run, boolean queued) {
+        for (boolean again = queued; ; again = true) {
             synchronized (lock) {
-                if (held.containsKey(run.id())) {
-                    return; // another attempt got its slots: the store would grant them again, and again admit it
+                if (again && run.queuedOn() == null) {
+                    return; // another attempt answered it meanwhile
                 }
                 if (!run.startAttempt()) {
                     return; // the thread asking for it now re-asks if a slot came free meanwhile
@@ -245,19 +251,15 @@ public final class Limiter {
             }
             switch (answer.outcome()) {
                 case GRANTED -> {
-                    boolean first;
                     synchronized (lock) {
                         run.endAttempt();
                         dequeue(run);
-                        first = held.put(run.id(), run) == null;
-                        if (first) {
+                        if (held.put(run.id(), run) == null) {
                             countHeld(run, 1);
                         }
                         startTimer();
                     }
-                    if (first) {
-                        run.admitted(true);
-                    }
+                    run.admitted(true);
                     return;
                 }
                 case ZERO -> {
@@ -411,7 +413,7 @@ public final class Limiter {
             if (head == null || head == last) {
                 return;
             }
-            attempt(head);
+            attempt(head, true);
             last = head;
         }
     }

@@ -19,7 +19,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RunSlots implements SlotClaim {
     private static final VarHandle STATE;
-    private static final VarHandle ANSWERED;
 
     // Whether the run holds slots on its tags: none yet, held, given back.
     private static final int NONE = 0;
@@ -29,7 +28,6 @@ final class RunSlots implements SlotClaim {
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(RunSlots.class, "state", int.class);
-            ANSWERED = MethodHandles.lookup().findVarHandle(RunSlots.class, "answered", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -45,10 +43,6 @@ final class RunSlots implements SlotClaim {
     private volatile int waitingLimit;
     private volatile Thread inPlaceWaiter;
     private volatile boolean admitted;
-
-    /** Whether this ask for slots was answered: the first answer dispatches the run, a second none. */
-    @SuppressWarnings("unused") // accessed through ANSWERED
-    private volatile boolean answered;
 
     /** Whether the store keeps the run waiting on a tag, so that its wait must be ended. */
     private volatile boolean waitsInStore;
@@ -77,14 +71,12 @@ final class RunSlots implements SlotClaim {
 
     /** Asks for the slots; the run goes to its runner once it holds them. */
     void ask() {
-        answered = false;
         SharedLimiter.admit(this);
     }
 
     /** For a call in place: takes the slots on the calling thread, waiting there while queued. */
     boolean awaitInPlace() {
         admitted = false;
-        answered = false;
         inPlaceWaiter = Thread.currentThread();
         run.ready();
         Park.uninterruptibly(() -> admitted || run.isDone(), run);
@@ -184,8 +176,8 @@ final class RunSlots implements SlotClaim {
                 return;
             }
         }
-        if (run.isDone() || !ANSWERED.compareAndSet(this, false, true)) {
-            return; // told twice for one ask: the run goes to its runner once
+        if (run.isDone()) {
+            return;
         }
         long since = queuedSince;
         if (since != 0) {
