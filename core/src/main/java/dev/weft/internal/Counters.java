@@ -30,6 +30,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 
 /**
@@ -40,10 +41,13 @@ import org.slf4j.Logger;
  * Agrona's counters are, and deleted when the process exits; files of processes that are gone are deleted
  * by the next process that opens its own.
  *
- * <p>Design notes. A count is one atomic add on a long in the mapped file: no lock, no allocation. Each
- * count is split into stripes, one counter record (two cache lines) each; a thread adds to the stripe of
- * its id, so threads rarely share a line, and readers add the stripes up. Counter records are allocated
- * once per runner name and per tag, never per run. The setting {@code weft.counters} ({@code
+ * <p>Design notes. Each count is split into stripes, one counter record (two cache lines) each, and readers
+ * add the stripes up. A platform thread, such as a fork-join worker or a flow's body, takes a stripe of its
+ * own on its first count and keeps it while it lives: only it writes there, so a count is a plain add and
+ * an ordered store, with no atomic instruction, no lock and no allocation. A stripe of a thread that has
+ * ended goes to the next thread that needs one. Virtual threads, many and short-lived, and platform threads
+ * that find every owned stripe taken, share the other stripes, by thread id, with an atomic add. Counter
+ * records are allocated once per runner name and per tag, never per run. The setting {@code weft.counters} ({@code
  * WEFT_COUNTERS}) {@code off} turns the counters off; a process that cannot create its file runs without
  * them, and says so once.
  */
@@ -51,11 +55,24 @@ public final class Counters {
     /** The system property that turns the counters off. */
     public static final String PROPERTY = "weft.counters";
 
-    /** Type ids: a runner's counts, then a tag's. The key holds the stripe and the runner's or tag's name. */
+    /**
+     * Type ids: a runner's counts, then a tag's. The key holds the stripe and the runner's or tag's name. Type
+     * 2, the runs running as one count, was version 1's.
+     */
     public static final int SUBMITTED = 1;
 
-    /** Type id of the runs running now. */
-    public static final int RUNNING = 2;
+    /**
+     * Type id of the times runs started: entered {@code RUNNING}. The runs running now are this, less
+     * {@link #STOPPED}, less the runs that ended after they started (the ends, less {@link #ENDED_UNSTARTED}):
+     * so that a run that starts and ends makes two adds, not three.
+     */
+    public static final int STARTED = 7;
+
+    /** Type id of the times runs left {@code RUNNING} for a state that is not final (a retry, a loss). */
+    public static final int STOPPED = 8;
+
+    /** Type id of the runs that ended without running at the time (cancelled or crashed while waiting). */
+    public static final int ENDED_UNSTARTED = 9;
 
     /** Type id of the runs completed. */
     public static final int COMPLETED = 3;
@@ -86,18 +103,34 @@ public final class Counters {
     private final Path file;
     private final MappedByteBuffer metadata;
     private final MappedByteBuffer values;
+    /** Stripes per count: the owned ones, then the shared ones. */
     private final int stripes;
+
+    /** How many of a count's stripes are owned by one platform thread each: the first of its stripes. */
+    private final int owned;
+
+    /** The thread that owns each owned stripe; null, or a thread that ended, where it is free. */
+    private final AtomicReferenceArray<Thread> owners;
+
+    /** The calling platform thread's owned stripe, or -1 where it found none free. */
+    private final ThreadLocal<Integer> stripeOfThread = ThreadLocal.withInitial(this::claimStripe);
+
     private final ConcurrentHashMap<String, RunnerCounts> runners = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TagCounts> tags = new ConcurrentHashMap<>();
     private int next;
     private boolean full;
 
-    private Counters(Path file, MappedByteBuffer metadata, MappedByteBuffer values, int stripes) {
+    private Counters(Path file, MappedByteBuffer metadata, MappedByteBuffer values, int owned) {
         this.file = file;
         this.metadata = metadata;
         this.values = values;
-        this.stripes = stripes;
+        this.owned = owned;
+        this.stripes = owned + SHARED_STRIPES;
+        this.owners = new AtomicReferenceArray<>(owned);
     }
+
+    /** Stripes per count that threads without an owned one add to atomically, by thread id. */
+    static final int SHARED_STRIPES = 8;
 
     /**
      * Returns this process's counters, creating the file on first use; null if they are off or the file
@@ -153,10 +186,28 @@ public final class Counters {
 
     /** Opens a counters file of this process in {@code dir}, apart from the process's own: for tests. */
     static Counters openIn(Path dir) throws IOException {
-        return create(dir);
+        return create(dir, ownedStripes());
+    }
+
+    /** Opens a counters file in {@code dir} whose counts have {@code owned} owned stripes: for tests. */
+    static Counters openIn(Path dir, int owned) throws IOException {
+        return create(dir, owned);
+    }
+
+    /**
+     * Enough owned stripes for the platform threads that count in most processes: a flow's body, its
+     * runner's workers and their spare threads, a few more.
+     */
+    private static int ownedStripes() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return Math.min(64, Math.max(16, Integer.highestOneBit(2 * cpus - 1) << 1));
     }
 
     private static Counters create(Path dir) throws IOException {
+        return create(dir, ownedStripes());
+    }
+
+    private static Counters create(Path dir, int owned) throws IOException {
         Files.createDirectories(dir);
         sweep(dir);
         long pid = ProcessHandle.current().pid();
@@ -200,11 +251,7 @@ public final class Counters {
         INTS.setRelease(header, 0, CountersLayout.MAGIC); // last: a reader that sees it sees the rest
         Files.move(making, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         file.toFile().deleteOnExit();
-        // Enough stripes that the threads of a flow (its body, its runner's workers) rarely share one: two
-        // threads adding to one cache line make each add wait for the line, which costs far more than the add.
-        int cpus = Runtime.getRuntime().availableProcessors();
-        int stripes = Math.min(64, Math.max(16, Integer.highestOneBit(2 * cpus - 1) << 1));
-        return new Counters(file, metadata, values, stripes);
+        return new Counters(file, metadata, values, owned);
     }
 
     /** Deletes the files of processes that are gone. */
@@ -267,36 +314,64 @@ public final class Counters {
         }
     }
 
-    /** One count, split into stripes that threads add to by their id. */
+    /**
+     * The calling platform thread's owned stripe, taken on its first count; -1 for a virtual thread, or
+     * where every owned stripe is held by a live thread.
+     */
+    int ownedStripe() {
+        Thread me = Thread.currentThread();
+        return me.isVirtual() ? -1 : stripeOfThread.get();
+    }
+
+    /**
+     * Takes a free owned stripe for the calling thread: one never owned, or one whose thread has ended.
+     * Seeing that thread ended ({@link Thread#isAlive()}) orders its last store to the stripe before this
+     * thread's first read of it, so no count it made is lost.
+     */
+    private Integer claimStripe() {
+        Thread me = Thread.currentThread();
+        for (int i = 0; i < owned; i++) {
+            Thread owner = owners.get(i);
+            if ((owner == null || !owner.isAlive()) && owners.compareAndSet(i, owner, me)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** One count, split into stripes: a platform thread's own, and shared ones that threads add to by id. */
     static final class Count {
+        private final Counters counters;
         private final java.nio.ByteBuffer values;
         private final int base;
-        private final int mask;
 
         private Count(Counters counters, int typeId, String name, String label) {
             int id = counters.allocate(typeId, name, label);
+            this.counters = counters;
             this.values = id < 0 ? null : counters.values;
             this.base = Math.max(id, 0) * COUNTER_LENGTH;
-            this.mask = counters.stripes - 1;
         }
 
         void add(long delta) {
             java.nio.ByteBuffer v = values;
-            if (v != null) {
-                LONGS.getAndAdd(v, base + (stripe() & mask) * COUNTER_LENGTH, delta);
+            if (v == null) {
+                return;
             }
-        }
-
-        /** The calling thread's stripe: its id, so that threads made one after another get stripes apart. */
-        private static int stripe() {
-            return (int) Thread.currentThread().threadId();
+            int own = counters.ownedStripe();
+            if (own >= 0) { // only this thread writes there: a plain add, stored in order for readers
+                int at = base + own * COUNTER_LENGTH;
+                LONGS.setRelease(v, at, (long) LONGS.get(v, at) + delta);
+            } else {
+                int shared = counters.owned + (int) (Thread.currentThread().threadId() & (SHARED_STRIPES - 1));
+                LONGS.getAndAdd(v, base + shared * COUNTER_LENGTH, delta);
+            }
         }
 
         /** Sums the stripes, for tests. */
         long sum() {
             long total = 0;
             if (values != null) {
-                for (int s = 0; s <= mask; s++) {
+                for (int s = 0; s < counters.stripes; s++) {
                     total += (long) LONGS.getVolatile(values, base + s * COUNTER_LENGTH);
                 }
             }
@@ -307,37 +382,51 @@ public final class Counters {
     /** A task runner's counts, shared by every flow run of this process that uses a runner of its name. */
     static final class RunnerCounts {
         final Count submitted;
-        final Count running;
+        final Count started;
+        final Count stopped;
+        final Count endedUnstarted;
         final Count completed;
         final Count failed;
         final Count crashed;
         final Count cancelled;
 
         RunnerCounts(Counters c, String runner) {
+            // In this order in the file, which readers read in order: the ends before the starts, so that a run
+            // that ends while a reader reads is not taken off the runs running before its start is counted.
             submitted = new Count(c, SUBMITTED, runner, "task runs submitted: " + runner);
-            running = new Count(c, RUNNING, runner, "task runs running: " + runner);
             completed = new Count(c, COMPLETED, runner, "task runs completed: " + runner);
             failed = new Count(c, FAILED, runner, "task runs failed: " + runner);
             crashed = new Count(c, CRASHED, runner, "task runs crashed: " + runner);
             cancelled = new Count(c, CANCELLED, runner, "task runs cancelled: " + runner);
+            endedUnstarted = new Count(c, ENDED_UNSTARTED, runner, "task runs ended unstarted: " + runner);
+            stopped = new Count(c, STOPPED, runner, "task runs stopped to run again: " + runner);
+            started = new Count(c, STARTED, runner, "task runs started: " + runner);
         }
 
-        /** A run moved from one state to another. */
+        /** A run moved from one state to another: one add, and a second only on the rare moves. */
         void moved(StateType from, StateType to) {
-            if (to == StateType.RUNNING) {
-                running.add(1);
+            Count end =
+                    switch (to) {
+                        case RUNNING -> started;
+                        case COMPLETED -> completed;
+                        case FAILED -> failed;
+                        case CRASHED -> crashed;
+                        case CANCELLED -> cancelled;
+                        default -> from == StateType.RUNNING ? stopped : null;
+                    };
+            if (end == null) {
                 return;
             }
-            if (from == StateType.RUNNING) {
-                running.add(-1);
+            end.add(1);
+            if (to.isFinal() && from != StateType.RUNNING) {
+                endedUnstarted.add(1);
             }
-            switch (to) {
-                case COMPLETED -> completed.add(1);
-                case FAILED -> failed.add(1);
-                case CRASHED -> crashed.add(1);
-                case CANCELLED -> cancelled.add(1);
-                default -> {}
-            }
+        }
+
+        /** The runs running now, for tests: as a reader of the file works it out. */
+        long running() {
+            long ended = completed.sum() + failed.sum() + crashed.sum() + cancelled.sum() - endedUnstarted.sum();
+            return started.sum() - stopped.sum() - ended;
         }
     }
 
@@ -354,6 +443,7 @@ public final class Counters {
 
     @Override
     public String toString() {
-        return "Counters(" + file + ", " + stripes + " stripes, " + Arrays.asList(runners.keySet()) + ")";
+        return "Counters(" + file + ", " + owned + " owned and " + SHARED_STRIPES + " shared stripes, "
+                + Arrays.asList(runners.keySet()) + ")";
     }
 }

@@ -27,7 +27,7 @@ public final class CountersLayout {
     /** The first int of a file whose header is complete: {@code WEFT} in ASCII, read little-endian. */
     public static final int MAGIC = 0x54464557;
     /** The layout's version, the header's second int. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** The header's length; the metadata buffer starts there. */
     public static final int HEADER_LENGTH = 4096;
     /** Where the header holds the process's id (long). */

@@ -203,19 +203,44 @@ public record ProcessCounters(long pid, Instant started, String command, Path fi
                     (long) CountersLayout.LONGS.getVolatile(map, valuesOffset + id * CountersLayout.COUNTER_LENGTH);
             String key = type + "/" + shape.name();
             shapes.putIfAbsent(key, shape);
+            if (type == Counters.SUBMITTED) { // the runs running come next, whatever order their parts lie in
+                shapes.putIfAbsent(Counters.STARTED + "/" + shape.name(), shape(Counters.STARTED, shape.name()));
+            }
             sums.merge(key, value, Long::sum);
         }
         List<Count> counts = new ArrayList<>();
-        shapes.forEach((key, shape) ->
-                counts.add(new Count(shape.kind(), shape.name(), shape.metric(), Math.max(0, sums.get(key)))));
+        shapes.forEach((key, shape) -> {
+            if (shape.metric().equals("running")) {
+                counts.add(new Count(Kind.RUNNER, shape.name(), "running", Math.max(0, running(sums, shape.name()))));
+            } else if (!shape.metric().isEmpty()) {
+                counts.add(new Count(shape.kind(), shape.name(), shape.metric(), Math.max(0, sums.get(key))));
+            }
+        });
         return Optional.of(
                 new ProcessCounters(pid, started, new String(command, StandardCharsets.UTF_8), file, counts));
     }
 
+    /**
+     * The runs running now: the runs started, less those stopped to run again, less those that ended after
+     * they started (see {@link Counters#STARTED}).
+     */
+    private static long running(Map<String, Long> sums, String runner) {
+        long ended = 0;
+        for (int type : new int[] {Counters.COMPLETED, Counters.FAILED, Counters.CRASHED, Counters.CANCELLED}) {
+            ended += sums.getOrDefault(type + "/" + runner, 0L);
+        }
+        ended -= sums.getOrDefault(Counters.ENDED_UNSTARTED + "/" + runner, 0L);
+        return sums.getOrDefault(Counters.STARTED + "/" + runner, 0L)
+                - sums.getOrDefault(Counters.STOPPED + "/" + runner, 0L)
+                - ended;
+    }
+
+    /** What a record counts; a metric of "" for the parts of a runner's runs running. */
     private static Count shape(int type, String name) {
         return switch (type) {
             case Counters.SUBMITTED -> new Count(Kind.RUNNER, name, "submitted", 0);
-            case Counters.RUNNING -> new Count(Kind.RUNNER, name, "running", 0);
+            case Counters.STARTED -> new Count(Kind.RUNNER, name, "running", 0);
+            case Counters.STOPPED, Counters.ENDED_UNSTARTED -> new Count(Kind.RUNNER, name, "", 0);
             case Counters.COMPLETED -> new Count(Kind.RUNNER, name, "completed", 0);
             case Counters.FAILED -> new Count(Kind.RUNNER, name, "failed", 0);
             case Counters.CRASHED -> new Count(Kind.RUNNER, name, "crashed", 0);

@@ -49,7 +49,7 @@ final class AgronaReadsCountersTest {
         assertThat(byLabel)
                 .containsEntry("task runs completed: ForkJoinTaskRunner", 5L)
                 .containsEntry("task runs failed: ForkJoinTaskRunner", 2L)
-                .containsEntry("task runs running: ForkJoinTaskRunner", 0L)
+                .containsEntry("task runs started: ForkJoinTaskRunner", 0L)
                 .containsEntry("slots waited for: db", 3L);
         assertThat(types)
                 .containsEntry("task runs completed: ForkJoinTaskRunner", Counters.COMPLETED)

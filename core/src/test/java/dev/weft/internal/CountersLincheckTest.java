@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Property: a count in the counters file, added to by many threads at once through its stripes, loses no
- * addition, and a reader adding up its stripes sees a value it had at some moment (it behaves as one
+ * Property: a count in the counters file, added to by many threads at once, one through a stripe of its
+ * own and the others through shared stripes, loses no addition, and a reader adding up its stripes sees a value it had at some moment (it behaves as one
  * atomic counter).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -20,7 +20,8 @@ public class CountersLincheckTest {
 
     static {
         try {
-            FILE = Counters.openIn(Files.createTempDirectory("weft-counters-lincheck"));
+            // one owned stripe: one thread adds there with plain stores, the others to shared stripes atomically
+            FILE = Counters.openIn(Files.createTempDirectory("weft-counters-lincheck"), 1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

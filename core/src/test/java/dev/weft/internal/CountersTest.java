@@ -87,6 +87,110 @@ final class CountersTest {
     }
 
     @Test
+    void shouldWorkOutTheRunsRunningFromStartsStopsAndEnds() throws Exception {
+        Counters counters = Counters.openIn(dir);
+        Counters.RunnerCounts runner = counters.runner("r");
+        for (int i = 0; i < 5; i++) {
+            runner.moved(StateType.PENDING, StateType.RUNNING);
+        }
+        runner.moved(StateType.RUNNING, StateType.AWAITING_RETRY); // a retry: not running while it waits
+        runner.moved(StateType.RUNNING, StateType.COMPLETED);
+        runner.moved(StateType.RUNNING, StateType.FAILED);
+        runner.moved(StateType.PENDING, StateType.CANCELLED); // never ran: takes nothing off the running
+        runner.moved(StateType.QUEUED, StateType.CRASHED);
+        ProcessCounters mid = ProcessCounters.read(counters.file()).orElseThrow();
+        assertThat(mid.of(ProcessCounters.Kind.RUNNER).get("r"))
+                .containsExactly(
+                        Map.entry("submitted", 0L),
+                        Map.entry("running", 2L),
+                        Map.entry("completed", 1L),
+                        Map.entry("failed", 1L),
+                        Map.entry("crashed", 1L),
+                        Map.entry("cancelled", 1L));
+        assertThat(runner.running()).isEqualTo(2);
+
+        runner.moved(StateType.AWAITING_RETRY, StateType.RUNNING);
+        runner.moved(StateType.RUNNING, StateType.PENDING); // lost with its worker, to run again
+        runner.moved(StateType.RUNNING, StateType.CANCELLED);
+        runner.moved(StateType.RUNNING, StateType.COMPLETED);
+        ProcessCounters end = ProcessCounters.read(counters.file()).orElseThrow();
+        assertThat(end.get("r", "running")).isZero();
+        assertThat(end.get("r", "cancelled")).isEqualTo(2);
+        assertThat(end.get("r", "completed")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldGiveTheStripeOfAThreadThatEndedToTheNextThreadAndLoseNoCount() throws Exception {
+        Counters counters = Counters.openIn(dir, 1); // one owned stripe
+        Counters.Count count = counters.runner("r").completed;
+        int[] stripes = new int[4];
+        Thread first = Thread.ofPlatform().start(() -> {
+            count.add(5);
+            stripes[0] = counters.ownedStripe();
+        });
+        first.join();
+        CountDownLatch counted = new CountDownLatch(1);
+        CountDownLatch end = new CountDownLatch(1);
+        Thread second = Thread.ofPlatform().start(() -> {
+            count.add(3);
+            stripes[1] = counters.ownedStripe(); // the first thread's, as it has ended
+            counted.countDown();
+            try {
+                end.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        counted.await();
+        Thread third = Thread.ofPlatform().start(() -> {
+            count.add(2);
+            stripes[2] = counters.ownedStripe(); // none free while the second lives: a shared one
+        });
+        third.join();
+        Thread virtual = Thread.ofVirtual().start(() -> {
+            count.add(4);
+            stripes[3] = counters.ownedStripe();
+        });
+        virtual.join();
+        end.countDown();
+        second.join();
+
+        assertThat(stripes).containsExactly(0, 0, -1, -1);
+        assertThat(count.sum()).isEqualTo(14);
+        assertThat(ProcessCounters.read(counters.file()).orElseThrow().get("r", "completed"))
+                .isEqualTo(14);
+    }
+
+    @Test
+    void shouldLoseNoCountWhenManyPlatformAndVirtualThreadsCountAtOnce() throws Exception {
+        Counters counters = Counters.openIn(dir, 2); // fewer owned stripes than platform threads
+        Counters.Count count = counters.runner("r").completed;
+        int threads = 6;
+        int adds = 100_000;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> all = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread.Builder builder = t % 2 == 0 ? Thread.ofPlatform() : Thread.ofVirtual();
+            all.add(builder.start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < adds; i++) {
+                    count.add(1);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : all) {
+            t.join();
+        }
+        assertThat(count.sum()).isEqualTo((long) threads * adds);
+    }
+
+    @Test
     void shouldCountTheRunsHoldingAndWaitingForTheSlotsOfATag() throws Exception {
         SlotStore store = SlotStores.inMemory();
         SlotStore previous = SlotStores.use(store);
