@@ -42,11 +42,11 @@ import org.slf4j.Logger;
  * by the next process that opens its own.
  *
  * <p>Design notes. Each count is split into stripes, one counter record (two cache lines) each, and readers
- * add the stripes up. A platform thread, such as a fork-join worker or a flow's body, takes a stripe of its
- * own on its first count and keeps it while it lives: only it writes there, so a count is a plain add and
- * an ordered store, with no atomic instruction, no lock and no allocation. A stripe of a thread that has
- * ended goes to the next thread that needs one. Virtual threads, many and short-lived, and platform threads
- * that find every owned stripe taken, share the other stripes, by thread id, with an atomic add. Counter
+ * add the stripes up. A platform thread, such as a fork-join worker or a flow's body, takes the owned stripe
+ * its id picks on its first count and keeps it while it lives: only it writes there, so a count is a plain
+ * add and an ordered store, with no atomic instruction, no lock and no allocation. A stripe of a thread that
+ * has ended goes to the next thread that picks it. Virtual threads, many and short-lived, and platform
+ * threads whose stripe a live thread has, share the other stripes, by thread id, with an atomic add. Counter
  * records are allocated once per runner name and per tag, never per run. The setting {@code weft.counters} ({@code
  * WEFT_COUNTERS}) {@code off} turns the counters off; a process that cannot create its file runs without
  * them, and says so once.
@@ -106,14 +106,14 @@ public final class Counters {
     /** Stripes per count: the owned ones, then the shared ones. */
     private final int stripes;
 
-    /** How many of a count's stripes are owned by one platform thread each: the first of its stripes. */
+    /**
+     * How many of a count's stripes are owned by one platform thread each, a power of two: the first of its
+     * stripes.
+     */
     private final int owned;
 
     /** The thread that owns each owned stripe; null, or a thread that ended, where it is free. */
     private final AtomicReferenceArray<Thread> owners;
-
-    /** The calling platform thread's owned stripe, or -1 where it found none free. */
-    private final ThreadLocal<Integer> stripeOfThread = ThreadLocal.withInitial(this::claimStripe);
 
     private final ConcurrentHashMap<String, RunnerCounts> runners = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TagCounts> tags = new ConcurrentHashMap<>();
@@ -189,7 +189,7 @@ public final class Counters {
         return create(dir, ownedStripes());
     }
 
-    /** Opens a counters file in {@code dir} whose counts have {@code owned} owned stripes: for tests. */
+    /** Opens a counters file in {@code dir} whose counts have {@code owned} owned stripes, a power of two: for tests. */
     static Counters openIn(Path dir, int owned) throws IOException {
         return create(dir, owned);
     }
@@ -315,26 +315,24 @@ public final class Counters {
     }
 
     /**
-     * The calling platform thread's owned stripe, taken on its first count; -1 for a virtual thread, or
-     * where every owned stripe is held by a live thread.
+     * The calling platform thread's owned stripe: the one its id picks, taken on its first count if no live
+     * thread has it; -1 for a virtual thread, or where a live thread has it. Threads made one after another
+     * (a runner's workers) get ids, so stripes, apart. Seeing a stripe's last owner ended ({@link
+     * Thread#isAlive()}) orders that thread's last store to it before this thread's first read of it, so no
+     * count it made is lost.
      */
     int ownedStripe() {
         Thread me = Thread.currentThread();
-        return me.isVirtual() ? -1 : stripeOfThread.get();
-    }
-
-    /**
-     * Takes a free owned stripe for the calling thread: one never owned, or one whose thread has ended.
-     * Seeing that thread ended ({@link Thread#isAlive()}) orders its last store to the stripe before this
-     * thread's first read of it, so no count it made is lost.
-     */
-    private Integer claimStripe() {
-        Thread me = Thread.currentThread();
-        for (int i = 0; i < owned; i++) {
-            Thread owner = owners.get(i);
-            if ((owner == null || !owner.isAlive()) && owners.compareAndSet(i, owner, me)) {
-                return i;
-            }
+        if (me.isVirtual()) {
+            return -1;
+        }
+        int stripe = (int) me.threadId() & (owned - 1);
+        Thread owner = owners.get(stripe);
+        if (owner == me) {
+            return stripe;
+        }
+        if ((owner == null || !owner.isAlive()) && owners.compareAndSet(stripe, owner, me)) {
+            return stripe;
         }
         return -1;
     }
