@@ -243,5 +243,21 @@ public interface TaskRunner {
          * @param cause why
          */
         void crash(Throwable cause);
+        /**
+         * Lets a thread that waits for this call's run run it, instead of parking until a thread of the
+         * runner has: a thread that waits for the run without a time limit, outside any task run of its
+         * own, runs {@code here} itself. That saves the two thread hand-offs of a call its caller waits for
+         * at once (there and back), which is most of the cost of a short call, such as a small kernel on a
+         * device. {@code here} must run the call at most once, whichever thread gets to it first (the
+         * runner's or the waiter's), and do nothing on the other; the runner still holds the call's slot
+         * and resources while it runs, whichever thread runs it.
+         *
+         * @param here runs the call on the calling thread, unless another thread took it first
+         * @return whether the calling thread is one that may wait for the run and run it: a thread outside
+         *     any task run, such as a flow's body submitting it (a thread that ends a run and so submits the
+         *     runs waiting for it is not); a runner may then hold the call for it a moment before it wakes a
+         *     thread of its own
+         */
+        boolean offerToWaiter(Runnable here);
     }
 }

@@ -446,6 +446,7 @@ public final class FlowRun {
         do {
             if (!runsOver()) {
                 if (helper != null) {
+                    WaitHelper.beforeWaiting();
                     helper.helpUntil(this::runsOver, false, 0L);
                 } else {
                     Park.uninterruptibly(this::runsOver, this);

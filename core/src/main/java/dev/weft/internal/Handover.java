@@ -111,4 +111,9 @@ final class Handover implements TaskRunner.Call {
     public String toString() {
         return "hand-over " + number + " of " + run;
     }
+
+    @Override
+    public boolean offerToWaiter(Runnable here) {
+        return run.offerToWaiter(here); // `here` runs this hand-over, which a stale one refuses
+    }
 }

@@ -452,8 +452,20 @@ public abstract class Node<T> implements TaskFuture<T> {
         return await().resultOrException();
     }
 
+    /**
+     * Before a thread waits for this node: a run that its runner offered to its waiter ({@code
+     * TaskRunner.Call.offerToWaiter}) runs here, on the waiting thread, if it may.
+     *
+     * @param timed whether the wait has a deadline
+     */
+    protected void beforeWait(boolean timed) {}
+
     /** Parks (or helps the current runner) until this node ends or the deadline passes. */
     private boolean awaitDone(boolean timed, long deadline) {
+        beforeWait(timed);
+        if (isDone()) {
+            return true;
+        }
         Thread me = Thread.currentThread();
         Link link = new Link(me);
         if (!push(link)) {

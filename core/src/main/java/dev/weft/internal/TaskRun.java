@@ -79,6 +79,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     /** What a run needs once a runner lost it or calls it from elsewhere; null until then. */
     private volatile Away away;
 
+    /** What runs this run on the thread that waits for it, where its runner offered that; else null. */
+    private volatile Runnable offered;
+
     /** The run's slot among its flow run's live runs. */
     int liveSlot = -1;
 
@@ -355,6 +358,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public boolean run(Runnable whenFinal) {
+        if (offered != null) {
+            offered = null; // it runs now, here or on the thread that waited for it: nothing more to offer
+        }
         int tryNo = begin();
         if (tryNo == 0) {
             return true;
@@ -885,6 +891,25 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
         propagate(this);
         return true;
+    }
+
+    @Override
+    public boolean offerToWaiter(Runnable here) {
+        offered = here;
+        return Context.taskRun() == null;
+    }
+
+    /**
+     * A run that its runner offered to its waiter runs here, where the waiter waits without a deadline (a
+     * run can take longer than a deadline) and outside a task run of its own (whose thread is its runner's).
+     */
+    @Override
+    protected void beforeWait(boolean timed) {
+        Runnable here = offered;
+        if (here != null && !timed && Context.taskRun() == null) {
+            offered = null;
+            here.run();
+        }
     }
 
     @Override

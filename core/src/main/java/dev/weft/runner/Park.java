@@ -85,6 +85,7 @@ public final class Park {
     }
 
     private static boolean parkOnce(boolean timed, long deadline, Object blocker) {
+        HeldCalls.launch(); // the thread parks: a call held for it runs on the runner meanwhile
         if (!timed) {
             LockSupport.park(blocker);
             return true;

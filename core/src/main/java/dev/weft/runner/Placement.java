@@ -91,6 +91,7 @@ public final class Placement {
     private final boolean secede;
     private final Blocking blocking;
     private final boolean continueInline;
+    private final boolean callerRuns;
     private final boolean tracked;
     private final Launcher launcher;
     private final MpscQueue<TaskRunner.Call> incoming = new MpscQueue<>(256);
@@ -115,6 +116,7 @@ public final class Placement {
         this.secede = b.blocking != null;
         this.blocking = b.blocking;
         this.continueInline = b.continueInline;
+        this.callerRuns = b.callerRuns;
         this.tracked = b.workersMayLeave;
         this.launcher = b.launcher;
         Map<String, Integer> index = Map.of();
@@ -147,6 +149,7 @@ public final class Placement {
      *     the workers have
      */
     public void submit(TaskRunner.Call call) {
+        HeldCalls.launch(); // a call held for this thread: it submits again, so it does not wait for that one now
         Layout now = layout; // its workers and its shapes agree, though workers come and go meanwhile
         Shape shape = now.shapeOf(call.resources());
         if (!shape.satisfiable && (!tracked || now.workers.length > 0)) {
@@ -154,7 +157,16 @@ public final class Placement {
         }
         incoming.offer(call);
         if (anyFreeSlot(now.workers)) {
-            flag.run(drainAndMatch, pending);
+            if (callerRuns) {
+                HeldCalls.submitting(call); // placed here, it is held for this thread rather than launched
+                try {
+                    flag.run(drainAndMatch, pending);
+                } finally {
+                    HeldCalls.submitting(null);
+                }
+            } else {
+                flag.run(drainAndMatch, pending);
+            }
         }
         // Else every slot is taken: the call can only start once one is given back, and whoever gives one
         // back reads the queue after (the offer above comes before this read of the slots, and a slot's
@@ -293,9 +305,16 @@ public final class Placement {
                     continue; // the worker's removal handed it back as lost already
                 }
             }
+            boolean mayHold = callerRuns && call.offerToWaiter(placed);
             if (keepFirst) {
                 kept = placed;
                 keepFirst = false;
+            } else if (callerRuns) {
+                if (mayHold && HeldCalls.isSubmitting(call)) {
+                    HeldCalls.hold(placed); // its submitter may wait for it at once and run it
+                } else {
+                    placed.launchUnlessTaken();
+                }
             } else {
                 try {
                     launcher.launch(placed);
@@ -603,6 +622,7 @@ public final class Placement {
         private final List<WorkerSpec> workers = new ArrayList<>();
         private Blocking blocking;
         private boolean continueInline = true;
+        private boolean callerRuns;
         private boolean workersMayLeave;
         private Launcher launcher;
 
@@ -621,6 +641,26 @@ public final class Placement {
         public Builder worker(String name, Resources resources, int slots) {
             workers.add(new WorkerSpec(
                     Objects.requireNonNull(name, "name"), Objects.requireNonNull(resources, "resources"), slots, null));
+            return this;
+        }
+
+        /**
+         * Lets the thread that waits for a call run it ({@link TaskRunner.Call#offerToWaiter}), on its
+         * worker, holding its slot and resources as anywhere. A call placed as its submitter submits it is
+         * held for that thread for a moment instead of launched: if the thread then waits for it without a
+         * time limit, outside any task run, it runs it itself, and no thread of the runner is woken; if it
+         * submits again or waits for anything else, the call is launched then, and at the latest within two
+         * milliseconds, for a thread that went on to other work. A call placed later (when a slot comes
+         * free) is launched at once, and still runs on its caller's thread if that thread takes it first.
+         * For workers whose calls are short and whose callers wait for them at once, such as small kernels
+         * on a device: the call is spared the hand-offs to a runner's thread and back. Off by default, and
+         * only for calls run on this JVM's threads ({@link Placed#run}), never with {@link
+         * #workersMayLeave()}.
+         *
+         * @return this builder
+         */
+        public Builder callerRuns() {
+            this.callerRuns = true;
             return this;
         }
 
@@ -731,6 +771,10 @@ public final class Placement {
             }
             if (launcher == null) {
                 throw new IllegalArgumentException(runner + "'s placement needs a launcher");
+            }
+            if (callerRuns && workersMayLeave) {
+                throw new IllegalArgumentException(runner + "'s placement cannot let callers run calls: its"
+                        + " workers may leave, so its calls run elsewhere, and a caller runs a call on its own thread");
             }
             return new Placement(this);
         }
@@ -1075,6 +1119,15 @@ public final class Placement {
         @Serial
         private static final long serialVersionUID = 1L;
 
+        /**
+         * With {@link Builder#callerRuns()}, the fork-join tag says who has the call: no one yet, or its
+         * launcher, or a thread that took it to run (the runner's, or the caller's); the first to take it runs
+         * it.
+         */
+        private static final short TAKEN = 1;
+
+        private static final short LAUNCHED = 2;
+
         private final transient TaskRunner.Call call;
         private final transient Worker worker;
         private final transient Shape shape;
@@ -1110,6 +1163,9 @@ public final class Placement {
          */
         @Override
         public void run() {
+            if (callerRuns) {
+                HeldCalls.launchExcept(this); // a call held for this thread, if another, runs meanwhile
+            }
             Placed next = this;
             while (next != null) {
                 next = next.runOnce();
@@ -1117,6 +1173,9 @@ public final class Placement {
         }
 
         private Placed runOnce() {
+            if (callerRuns && !take()) {
+                return null; // the thread that waited for it runs it, or ran it
+            }
             if (worker.placed != null && !worker.placed.contains(this)) {
                 return null; // its worker left before it began: it went back as lost
             }
@@ -1148,6 +1207,34 @@ public final class Placement {
             }
             released();
             return null;
+        }
+
+        /** Takes the call to run it, unless a thread took it first; with callerRuns only. */
+        private boolean take() {
+            short tag;
+            while ((tag = getForkJoinTaskTag()) != TAKEN) {
+                if (compareAndSetForkJoinTaskTag(tag, TAKEN)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether a thread took the call to run it; with callerRuns only. */
+        boolean isTaken() {
+            return getForkJoinTaskTag() == TAKEN;
+        }
+
+        /** Hands the call to the launcher, unless a thread took it or it was handed already; with callerRuns. */
+        void launchUnlessTaken() {
+            if (!compareAndSetForkJoinTaskTag((short) 0, LAUNCHED)) {
+                return;
+            }
+            try {
+                launcher.launch(this);
+            } catch (RejectedExecutionException e) {
+                rejected(e); // the runner's threads are gone: the call crashes, never waits forever
+            }
         }
 
         /**
@@ -1228,6 +1315,9 @@ public final class Placement {
 
         /** The launcher refused the call: crashes it and gives back what it holds, placing nothing more. */
         void rejected(RejectedExecutionException cause) {
+            if (callerRuns && !take()) {
+                return; // the thread that waits for it runs it
+            }
             if (worker.placed != null && !worker.placed.remove(this)) {
                 return;
             }

@@ -38,11 +38,21 @@ public interface WaitHelper {
      */
     static boolean await(
             BooleanSupplier done, boolean timed, long deadline, Object blocker, Supplier<String> interrupted) {
+        HeldCalls.launch(); // the thread waits: a call held for it runs on the runner meanwhile
         WaitHelper helper = Installed.CURRENT.get();
         if (helper != null) {
             return helper.helpUntil(done, timed, deadline);
         }
         return Park.until(done, timed, deadline, blocker, interrupted);
+    }
+
+    /**
+     * Before the calling thread waits otherwise than through {@link #await}: launches the call that a
+     * {@link Placement.Builder#callerRuns() callerRuns} placement holds for it, if any, since the thread will
+     * not run it now. {@link #await} and {@link Park} do this themselves.
+     */
+    static void beforeWaiting() {
+        HeldCalls.launch();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FixedThreadsTaskRunner implements TaskRunner {
     private final int threads;
     private final Resources resources;
+    private final boolean callerRuns;
     private final Placement placement;
     private volatile ExecutorService pool;
 
@@ -26,17 +27,29 @@ public final class FixedThreadsTaskRunner implements TaskRunner {
 
     /** Creates a runner of {@code threads} platform threads and one worker with {@code resources}. */
     public FixedThreadsTaskRunner(int threads, Map<String, ? extends Number> resources) {
+        this(threads, resources, false);
+    }
+
+    /**
+     * Creates a runner of {@code threads} platform threads and one worker with {@code resources}; with {@code
+     * callerRuns}, a thread that waits for a call placed there may run it ({@link Placement.Builder#callerRuns()}).
+     */
+    public FixedThreadsTaskRunner(int threads, Map<String, ? extends Number> resources, boolean callerRuns) {
         this.threads = threads;
         this.resources = Resources.of(resources);
-        this.placement = Placement.builder(name())
+        this.callerRuns = callerRuns;
+        Placement.Builder placing = Placement.builder(name())
                 .worker("worker-0", this.resources, threads)
-                .launcher(placed -> pool.execute(placed))
-                .build();
+                .launcher(placed -> pool.execute(placed));
+        if (callerRuns) {
+            placing.callerRuns();
+        }
+        this.placement = placing.build();
     }
 
     @Override
     public String name() {
-        return "FixedThreadsTaskRunner(" + threads + ")";
+        return "FixedThreadsTaskRunner(" + threads + (callerRuns ? ", callers run" : "") + ")";
     }
 
     @Override
@@ -74,6 +87,6 @@ public final class FixedThreadsTaskRunner implements TaskRunner {
 
     @Override
     public TaskRunner duplicate() {
-        return new FixedThreadsTaskRunner(threads, resources.asMap());
+        return new FixedThreadsTaskRunner(threads, resources.asMap(), callerRuns);
     }
 }

@@ -73,4 +73,9 @@ public abstract class ProbeCall implements TaskRunner.Call {
 
     @Override
     public void lost(String worker, Throwable cause) {}
+
+    @Override
+    public boolean offerToWaiter(Runnable here) {
+        return false;
+    }
 }

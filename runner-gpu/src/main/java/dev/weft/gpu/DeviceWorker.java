@@ -10,9 +10,11 @@ import com.aparapi.device.OpenCLDevice;
 import dev.weft.runner.Accelerator;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,8 +30,8 @@ import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 
 /**
- * One device's worker: its context, its program cache, and its threads, each with a command queue of its
- * own, that run the calls placed on it.
+ * One device's worker: its context, its program cache, the threads that run the calls placed on it, and a
+ * command queue for each call that runs on it at once.
  */
 final class DeviceWorker implements Accelerator {
     private final Device device;
@@ -37,13 +39,24 @@ final class DeviceWorker implements Accelerator {
     private final cl_context context;
     private final ProgramCache programs;
     private final ExecutorService threads;
+    /** Every command queue made on the device, released on close. */
     private final List<cl_command_queue> queues = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<cl_command_queue> queue = new ThreadLocal<>();
+
+    /**
+     * The queues no call holds: each call takes one and gives it back, so there are as many as calls ran at
+     * once on the device, whichever threads ran them.
+     */
+    private final ConcurrentLinkedDeque<cl_command_queue> idleQueues = new ConcurrentLinkedDeque<>();
+
     private volatile OpenCLDevice aparapiDevice;
     private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean lost = new AtomicBoolean();
 
-    DeviceWorker(Device device, Path programDirectory) {
+    /**
+     * Opens a device: its context, and room for {@code threads} threads to run the calls placed on it, made
+     * as calls come.
+     */
+    DeviceWorker(Device device, Path programDirectory, int threads) {
         warnIfSignalsAreNotChained(device);
         this.device = device;
         this.name = "gpu-" + device.index();
@@ -52,7 +65,10 @@ final class DeviceWorker implements Accelerator {
         this.context = clCreateContext(properties, 1, new cl_device_id[] {device.id()}, null, null, null);
         this.programs = new ProgramCache(device, context, programDirectory);
         AtomicInteger made = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
+        // As many threads as calls may run on the device at once, made as calls come. An idle one parks at
+        // once, without spinning first: a caller that waits for its call takes it before a thread wakes,
+        // and a spinning thread would take a core from the device's driver (a CPU device's kernels).
+        this.threads = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "weft-" + name + "-" + made.getAndIncrement());
             t.setDaemon(true);
             return t;
@@ -107,17 +123,26 @@ final class DeviceWorker implements Accelerator {
         return d;
     }
 
-    /** Runs a call on one of the device's threads, with the device as its own. */
-    void execute(Runnable call) {
-        threads.execute(() -> run(() -> {
-            call.run();
-            return null;
-        }));
+    /**
+     * Runs a placed call on one of the device's threads; the placement runs it with the device as its own
+     * ({@link #run}), there or on the thread that waits for it, whichever takes it first.
+     */
+    void execute(Runnable placed) {
+        threads.execute(placed);
     }
 
     @Override
     public <T> T run(Supplier<T> call) {
-        return new Gpu(this, queue()).runCall(call);
+        cl_command_queue q = idleQueues.poll();
+        if (q == null) {
+            q = clCreateCommandQueueWithProperties(context, device.id(), null, null);
+            queues.add(q);
+        }
+        try {
+            return new Gpu(this, q).runCall(call);
+        } finally {
+            idleQueues.push(q); // the last one used is the next one taken
+        }
     }
 
     @Override
@@ -162,17 +187,6 @@ final class DeviceWorker implements Accelerator {
     @Override
     public String describe() {
         return device.describe();
-    }
-
-    /** Returns this thread's command queue on the device, made on its first call. */
-    private cl_command_queue queue() {
-        cl_command_queue q = queue.get();
-        if (q == null) {
-            q = clCreateCommandQueueWithProperties(context, device.id(), null, null);
-            queue.set(q);
-            queues.add(q);
-        }
-        return q;
     }
 
     /** Stops the threads, then releases the queues, the programs and the context. */

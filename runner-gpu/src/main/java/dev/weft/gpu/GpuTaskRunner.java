@@ -106,12 +106,16 @@ public final class GpuTaskRunner implements TaskRunner {
                     : "no GPU: the calls run on " + chosen.getFirst().type() + " devices";
         }
         Path programs = Settings.load().home().resolve("opencl-cache");
-        Placement.Builder placing =
-                Placement.builder("GpuTaskRunner").continueInline(false).launcher(this::launch);
+        // A caller that waits for its call at once runs it on its own thread, with the device as its own: a
+        // short kernel then costs no hand-off to a device thread and back.
+        Placement.Builder placing = Placement.builder("GpuTaskRunner")
+                .continueInline(false)
+                .callerRuns()
+                .launcher(this::launch);
         for (Device device : chosen) {
-            DeviceWorker worker = new DeviceWorker(device, programs);
+            DeviceWorker worker = new DeviceWorker(device, programs, settings.callsPerDevice);
             workers.put(worker.name(), worker);
-            placing.worker(worker.name(), settings.workerResources(), settings.callsPerDevice);
+            placing.worker(worker, settings.workerResources(), settings.callsPerDevice);
             worker.whenLost(why -> retire(worker.name(), why));
         }
         placement = placing.build();
@@ -184,7 +188,7 @@ public final class GpuTaskRunner implements TaskRunner {
         }
 
         /**
-         * How many calls run at once on each device, each on a thread with a command queue of its own; 1 by
+         * How many calls run at once on each device, each with a command queue of its own; 1 by
          * default. A device's worker still has {@code GPU=1}: a call that needs {@code GPU=1} has the device
          * to itself, and calls share one only where they ask for less ({@code GPU=0.5}, as in Ray) or for
          * none.

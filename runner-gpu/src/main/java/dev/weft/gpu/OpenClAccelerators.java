@@ -43,7 +43,7 @@ public final class OpenClAccelerators implements AcceleratorProvider {
         List<Accelerator> opened = new ArrayList<>();
         try {
             for (Device device : chosen) {
-                opened.add(new DeviceWorker(device, programs));
+                opened.add(new DeviceWorker(device, programs, 1)); // runs no calls itself: its runner does
             }
         } catch (RuntimeException e) {
             Accelerators.closeAll(opened);

@@ -173,9 +173,37 @@ final class GpuTaskRunnerTest {
                     .count();
             assertThat(most.get()).as("calls at once").isLessThanOrEqualTo(callsPerDevice * devices);
             assertThat(queues.size())
-                    .as("a command queue for each call in flight")
-                    .isGreaterThanOrEqualTo(most.get());
+                    .as("a command queue for each call in flight, and no more")
+                    .isGreaterThanOrEqualTo(most.get())
+                    .isLessThanOrEqualTo(callsPerDevice * devices);
         }
+    }
+
+    @Test
+    void shouldRunACallThatItsCallerAwaitsAtOnceOnTheCallersThreadWithItsDevice() {
+        Set<Object> queues = ConcurrentHashMap.newKeySet();
+        Task1<Integer, String> where = Task.of("where", (Integer i) -> {
+            Gpu gpu = Gpu.current();
+            queues.add(gpu.queue());
+            return Thread.currentThread().getName() + " on " + gpu.device().name();
+        });
+        String caller = Thread.currentThread().getName();
+        List<String> seen = Flow.of("caller-runs", new GpuTaskRunner(), () -> {
+                    List<String> out = new ArrayList<>();
+                    for (int i = 0; i < 200; i++) {
+                        out.add(where.submit(i).result()); // awaited at once, without a time limit
+                    }
+                    return out;
+                })
+                .call();
+        assertThat(seen).hasSize(200).allSatisfy(s -> assertThat(s)
+                .endsWith(" on " + host.getFirst().name()));
+        assertThat(seen)
+                .as("calls the flow's body waited for at once ran on the body's thread")
+                .anySatisfy(s -> assertThat(s).startsWith(caller + " on "));
+        assertThat(queues)
+                .as("one call at a time: one command queue, whichever thread ran it")
+                .hasSize(1);
     }
 
     @Test
