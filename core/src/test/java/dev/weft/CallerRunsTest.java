@@ -59,6 +59,14 @@ final class CallerRunsTest {
         }
     }
 
+    /** A task that returns {@code value} and records the name of the thread it ran on. */
+    private static Task0<String> recordingThread(String name, String value, AtomicReference<String> ranOn) {
+        return Task.of(name, () -> {
+            ranOn.set(Thread.currentThread().getName());
+            return value;
+        });
+    }
+
     @Test
     void shouldRunACallOnTheThreadThatWaitsForItOnceAndNeverAgain() throws Exception {
         HeldTaskRunner runner = new HeldTaskRunner();
@@ -129,10 +137,7 @@ final class CallerRunsTest {
     void shouldNotRunACallOnAThreadThatWaitsWithATimeLimit() throws Exception {
         HeldTaskRunner runner = new HeldTaskRunner();
         AtomicReference<String> ranOn = new AtomicReference<>();
-        Task0<String> where = Task.of("where", () -> {
-            ranOn.set(Thread.currentThread().getName());
-            return "ran";
-        });
+        Task0<String> where = recordingThread("where", "ran", ranOn);
         AtomicReference<Boolean> answered = new AtomicReference<>();
         var flow = Flow.of("timed-wait", runner, () -> {
                     TaskFuture<String> f = where.submit();
@@ -154,10 +159,7 @@ final class CallerRunsTest {
     void shouldNotRunACallOnAThreadThatRunsATaskRunOfItsOwn() throws Exception {
         HeldTaskRunner runner = new HeldTaskRunner();
         AtomicReference<String> ranOn = new AtomicReference<>();
-        Task0<String> inner = Task.of("inner", () -> {
-            ranOn.set(Thread.currentThread().getName());
-            return "inner";
-        });
+        Task0<String> inner = recordingThread("inner", "inner", ranOn);
         Task0<String> outer = Task.of("outer", () -> inner.submit().result());
         var flow = Flow.of("nested-wait", runner, () -> outer.call()).start(); // outer runs in place, on the body
         while (runner.held.isEmpty()) {
