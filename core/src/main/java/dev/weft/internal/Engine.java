@@ -135,7 +135,7 @@ public final class Engine {
         if (!run.isDone()) {
             run.runInPlace(upstream);
         }
-        return run.finalState().result();
+        return run.resultNow();
     }
 
     /**

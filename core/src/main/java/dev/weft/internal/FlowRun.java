@@ -222,17 +222,23 @@ public final class FlowRun {
     }
 
     /** Counts a task run's final state and stops tracking it. */
-    void runFinished(TaskRun<?> run, State<?> state) {
+    void runFinished(TaskRun<?> run) {
         int slot = run.liveSlot;
         if (slot >= 0) {
             live.remove(slot);
         }
-        runFinished(state);
+        StateType type = run.type();
+        ended(type, type == StateType.COMPLETED ? null : run.finalState()); // a completed run's state is not made
     }
 
     /** Counts a run's final state. Called once per run, after its waiters were told. */
     void runFinished(State<?> state) {
-        switch (state.type()) {
+        ended(state.type(), state);
+    }
+
+    /** Counts a run's final state, of that type; {@code state} may be null for a completed one. */
+    private void ended(StateType type, State<?> state) {
+        switch (type) {
             case COMPLETED -> completed.increment();
             case CANCELLED -> cancelled.increment();
             case CRASHED -> {

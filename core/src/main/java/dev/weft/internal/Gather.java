@@ -86,7 +86,7 @@ public final class Gather<T> extends Node<List<T>> implements Dependent {
                 }
             }
         }
-        if ((int) UNRESOLVED.getAndAdd(this, -1) == 1 && settle(State.completed(values()))) {
+        if ((int) UNRESOLVED.getAndAdd(this, -1) == 1 && settleCompleted(values())) {
             propagate(this);
         }
     }
@@ -96,11 +96,11 @@ public final class Gather<T> extends Node<List<T>> implements Dependent {
         if (isDone()) {
             return null;
         }
-        if (!upstream.finalState().isCompleted()) {
+        if (!upstream.endedCompleted()) {
             return settle(upstreamEnded("Gathered", upstream)) ? this : null;
         }
         if ((int) UNRESOLVED.getAndAdd(this, -1) == 1) {
-            return settle(State.completed(values())) ? this : null;
+            return settleCompleted(values()) ? this : null;
         }
         return null;
     }
@@ -109,7 +109,7 @@ public final class Gather<T> extends Node<List<T>> implements Dependent {
     private List<T> values() {
         Object[] values = new Object[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            values[i] = inputs[i].finalState().result();
+            values[i] = inputs[i].resultNow();
         }
         inputs = null; // the values are copied; let the runs go
         return Collections.unmodifiableList((List<T>) Arrays.asList(values));

@@ -97,7 +97,7 @@ final class Inputs {
 
     private static Object resolve(Object value, int depth) {
         if (value instanceof Node<?> node) {
-            return node.finalState().result();
+            return node.resultNow();
         }
         if (depth >= MAX_DEPTH || !holdsFuture(value, depth)) {
             return value;

@@ -24,7 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code bits} packs the state history, four bits a state, the current one lowest; a transition is
  *       one CAS that both checks the table and appends to the history, so an illegal move can report the
  *       run's exact story.
- *   <li>{@code outcome} is the final state. Ending is three steps: the one winner among racing completions
+ *   <li>{@code outcome} is the final state (for a node that completed with a value, a shared stand-in until
+ *       someone asks for its state: the value is kept in a field, and the state made on demand, so a run
+ *       read only through its value costs no state object). Ending is three steps: the one winner among racing completions
  *       (a result against a cancel, say) claims {@code outcome} by CAS, records the final event, then
  *       appends the final type to {@code bits}. The node is done, for {@link #isDone()}, {@link #state()}
  *       and every waiter, from that last step: so whoever sees it done and goes on (a dependent that
@@ -50,6 +52,14 @@ public abstract class Node<T> implements TaskFuture<T> {
     /** Marks the waiter stack of a node that has ended. */
     static final Link DONE = new Link(null);
 
+    /**
+     * The outcome of a node that completed with a value whose state was not asked for yet: the value is in
+     * {@code value}, and the state is made the first time someone asks for it. A run that completes costs
+     * no state object unless its state is read (most runs are read through their value).
+     */
+    private static final State<?> COMPLETED_VALUE =
+            State.of(StateType.COMPLETED, StateType.COMPLETED.displayName(), null, null, null);
+
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -66,6 +76,9 @@ public abstract class Node<T> implements TaskFuture<T> {
     private volatile State<T> outcome;
     private volatile Link waiters;
     private volatile UUID id;
+
+    /** The value a node completed with, while its outcome is {@link #COMPLETED_VALUE}; see {@link #settled}. */
+    private Object value;
 
     /**
      * Creates a node in its first state.
@@ -87,7 +100,9 @@ public abstract class Node<T> implements TaskFuture<T> {
      * Called after every transition, by the thread that made it.
      *
      * @param to the new type
-     * @param finalState the final state when {@code to} is final, else null
+     * @param finalState the final state when {@code to} is final, else null; for a node that completed with
+     *     a value, a stand-in with the type, name and message of its state but not its value (the state with
+     *     its value is {@link #finalState()}, made when first asked for)
      */
     protected void transitioned(StateType to, State<T> finalState) {}
 
@@ -168,12 +183,43 @@ public abstract class Node<T> implements TaskFuture<T> {
     @Override
     public final State<T> state() {
         StateType type = type();
-        return type.isFinal() ? outcome : liveState(type);
+        return type.isFinal() ? settled() : liveState(type);
     }
 
     /** Returns the final state; only valid once {@link #isDone()}. */
     final State<T> finalState() {
-        return outcome;
+        return settled();
+    }
+
+    /**
+     * Returns the claimed final state, making it now if the node completed with a value and no one asked for
+     * its state before. Only valid once the outcome is claimed (in {@link #transitioned} with a final state,
+     * or once {@link #isDone()}).
+     */
+    @SuppressWarnings("unchecked")
+    private State<T> settled() {
+        State<T> o = outcome;
+        if (o != COMPLETED_VALUE) {
+            return o;
+        }
+        State<T> made = State.completed((T) value);
+        State<T> won = (State<T>) OUTCOME.compareAndExchange(this, o, made);
+        return won == o ? made : won; // a racing reader made it first: every reader gets the same one
+    }
+
+    /**
+     * Returns the value of a node that completed, or throws as {@link State#result()} does for one that did
+     * not, without making its state. Only valid once {@link #isDone()}.
+     */
+    @SuppressWarnings("unchecked")
+    final T resultNow() {
+        State<T> o = outcome;
+        return o == COMPLETED_VALUE ? (T) value : settled().result();
+    }
+
+    /** Whether the node ended {@code Completed}; only valid once {@link #isDone()}. */
+    final boolean endedCompleted() {
+        return type() == StateType.COMPLETED;
     }
 
     /**
@@ -241,10 +287,35 @@ public abstract class Node<T> implements TaskFuture<T> {
     }
 
     /**
+     * Ends the node {@code Completed} with a value and tells its waiters, as {@link #finish} does with {@code
+     * State.completed(value)}; the state itself is made only if someone asks for it.
+     *
+     * @param value the value
+     * @return whether this call ended the node
+     */
+    protected final boolean finishCompleted(T value) {
+        if (!settleCompleted(value)) {
+            return false;
+        }
+        propagate(this);
+        return true;
+    }
+
+    /** {@link #settle} with {@code State.completed(value)}, whose state is made only if someone asks for it. */
+    @SuppressWarnings("unchecked")
+    final boolean settleCompleted(T value) {
+        return settle((State<T>) COMPLETED_VALUE, value);
+    }
+
+    /**
      * Claims and publishes the final state without telling waiters; the caller then passes the node to
      * {@link #propagate}, directly or by returning it from {@link Dependent#upstreamFinished}.
      */
     final boolean settle(State<T> state) {
+        return settle(state, null);
+    }
+
+    private boolean settle(State<T> state, T completedWith) {
         StateType to = state.type();
         long b = (long) BITS.getVolatile(this);
         StateType from = decode(b);
@@ -263,6 +334,7 @@ public abstract class Node<T> implements TaskFuture<T> {
             awaitPublished();
             return false;
         }
+        value = completedWith; // only the claimer writes it; readers read it after the final type, published below
         beforeFinal(state);
         transitioned(to, state);
         // Only the claimer writes a final type, so this loop only races live transitions, from which
@@ -427,29 +499,35 @@ public abstract class Node<T> implements TaskFuture<T> {
         if (!isDone()) {
             awaitDone(false, 0L);
         }
-        return outcome;
+        return settled();
     }
 
     @Override
     public final Optional<State<T>> await(Duration timeout) {
         if (isDone()) {
-            return Optional.of(outcome);
+            return Optional.of(settled());
         }
         long nanos = saturatedNanos(timeout);
         if (nanos <= 0 || !awaitDone(true, System.nanoTime() + nanos)) {
             return Optional.empty();
         }
-        return Optional.of(outcome);
+        return Optional.of(settled());
     }
 
     @Override
     public final T result() {
-        return await().result();
+        if (!isDone()) {
+            awaitDone(false, 0L);
+        }
+        return resultNow();
     }
 
     @Override
     public final Object resultOrException() {
-        return await().resultOrException();
+        if (!isDone()) {
+            awaitDone(false, 0L);
+        }
+        return outcome == COMPLETED_VALUE ? value : settled().resultOrException();
     }
 
     /**

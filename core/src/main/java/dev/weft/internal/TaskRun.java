@@ -182,7 +182,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (isDone()) {
             return null;
         }
-        if (!upstream.finalState().isCompleted()) {
+        if (!upstream.endedCompleted()) {
             return settle(upstreamEnded("Upstream", upstream)) ? this : null;
         }
         if ((int) UNRESOLVED.getAndAdd(this, -1) == 1 && !isDone()) {
@@ -723,7 +723,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             t.cancelTimeout();
         }
         if (error == null) {
-            finish(completed(value));
+            finishCompleted(value(value));
         } else {
             failTry(tryNo, error, thrown(error));
         }
@@ -922,8 +922,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     @SuppressWarnings("unchecked")
-    private State<T> completed(Object value) {
-        return State.completed((T) value);
+    private T value(Object value) {
+        return (T) value;
     }
 
     private State<T> thrown(Throwable t) {
@@ -958,6 +958,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         };
     }
 
+    /**
+     * {@inheritDoc} A run that completed with a value is told a stand-in for its final state with the same
+     * type, name and message (and no value), enough for its events and its history; the state itself, with
+     * the value, is made here only if a sink wants it.
+     */
     @Override
     protected void transitioned(StateType to, State<T> finalState) {
         if (finalState != null) {
@@ -976,7 +981,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             }
             return;
         }
-        recorder.record(Event.Kind.TASK_STATE, this, finalState != null ? finalState : to);
+        if (finalState == null) {
+            recorder.record(Event.Kind.TASK_STATE, this, to);
+        } else if (recorder.wanted(Event.Kind.TASK_STATE, finalState)) {
+            recorder.record(Event.Kind.TASK_STATE, this, finalState());
+        }
     }
 
     @Override
@@ -1008,6 +1017,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                 LockSupport.unpark(inPlace);
             }
         }
-        flow.runFinished(this, finalState());
+        flow.runFinished(this);
     }
 }

@@ -22,8 +22,9 @@ final class TestNode extends Node<Integer> {
         return "Test node '" + label + "'";
     }
 
+    /** Completes as a task run does: its state is made only when someone asks for it. */
     boolean completeWith(int value) {
-        return finish(State.completed(value));
+        return finishCompleted(value);
     }
 
     boolean failWith(String message) {
