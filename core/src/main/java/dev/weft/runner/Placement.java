@@ -198,15 +198,18 @@ public final class Placement {
 
     private void drainAndMatch() {
         drain();
-        match(false, null);
+        match(false, null, null);
     }
 
     /**
      * Matches waiting calls to workers unless another thread is doing it, as {@link DrainFlag#run} does, but
      * returns the best call that starts instead of launching it, for the calling thread (which has just ended
      * a call) to run next, rather than hand it to another thread of the same runner.
+     *
+     * @param ended the placed call this thread has just run: where the next one starts on the same worker
+     *     with the same needs, it is placed in this one rather than in a new one (see {@link #match})
      */
-    private Placed takeNext() {
+    private Placed takeNext(Placed ended) {
         Placed kept = null;
         do {
             if (!flag.takeOrMark()) {
@@ -215,7 +218,7 @@ public final class Placement {
             try {
                 flag.clearDirty();
                 drain();
-                kept = match(kept == null, kept);
+                kept = match(kept == null, kept == null ? ended : null, kept);
             } finally {
                 flag.release();
             }
@@ -267,9 +270,12 @@ public final class Placement {
 
     /**
      * Starts waiting calls, best first, while some worker fits the best head of a shape. With {@code
-     * keepFirst}, the first call that starts is returned instead of launched.
+     * keepFirst}, the first call that starts is returned instead of launched; placed in {@code reusable} if
+     * that call starts on its worker with its needs, so that a thread that runs call after call on one worker
+     * makes no object for each. Only a placed call that no one else holds is reused: one whose call has
+     * ended, on a placement that neither tracks placed calls nor offers them to waiters.
      */
-    private Placed match(boolean keepFirst, Placed kept) {
+    private Placed match(boolean keepFirst, Placed reusable, Placed kept) {
         Bucket[] all = buckets;
         Worker[] live = layout.workers;
         for (; ; ) {
@@ -294,7 +300,9 @@ public final class Placement {
             long arrival = best.headArrival();
             TaskRunner.Call call = best.poll();
             where.reserve(chosen.shape);
-            Placed placed = new Placed(call, where, chosen.shape);
+            Placed placed = keepFirst && reusable != null && reusable.worker == where && reusable.shape == chosen.shape
+                    ? reusable.placing(call)
+                    : new Placed(call, where, chosen.shape);
             if (tracked) {
                 int tracking = where.track(placed);
                 if (tracking == Worker.WITHDRAWN) {
@@ -1128,7 +1136,9 @@ public final class Placement {
 
         private static final short LAUNCHED = 2;
 
-        private final transient TaskRunner.Call call;
+        /** Changed only by the thread that runs it, for the next call it runs in it (see {@link #match}). */
+        private transient TaskRunner.Call call;
+
         private final transient Worker worker;
         private final transient Shape shape;
 
@@ -1136,6 +1146,12 @@ public final class Placement {
             this.call = call;
             this.worker = worker;
             this.shape = shape;
+        }
+
+        /** Holds the next call that the thread running this one runs in it; see {@link #match}. */
+        private Placed placing(TaskRunner.Call next) {
+            this.call = next;
+            return this;
         }
 
         /**
@@ -1203,7 +1219,7 @@ public final class Placement {
                 }
             }
             if (continueInline) {
-                return takeNext();
+                return takeNext(tracked || callerRuns ? null : this);
             }
             released();
             return null;
