@@ -45,6 +45,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private static final VarHandle UNRESOLVED;
     private static final VarHandle PHASE;
     private static final VarHandle BODY;
+    private static final VarHandle ASIDE;
     private static final State<?> QUEUED_PROBE = State.of(StateType.QUEUED);
     private static final State<?> RETRY_PROBE = State.of(StateType.AWAITING_RETRY);
 
@@ -59,6 +60,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             UNRESOLVED = lookup.findVarHandle(TaskRun.class, "unresolved", int.class);
             PHASE = lookup.findVarHandle(TaskRun.class, "phase", int.class);
             BODY = lookup.findVarHandle(TaskRun.class, "body", Object.class);
+            ASIDE = lookup.findVarHandle(TaskRun.class, "aside", Aside.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,8 +71,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private final int index;
     private final int priority;
     private final Resources resources;
-    private final TaskRun<?> inPlaceCaller;
-    private final boolean inPlace;
     private final RunSlots slots;
     private final RunTries tries;
     private Object[] args;
@@ -79,17 +79,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     /** What a run needs once a runner lost it or calls it from elsewhere; null until then. */
     private volatile Away away;
 
-    /** What runs this run on the thread that waits for it, where its runner offered that; else null. */
-    private volatile Runnable offered;
+    /** What only some runs need, kept out of the run; null until one of them is needed (see {@link Aside}). */
+    private volatile Aside aside;
 
     /** The run's slot among its flow run's live runs. */
     int liveSlot = -1;
-
-    /** The thread its last try ran on in this JVM, for the history: set only while a history is written. */
-    private Thread ranOn;
-
-    /** When its first try started, by {@link System#nanoTime()}, for the history; 0 if none did yet. */
-    private long startedNanos;
 
     @SuppressWarnings("unused") // accessed through UNRESOLVED
     private volatile int unresolved;
@@ -119,8 +113,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         this.args = args;
         this.priority = priority;
         this.resources = resources;
-        this.inPlaceCaller = inPlaceCaller;
-        this.inPlace = inPlace;
+        this.aside = inPlace || inPlaceCaller != null ? new Aside(inPlaceCaller, inPlace) : null;
         this.slots = tags.length == 0 ? null : new RunSlots(this, tags);
         this.tries = retries.retries() > 0 || timeout != null || spec.async() ? new RunTries(retries, timeout) : null;
     }
@@ -275,7 +268,14 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
      * it in place, or the one that called its subflow.
      */
     TaskRun<?> caller() {
+        TaskRun<?> inPlaceCaller = inPlaceCaller();
         return inPlaceCaller != null ? inPlaceCaller : flow.caller();
+    }
+
+    /** The task run that called this one in place, or null. */
+    private TaskRun<?> inPlaceCaller() {
+        Aside a = aside;
+        return a == null ? null : a.inPlaceCaller;
     }
 
     boolean isCalledBy(TaskRun<?> run) {
@@ -291,12 +291,13 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     String waitedOnBy(TaskRun<?> ancestor) {
         TaskRun<?> run = this;
         while (run != null) {
-            if (run.inPlaceCaller == ancestor) {
+            TaskRun<?> inPlaceCaller = run.inPlaceCaller();
+            if (inPlaceCaller == ancestor) {
                 return run == this
                         ? "this run, which it called in place"
                         : run.lowerLabel() + ", which it called in place";
             }
-            if (run.inPlaceCaller == null && run.flow.caller() == ancestor) {
+            if (inPlaceCaller == null && run.flow.caller() == ancestor) {
                 return "subflow run '" + run.flow.name() + "', which this run belongs to";
             }
             run = run.caller();
@@ -330,13 +331,14 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     private int startTry() {
         // The history's start, taken before the move that publishes it to whichever thread ends the run; a
         // retry keeps its first try's.
-        long at = startedNanos == 0 && History.on() ? System.nanoTime() : 0;
+        Aside marks = History.on() ? aside() : null;
+        long at = marks != null && marks.startedNanos == 0 ? System.nanoTime() : 0;
         if (at != 0) {
-            startedNanos = at;
+            marks.startedNanos = at;
         }
         if (!transition(Transition.START)) {
             if (at != 0) {
-                startedNanos = 0;
+                marks.startedNanos = 0;
             }
             return 0;
         }
@@ -358,8 +360,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public boolean run(Runnable whenFinal) {
-        if (offered != null) {
-            offered = null; // it runs now, here or on the thread that waited for it: nothing more to offer
+        Aside a = aside;
+        if (a != null && a.offered != null) {
+            a.offered = null; // it runs now, here or on the thread that waited for it: nothing more to offer
         }
         int tryNo = begin();
         if (tryNo == 0) {
@@ -367,7 +370,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
         FlightEvents.taskRunsHere(this);
         if (History.on()) {
-            ranOn = Thread.currentThread(); // read after the run's end, which the recorder orders
+            aside().ranOn = Thread.currentThread(); // read after the run's end, which the recorder orders
         }
         RunTries t = tries;
         Object previous = Context.enter(this);
@@ -671,7 +674,8 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     /** Tells the runner that the call it holds ended without it (cancelled, timed out). */
     private void tellRunner(String why) {
-        if (inPlace) {
+        Aside aside = this.aside;
+        if (aside != null && aside.inPlace) {
             return;
         }
         TaskRunner runner = flow.runner();
@@ -812,12 +816,54 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     /** Returns the thread its last try ran on in this JVM, if a history was written then; else null. */
     Thread ranOn() {
-        return ranOn;
+        Aside a = aside;
+        return a == null ? null : a.ranOn;
     }
 
     /** Returns when its first try started, by {@link System#nanoTime()}; 0 if none did. */
     long startedNanos() {
-        return startedNanos;
+        Aside a = aside;
+        return a == null ? 0 : a.startedNanos;
+    }
+
+    /** Returns what only some runs need, made now if it was not. */
+    private Aside aside() {
+        Aside a = aside;
+        if (a == null) {
+            Aside made = new Aside(null, false);
+            a = (Aside) ASIDE.compareAndExchange(this, null, made);
+            if (a == null) {
+                a = made;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * What only some runs need, kept out of the run itself, which every run pays for: made with the run for
+     * a run called in place, else the first time a history records the run or its runner offers it to its
+     * waiter.
+     */
+    private static final class Aside {
+        /** The task run that called it in place, or null. */
+        final TaskRun<?> inPlaceCaller;
+
+        /** Whether it was called in place. */
+        final boolean inPlace;
+
+        /** What runs it on the thread that waits for it, where its runner offered that; else null. */
+        volatile Runnable offered;
+
+        /** The thread its last try ran on in this JVM, for the history: set only while a history is written. */
+        Thread ranOn;
+
+        /** When its first try started, by {@link System#nanoTime()}, for the history; 0 if none did yet. */
+        long startedNanos;
+
+        Aside(TaskRun<?> inPlaceCaller, boolean inPlace) {
+            this.inPlaceCaller = inPlaceCaller;
+            this.inPlace = inPlace;
+        }
     }
 
     TaskSpec spec() {
@@ -895,7 +941,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public boolean offerToWaiter(Runnable here) {
-        offered = here;
+        aside().offered = here;
         return Context.taskRun() == null;
     }
 
@@ -905,9 +951,10 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
      */
     @Override
     protected void beforeWait(boolean timed) {
-        Runnable here = offered;
+        Aside a = aside;
+        Runnable here = a == null ? null : a.offered;
         if (here != null && !timed && Context.taskRun() == null) {
-            offered = null;
+            a.offered = null;
             here.run();
         }
     }
