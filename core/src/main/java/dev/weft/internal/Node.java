@@ -217,6 +217,11 @@ public abstract class Node<T> implements TaskFuture<T> {
         return o == COMPLETED_VALUE ? (T) value : settled().result();
     }
 
+    /** Whether the final state is claimed: the node has ended, or is ending now; makes no state. */
+    final boolean isClaimed() {
+        return outcome != null;
+    }
+
     /** Whether the node ended {@code Completed}; only valid once {@link #isDone()}. */
     final boolean endedCompleted() {
         return type() == StateType.COMPLETED;
@@ -496,9 +501,7 @@ public abstract class Node<T> implements TaskFuture<T> {
 
     @Override
     public final State<T> await() {
-        if (!isDone()) {
-            awaitDone(false, 0L);
-        }
+        awaitDone();
         return settled();
     }
 
@@ -516,18 +519,21 @@ public abstract class Node<T> implements TaskFuture<T> {
 
     @Override
     public final T result() {
-        if (!isDone()) {
-            awaitDone(false, 0L);
-        }
+        awaitDone();
         return resultNow();
     }
 
     @Override
     public final Object resultOrException() {
+        awaitDone();
+        return outcome == COMPLETED_VALUE ? value : settled().resultOrException();
+    }
+
+    /** Returns once this node has ended, however long that takes. */
+    private void awaitDone() {
         if (!isDone()) {
             awaitDone(false, 0L);
         }
-        return outcome == COMPLETED_VALUE ? value : settled().resultOrException();
     }
 
     /**

@@ -87,7 +87,7 @@ final class TaskRunEvent extends Event {
     static void running(TaskRun<?> run) {
         if (PROBE.isEnabled()) {
             RUNNING.computeIfAbsent(run, BEGIN); // then the final state is read: see ended
-            if (run.finalState() != null) {
+            if (run.isClaimed()) {
                 RUNNING.remove(run); // a cancel ended it as it started, and may have looked before this event
             }
         }
