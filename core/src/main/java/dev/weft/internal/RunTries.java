@@ -22,12 +22,19 @@ import java.util.concurrent.CompletionStage;
 final class RunTries {
     private static final VarHandle ENDED;
     private static final VarHandle GATE;
+    private static final VarHandle PHASE;
+
+    // Handshake between run() returning and an asynchronous body's stage completing.
+    private static final int IN_RUN = 0;
+    private static final int RETURNED = 1;
+    private static final int ENDED_IN_RUN = 2;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             ENDED = lookup.findVarHandle(RunTries.class, "ended", int.class);
             GATE = lookup.findVarHandle(RunTries.class, "gate", int.class);
+            PHASE = lookup.findVarHandle(RunTries.class, "phase", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -47,6 +54,9 @@ final class RunTries {
 
     @SuppressWarnings("unused") // accessed through GATE
     private volatile int gate;
+
+    @SuppressWarnings("unused") // accessed through PHASE
+    private volatile int phase;
 
     volatile Duration retryDelay;
     volatile Instant nextTry;
@@ -123,5 +133,20 @@ final class RunTries {
         if (s != null) {
             s.toCompletableFuture().cancel(true);
         }
+    }
+
+    /** A try's body begins: its asynchronous stage, if it has one, may end before or after {@code run()} returns. */
+    void enterRun() {
+        PHASE.setVolatile(this, IN_RUN);
+    }
+
+    /** {@code run()} returns with the body's stage pending; false if the stage ended first. */
+    boolean returnFromRun() {
+        return PHASE.compareAndSet(this, IN_RUN, RETURNED);
+    }
+
+    /** The body's stage ends before {@code run()} has returned; false if it had returned. */
+    boolean endInRun() {
+        return PHASE.compareAndSet(this, IN_RUN, ENDED_IN_RUN);
     }
 }

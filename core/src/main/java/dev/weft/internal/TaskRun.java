@@ -43,22 +43,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Dependent {
     private static final VarHandle UNRESOLVED;
-    private static final VarHandle PHASE;
     private static final VarHandle BODY;
     private static final VarHandle ASIDE;
     private static final State<?> QUEUED_PROBE = State.of(StateType.QUEUED);
     private static final State<?> RETRY_PROBE = State.of(StateType.AWAITING_RETRY);
 
-    // Handshake between run() returning and an asynchronous body's stage completing.
-    private static final int IN_RUN = 0;
-    private static final int RETURNED = 1;
-    private static final int ENDED_IN_RUN = 2;
-
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             UNRESOLVED = lookup.findVarHandle(TaskRun.class, "unresolved", int.class);
-            PHASE = lookup.findVarHandle(TaskRun.class, "phase", int.class);
             BODY = lookup.findVarHandle(TaskRun.class, "body", Object.class);
             ASIDE = lookup.findVarHandle(TaskRun.class, "aside", Aside.class);
         } catch (ReflectiveOperationException e) {
@@ -69,10 +62,10 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     final FlowRun flow;
     private final TaskSpec spec;
     private final int index;
-    private final int priority;
-    private final Resources resources;
-    private final RunSlots slots;
-    private final RunTries tries;
+
+    /** Its priority, resources, slots and tries; runs with none of them share {@link Terms#PLAIN}. */
+    private final Terms terms;
+
     private Object[] args;
     private String name;
 
@@ -87,9 +80,6 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @SuppressWarnings("unused") // accessed through UNRESOLVED
     private volatile int unresolved;
-
-    @SuppressWarnings("unused") // accessed through PHASE
-    private volatile int phase;
 
     @SuppressWarnings("unused") // accessed through BODY
     private volatile Object body;
@@ -111,21 +101,33 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         this.flow = flow;
         this.index = index;
         this.args = args;
-        this.priority = priority;
-        this.resources = resources;
         this.aside = inPlace || inPlaceCaller != null ? new Aside(inPlaceCaller, inPlace) : null;
-        this.slots = tags.length == 0 ? null : new RunSlots(this, tags);
-        this.tries = retries.retries() > 0 || timeout != null || spec.async() ? new RunTries(retries, timeout) : null;
+        RunSlots slots = tags.length == 0 ? null : new RunSlots(this, tags);
+        RunTries tries =
+                retries.retries() > 0 || timeout != null || spec.async() ? new RunTries(retries, timeout) : null;
+        this.terms = priority == 0 && resources == Resources.NONE && slots == null && tries == null
+                ? Terms.PLAIN
+                : new Terms(priority, resources, slots, tries);
+    }
+
+    /**
+     * What a run was submitted with besides its task and inputs, kept apart so that a run without any of it
+     * is smaller: its priority, the resources it needs, its slots on limited tags ({@link RunSlots}), and its
+     * tries ({@link RunTries}: retries, a timeout, an asynchronous body).
+     */
+    private record Terms(int priority, Resources resources, RunSlots slots, RunTries tries) {
+        /** What a run with priority 0, no resources, no tags and one plain try has. */
+        static final Terms PLAIN = new Terms(0, Resources.NONE, null, null);
     }
 
     @Override
     public int priority() {
-        return priority;
+        return terms.priority;
     }
 
     @Override
     public Resources resources() {
-        return resources;
+        return terms.resources;
     }
 
     @Override
@@ -194,11 +196,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             cancel(cancelled);
             return;
         }
-        if (slots == null) {
+        if (terms.slots == null) {
             flow.dispatch(this);
             return;
         }
-        slots.ask();
+        terms.slots.ask();
     }
 
     /** Runs the call on the calling thread, in place, after waiting for its inputs there. */
@@ -211,13 +213,13 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             }
             UNRESOLVED.getAndAdd(this, -1);
         }
-        RunTries t = tries;
+        RunTries t = terms.tries;
         if (t != null) {
             t.inPlaceThread = Thread.currentThread();
         }
         boolean interrupted = false;
         for (; ; ) {
-            if (slots != null && !slots.awaitInPlace()) {
+            if (terms.slots != null && !terms.slots.awaitInPlace()) {
                 return;
             }
             boolean ended = run(null);
@@ -244,7 +246,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public List<String> tags() {
-        return slots == null ? List.of() : slots.tags();
+        return terms.slots == null ? List.of() : terms.slots.tags();
     }
 
     /**
@@ -342,13 +344,13 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             }
             return 0;
         }
-        RunTries t = tries;
+        RunTries t = terms.tries;
         int tryNo = 1;
         if (t != null) {
             tryNo = ++t.current;
             t.resetGate();
             t.retryDelay = null;
-            PHASE.setVolatile(this, IN_RUN);
+            t.enterRun();
             if (t.timeout != null) {
                 int timed = tryNo;
                 t.deadline = flow.scheduler().now().plus(t.timeout);
@@ -372,7 +374,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (History.on()) {
             aside().ranOn = Thread.currentThread(); // read after the run's end, which the recorder orders
         }
-        RunTries t = tries;
+        RunTries t = terms.tries;
         Object previous = Context.enter(this);
         Annotations.Scope scope = Annotations.suspend();
         try {
@@ -440,7 +442,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     private boolean awaitStage(Object value, Runnable listener, int tryNo) {
-        RunTries t = tries;
+        RunTries t = terms.tries;
         if (!(value instanceof CompletionStage<?> stage)) {
             endTry(
                     tryNo,
@@ -453,7 +455,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         t.stage = stage;
         t.whenFinal = listener;
         stage.whenComplete((v, e) -> stageDone(v, e, tryNo));
-        if (PHASE.compareAndSet(this, IN_RUN, RETURNED)) {
+        if (t.returnFromRun()) {
             return false;
         }
         t.whenFinal = null;
@@ -465,10 +467,10 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (error instanceof CompletionException && error.getCause() != null) {
             error = error.getCause();
         }
-        RunTries t = tries;
+        RunTries t = terms.tries;
         t.stage = null;
         endTry(tryNo, value, error);
-        if (!PHASE.compareAndSet(this, IN_RUN, ENDED_IN_RUN)) {
+        if (!t.endInRun()) {
             Runnable listener = t.whenFinal;
             t.whenFinal = null;
             if (listener != null) {
@@ -500,7 +502,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public Object[] arguments() {
-        RunTries t = tries;
+        RunTries t = terms.tries;
         if (t != null) {
             return input(t).clone();
         }
@@ -510,7 +512,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     public Instant deadline() {
-        RunTries t = tries;
+        RunTries t = terms.tries;
         return t == null ? null : t.deadline;
     }
 
@@ -546,7 +548,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (type() != StateType.RUNNING) {
             return; // ended meanwhile (cancelled, timed out), or never started: the report comes too late
         }
-        RunTries t = tries;
+        RunTries t = terms.tries;
         int tryNo = t == null ? 1 : t.current;
         if (spec.async() && t != null) {
             t.stage = null;
@@ -568,7 +570,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
      */
     void lost(int handover, String worker, Throwable cause) {
         Away a = away();
-        RunTries t = tries;
+        RunTries t = terms.tries;
         String why = cause == null ? "worker '" + worker + "' is gone" : String.valueOf(cause.getMessage());
         String crash = null;
         synchronized (a) {
@@ -719,7 +721,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
      * caller arrives for the body once the runner is done with the try.
      */
     private void endTry(int tryNo, Object value, Throwable error) {
-        RunTries t = tries;
+        RunTries t = terms.tries;
         if (t != null) {
             if (!t.claimEnd(tryNo)) {
                 return; // the timeout ended this try
@@ -736,7 +738,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     /** The timeout of a try struck: ends the try, interrupts the body, and decides what follows. */
     private void timeOut(int tryNo) {
-        RunTries t = tries;
+        RunTries t = terms.tries;
         if (isDone() || !t.claimEnd(tryNo)) {
             return;
         }
@@ -758,7 +760,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     /** Moves to AWAITING_RETRY if the policy allows another try, else ends the run in {@code failed}. */
     private void failTry(int tryNo, Throwable error, State<T> failed) {
-        RunTries t = tries;
+        RunTries t = terms.tries;
         int counted = t == null ? 1 : t.counted(tryNo);
         if (t != null && !isCrash(error) && counted <= t.retries.retries() && !isDone() && t.accepts(error)) {
             Duration delay = t.retries.delayBefore(counted);
@@ -785,7 +787,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (delay == null || isDone()) {
             return;
         }
-        RunSlots s = slots;
+        RunSlots s = terms.slots;
         if (s == null || !s.releaseBetweenTries(() -> scheduleRetry(t, delay))) { // no slot between tries
             scheduleRetry(t, delay);
         }
@@ -798,7 +800,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     }
 
     private void retryNow() {
-        RunTries t = tries;
+        RunTries t = terms.tries;
         t.retryTimer = null;
         if (isDone()) {
             return;
@@ -931,7 +933,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         if (was == StateType.RUNNING || (was == StateType.PENDING && (int) UNRESOLVED.getVolatile(this) == 0)) {
             tellRunner(state.message());
         }
-        RunTries t = tries;
+        RunTries t = terms.tries;
         if (t != null) {
             t.cancelAll();
         }
@@ -994,13 +996,13 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     @Override
     protected State<T> liveState(StateType type) {
         return switch (type) {
-            case RUNNING -> tries != null && tries.counted() > 1 ? RunMessages.retrying() : State.of(type);
-            case PENDING -> RunMessages.pending((int) UNRESOLVED.getVolatile(this), flow.runnerName(), resources);
+            case RUNNING -> terms.tries != null && terms.tries.counted() > 1 ? RunMessages.retrying() : State.of(type);
+            case PENDING -> RunMessages.pending((int) UNRESOLVED.getVolatile(this), flow.runnerName(), terms.resources);
             case QUEUED ->
-                slots != null && slots.waitingOn() != null
-                        ? RunMessages.queued(slots.waitingOn(), slots.waitingLimit())
+                terms.slots != null && terms.slots.waitingOn() != null
+                        ? RunMessages.queued(terms.slots.waitingOn(), terms.slots.waitingLimit())
                         : State.of(type);
-            case AWAITING_RETRY -> tries != null ? RunMessages.awaitingRetry(tries) : State.of(type);
+            case AWAITING_RETRY -> terms.tries != null ? RunMessages.awaitingRetry(terms.tries) : State.of(type);
             default -> State.of(type);
         };
     }
@@ -1045,7 +1047,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     protected void beforeFinal(State<T> finalState) {
-        RunSlots s = slots;
+        RunSlots s = terms.slots;
         if (s != null) {
             s.releaseAtEnd(); // whoever sees the run final finds its slots free
         }
@@ -1053,11 +1055,11 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
 
     @Override
     protected void afterFinal() {
-        RunSlots s = slots;
+        RunSlots s = terms.slots;
         if (s != null) {
             s.ended();
         }
-        RunTries t = tries;
+        RunTries t = terms.tries;
         if (t != null) {
             Thread inPlace = t.inPlaceThread;
             if (inPlace != null) {
