@@ -5,6 +5,7 @@ import dev.weft.internal.Engine;
 import dev.weft.internal.Mapping;
 import dev.weft.internal.Node;
 import dev.weft.internal.TaskSpec;
+import dev.weft.runner.TaskFunction;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -75,8 +76,7 @@ public abstract sealed class Task implements Serializable permits Task0, Task1, 
      * @param body its function
      * @param async whether its function returns a stage
      */
-    private record Shipped(int arity, String name, dev.weft.runner.TaskFunction body, boolean async)
-            implements Serializable {
+    private record Shipped(int arity, String name, TaskFunction body, boolean async) implements Serializable {
         @java.io.Serial
         private Object readResolve() {
             TaskSpec spec = TaskSpec.of(name, body, async);
@@ -113,6 +113,14 @@ public abstract sealed class Task implements Serializable permits Task0, Task1, 
 
     final <R> R callWith(Object... args) {
         return Engine.call(spec, options, args);
+    }
+
+    final <R> TaskFuture<R> submitOne(Object arg) {
+        return Engine.submitOne(spec, options, arg);
+    }
+
+    final <R> R callOne(Object arg) {
+        return Engine.callOne(spec, options, arg);
     }
 
     final <R> List<TaskFuture<R>> mapEach(Iterable<?> elements) {
@@ -220,7 +228,7 @@ public abstract sealed class Task implements Serializable permits Task0, Task1, 
     @SuppressWarnings("unchecked")
     public static <A, R> Task1<A, R> of(String name, Fn1<A, R> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new Task1<>(TaskSpec.of(name, args -> fn.apply((A) args[0]), false), NO_UPSTREAM);
+        return new Task1<>(TaskSpec.of(name, (TaskFunction.Single) arg -> fn.apply((A) arg), false), NO_UPSTREAM);
     }
 
     /**
@@ -237,8 +245,8 @@ public abstract sealed class Task implements Serializable permits Task0, Task1, 
         return new Task1<>(
                 TaskSpec.of(
                         name,
-                        args -> {
-                            fn.run((A) args[0]);
+                        (TaskFunction.Single) arg -> {
+                            fn.run((A) arg);
                             return null;
                         },
                         false),
@@ -353,7 +361,7 @@ public abstract sealed class Task implements Serializable permits Task0, Task1, 
     @SuppressWarnings("unchecked")
     public static <A, R> Task1<A, R> async(String name, Fn1<A, ? extends CompletionStage<R>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new Task1<>(TaskSpec.of(name, args -> fn.apply((A) args[0]), true), NO_UPSTREAM);
+        return new Task1<>(TaskSpec.of(name, (TaskFunction.Single) arg -> fn.apply((A) arg), true), NO_UPSTREAM);
     }
 
     /**

@@ -33,7 +33,7 @@ public final class Task1<A, R> extends Task {
      * @throws IllegalStateException outside a flow run, or once the flow run has finished
      */
     public TaskFuture<R> submit(A a) {
-        return submitWith(a);
+        return submitOne(a);
     }
 
     /**
@@ -45,7 +45,7 @@ public final class Task1<A, R> extends Task {
      * @throws IllegalStateException outside a flow run, or once the flow run has finished
      */
     public TaskFuture<R> submit(TaskFuture<? extends A> a) {
-        return submitWith(a);
+        return submitOne(a);
     }
 
     /**
@@ -58,7 +58,7 @@ public final class Task1<A, R> extends Task {
      *     exception
      */
     public R call(A a) {
-        return callWith(a);
+        return callOne(a);
     }
 
     /**
@@ -71,7 +71,7 @@ public final class Task1<A, R> extends Task {
      *     exception
      */
     public R call(TaskFuture<? extends A> a) {
-        return callWith(a);
+        return callOne(a);
     }
 
     /**

@@ -29,17 +29,44 @@ public final class Engine {
      * @throws IllegalStateException outside a flow run, or once the flow run has finished
      */
     public static <T> TaskFuture<T> submit(TaskSpec spec, CallOptions options, Object[] args) {
+        return submitHeld(spec, options, spec.single() ? args[0] : args);
+    }
+
+    /**
+     * Submits a call of a task of one argument, as {@link #submit} does, without an argument array where
+     * the task's body takes the argument itself ({@link TaskSpec#single()}).
+     *
+     * @param spec the task
+     * @param options runs that must end first, priority, resources and tags
+     * @param arg the argument, possibly holding futures
+     * @param <T> the value type
+     * @return the run's future
+     * @throws IllegalStateException outside a flow run, or once the flow run has finished
+     */
+    public static <T> TaskFuture<T> submitOne(TaskSpec spec, CallOptions options, Object arg) {
+        return submitHeld(spec, options, spec.single() ? arg : new Object[] {arg});
+    }
+
+    /** Submits a call whose arguments are as a run holds them (see {@link TaskSpec#single()}). */
+    private static <T> TaskFuture<T> submitHeld(TaskSpec spec, CallOptions options, Object args) {
         FlowRun flow = Context.flowRun();
         if (flow == null) {
             Context.refuseElsewhere("submit task '" + spec.name() + "'");
             throw new IllegalStateException(outsideFlow(spec));
         }
-        Node<?>[] upstream = Inputs.collect(args, options.waitFor());
+        Node<?>[] waitFor = options.waitFor();
+        // The most common input, a task's one argument that is a future, needs no array of upstream runs.
+        Node<?> only = spec.single() && waitFor.length == 0 && args instanceof TaskFuture<?> f ? Inputs.node(f) : null;
+        Node<?>[] upstream = only != null ? null : Inputs.collect(spec, args, waitFor);
         int priority = options.effectivePriority();
         Resources resources = options.effectiveResources();
         TaskRun<T> run = newRun(flow, spec, options, args, priority, resources, null, Event.Kind.TASK_SUBMITTED);
         if (!run.isDone()) {
-            run.submit(upstream);
+            if (only != null) {
+                run.submit(only);
+            } else {
+                run.submit(upstream);
+            }
         }
         return run;
     }
@@ -122,11 +149,31 @@ public final class Engine {
      * @throws dev.weft.RunFailedException inside a flow run, if the run did not complete
      */
     public static <T> T call(TaskSpec spec, CallOptions options, Object[] args) {
+        return callHeld(spec, options, spec.single() ? args[0] : args);
+    }
+
+    /**
+     * Calls a task of one argument in place, as {@link #call} does, without an argument array where the
+     * task's body takes the argument itself ({@link TaskSpec#single()}).
+     *
+     * @param spec the task
+     * @param options runs that must end first, and tags
+     * @param arg the argument, possibly holding futures
+     * @param <T> the value type
+     * @return the task's value
+     * @throws dev.weft.RunFailedException inside a flow run, if the run did not complete
+     */
+    public static <T> T callOne(TaskSpec spec, CallOptions options, Object arg) {
+        return callHeld(spec, options, spec.single() ? arg : new Object[] {arg});
+    }
+
+    /** Calls a task in place with its arguments as a run holds them (see {@link TaskSpec#single()}). */
+    private static <T> T callHeld(TaskSpec spec, CallOptions options, Object args) {
         FlowRun flow = Context.flowRun();
         if (flow == null) {
             Context.refuseElsewhere("call task '" + spec.name() + "'");
         }
-        Node<?>[] upstream = Inputs.collect(args, options.waitFor());
+        Node<?>[] upstream = Inputs.collect(spec, args, options.waitFor());
         if (flow == null) {
             return callPlain(spec, upstream, args);
         }
@@ -146,7 +193,7 @@ public final class Engine {
             FlowRun flow,
             TaskSpec spec,
             CallOptions options,
-            Object[] args,
+            Object args,
             int priority,
             Resources resources,
             TaskRun<?> inPlaceCaller,
@@ -179,13 +226,13 @@ public final class Engine {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T callPlain(TaskSpec spec, Node<?>[] upstream, Object[] args) {
+    private static <T> T callPlain(TaskSpec spec, Node<?>[] upstream, Object args) {
         for (Node<?> node : upstream) {
             node.await().result();
         }
         Object value;
         try {
-            value = spec.body().invoke(Inputs.resolve(args));
+            value = spec.invoke(Inputs.resolve(spec, args));
             if (spec.async()) {
                 value = ((CompletionStage<?>) value).toCompletableFuture().join();
             }

@@ -50,6 +50,18 @@ final class Inputs {
         for (Object arg : args) {
             acc = visit(arg, acc, 0);
         }
+        return withWaitFor(acc, waitFor);
+    }
+
+    /**
+     * Returns the futures among a run's arguments, as the run holds them (see {@link TaskSpec#single()}),
+     * and {@code waitFor}, in order.
+     */
+    static Node<?>[] collect(TaskSpec spec, Object arguments, Node<?>[] waitFor) {
+        return spec.single() ? withWaitFor(visit(arguments, null, 0), waitFor) : collect((Object[]) arguments, waitFor);
+    }
+
+    private static Node<?>[] withWaitFor(Acc acc, Node<?>[] waitFor) {
         if (waitFor.length > 0) {
             acc = acc == null ? new Acc() : acc;
             for (Node<?> upstream : waitFor) {
@@ -93,6 +105,14 @@ final class Inputs {
             args[i] = resolve(args[i], 0);
         }
         return args;
+    }
+
+    /**
+     * Replaces every future in a run's arguments, as the run holds them (see {@link TaskSpec#single()}), by
+     * its value: an array in place. All of them must have completed.
+     */
+    static Object resolve(TaskSpec spec, Object arguments) {
+        return spec.single() ? resolve(arguments, 0) : resolve((Object[]) arguments);
     }
 
     private static Object resolve(Object value, int depth) {

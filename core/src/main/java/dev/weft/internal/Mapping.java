@@ -36,7 +36,7 @@ public final class Mapping {
         requireFlowRun(spec);
         List<TaskFuture<R>> futures = new ArrayList<>(column.length);
         for (Object element : column) {
-            futures.add(Engine.submit(spec, options, new Object[] {element}));
+            futures.add(Engine.submitOne(spec, options, element));
         }
         return Collections.unmodifiableList(futures);
     }

@@ -68,7 +68,12 @@ final class RunTries {
     volatile boolean retryDue;
     volatile Instant deadline;
     Runnable whenFinal;
-    Object[] input;
+
+    /** The run's arguments once resolved, as the run holds them (see {@link TaskSpec#single()}). */
+    Object input;
+
+    /** Whether {@link #input} was resolved: every try takes the same arguments. */
+    boolean resolved;
 
     RunTries(Retries retries, Duration timeout) {
         this.retries = retries;

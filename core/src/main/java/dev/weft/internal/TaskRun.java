@@ -66,7 +66,9 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     /** Its priority, resources, slots and tries; runs with none of them share {@link Terms#PLAIN}. */
     private final Terms terms;
 
-    private Object[] args;
+    /** Its arguments: the one argument itself where its task's body takes one ({@link TaskSpec#single()}). */
+    private Object args;
+
     private String name;
 
     /** What a run needs once a runner lost it or calls it from elsewhere; null until then. */
@@ -88,7 +90,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             TaskSpec spec,
             FlowRun flow,
             int index,
-            Object[] args,
+            Object args,
             int priority,
             Resources resources,
             String[] tags,
@@ -159,17 +161,33 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
         UNRESOLVED.setVolatile(this, upstream.length + 1);
         for (Node<?> node : upstream) {
-            if (node.isDone() || !node.addDependent(this)) {
-                Node<?> ended = upstreamFinished(node);
-                if (ended != null) {
-                    propagate(ended);
-                    return;
-                }
+            if (!register(node)) {
+                return;
             }
         }
         if ((int) UNRESOLVED.getAndAdd(this, -1) == 1) {
             ready();
         }
+    }
+
+    /** As {@link #submit(Node[])} with one upstream run: the future that is a task's one argument. */
+    void submit(Node<?> upstream) {
+        UNRESOLVED.setVolatile(this, 2);
+        if (register(upstream) && (int) UNRESOLVED.getAndAdd(this, -1) == 1) {
+            ready();
+        }
+    }
+
+    /** Registers on an upstream run; false if that ended this run. */
+    private boolean register(Node<?> upstream) {
+        if (upstream.isDone() || !upstream.addDependent(this)) {
+            Node<?> ended = upstreamFinished(upstream);
+            if (ended != null) {
+                propagate(ended);
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -378,7 +396,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         Object previous = Context.enter(this);
         Annotations.Scope scope = Annotations.suspend();
         try {
-            Object[] input;
+            Object input;
             try {
                 input = input(t);
             } catch (RuntimeException | Error e) {
@@ -392,7 +410,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
             // A try whose timeout struck before its body began never begins: the interrupt had no thread.
             if (!isDone() && (t == null || !t.isEnded(tryNo))) {
                 try {
-                    value = spec.body().invoke(input);
+                    value = spec.invoke(input);
                 } catch (Throwable e) {
                     error = e;
                 }
@@ -417,14 +435,15 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
         }
     }
 
-    private Object[] input(RunTries t) {
+    private Object input(RunTries t) {
         if (t == null) {
-            Object[] input = Inputs.resolve(args);
+            Object input = Inputs.resolve(spec, args);
             args = null;
             return input;
         }
-        if (t.input == null) {
-            t.input = Inputs.resolve(args);
+        if (!t.resolved) {
+            t.input = Inputs.resolve(spec, args);
+            t.resolved = true;
             args = null;
         }
         return t.input;
@@ -504,10 +523,10 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
     public Object[] arguments() {
         RunTries t = terms.tries;
         if (t != null) {
-            return input(t).clone();
+            return spec.asArray(input(t));
         }
-        Object[] a = args;
-        return a == null ? new Object[0] : Inputs.resolve(a);
+        Object a = args;
+        return a == null && !spec.single() ? new Object[0] : spec.asArray(Inputs.resolve(spec, a));
     }
 
     @Override

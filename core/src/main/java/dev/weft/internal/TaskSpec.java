@@ -41,4 +41,37 @@ public record TaskSpec(String name, String key, TaskFunction body, boolean async
     public static TaskSpec of(String name, TaskFunction body, boolean async) {
         return new TaskSpec(name, Names.taskKey(Objects.requireNonNull(name, "name")), body, async);
     }
+
+    /**
+     * Whether the body takes one argument ({@link TaskFunction.Single}): a run of it holds that argument
+     * itself, not an array of one.
+     *
+     * @return true for a body of one argument
+     */
+    public boolean single() {
+        return body instanceof TaskFunction.Single;
+    }
+
+    /**
+     * Calls the body with a run's arguments as the run holds them (see {@link #single()}), resolved.
+     *
+     * @param arguments the one argument of a {@link #single()} body, else the array of them
+     * @return the value
+     * @throws Exception whatever the body throws
+     */
+    Object invoke(Object arguments) throws Exception {
+        return body instanceof TaskFunction.Single one
+                ? one.invokeSingle(arguments)
+                : body.invoke((Object[]) arguments);
+    }
+
+    /**
+     * Returns a run's arguments as the run holds them, as an array.
+     *
+     * @param arguments the one argument of a {@link #single()} body, else the array of them
+     * @return an array the caller may keep
+     */
+    Object[] asArray(Object arguments) {
+        return single() ? new Object[] {arguments} : ((Object[]) arguments).clone();
+    }
 }

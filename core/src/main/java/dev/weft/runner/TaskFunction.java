@@ -19,4 +19,26 @@ public interface TaskFunction extends Serializable {
      * @throws Exception whatever the code throws
      */
     Object invoke(Object[] args) throws Exception;
+
+    /**
+     * A task's code that takes one argument. The engine calls it with the argument itself, so that a run of
+     * a task of one argument holds no argument array; {@link #invoke} takes the first element of the array
+     * a runner passes.
+     */
+    @FunctionalInterface
+    interface Single extends TaskFunction {
+        /**
+         * Calls the task's code.
+         *
+         * @param arg the argument, a future already replaced by its value
+         * @return the value
+         * @throws Exception whatever the code throws
+         */
+        Object invokeSingle(Object arg) throws Exception;
+
+        @Override
+        default Object invoke(Object[] args) throws Exception {
+            return invokeSingle(args[0]);
+        }
+    }
 }
