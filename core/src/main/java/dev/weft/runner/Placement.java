@@ -256,6 +256,16 @@ public final class Placement {
         }
     }
 
+    /** Under the flag: a placed call for {@code call} on a worker, the worker's spare if it has one of that shape. */
+    private Placed placedOn(Worker where, Shape shape, TaskRunner.Call call) {
+        Placed spare = where.spare;
+        if (spare != null && spare.shape == shape) {
+            where.spare = null;
+            return spare.placing(call);
+        }
+        return new Placed(call, where, shape);
+    }
+
     /** Under the flag, after workers left: a waiting call that no worker left could ever fit crashes now. */
     private void crashUnfit(Layout now) {
         for (Bucket bucket : buckets) {
@@ -302,7 +312,7 @@ public final class Placement {
             where.reserve(chosen.shape);
             Placed placed = keepFirst && reusable != null && reusable.worker == where && reusable.shape == chosen.shape
                     ? reusable.placing(call)
-                    : new Placed(call, where, chosen.shape);
+                    : placedOn(where, chosen.shape, call);
             if (tracked) {
                 int tracking = where.track(placed);
                 if (tracking == Worker.WITHDRAWN) {
@@ -1014,6 +1024,13 @@ public final class Placement {
         volatile boolean gone;
         volatile String goneWhy;
 
+        /**
+         * A placed call of this worker that has ended, for the next call placed here with its needs to go in
+         * (see {@link #match}); only on placements whose placed calls no one else holds. Taken under the
+         * placement's flag; a spare written over is left to the collector.
+         */
+        volatile Placed spare;
+
         Worker(
                 String name,
                 Resources capacity,
@@ -1121,7 +1138,9 @@ public final class Placement {
      *
      * <p>It is a {@link ForkJoinTask} so that a fork-join pool takes it without a wrapper (one object per
      * call fewer), and a plain {@link Runnable} for any other thread; nothing else of fork-join is used
-     * here.
+     * here, and as a task it never completes. Once {@link #run()} has returned, the next call placed on its
+     * worker may go in it, on a placement whose workers never leave and whose calls are not offered to
+     * their waiters: a launcher keeps no placed call after it ran.
      */
     public final class Placed extends ForkJoinTask<Void> implements Runnable, WaitHelper {
         @Serial
@@ -1182,9 +1201,15 @@ public final class Placement {
             if (callerRuns) {
                 HeldCalls.launchExcept(this); // a call held for this thread, if another, runs meanwhile
             }
-            Placed next = this;
-            while (next != null) {
-                next = next.runOnce();
+            Placed at = this;
+            for (Placed next; (next = at.runOnce()) != null; ) {
+                at = next;
+            }
+            if (!tracked && !callerRuns) {
+                // No one else holds it (see match), and its fork-join task never completes (see exec): the next
+                // call placed on its worker with its needs may go in it, as this thread's next call would have.
+                at.call = null; // the ended call is not kept alive by the spare
+                at.worker.spare = at;
             }
         }
 
@@ -1298,10 +1323,15 @@ public final class Placement {
             return worker.placed == null || worker.placed.contains(this);
         }
 
+        /**
+         * Runs the call as a fork-join task, which never completes as such: no one joins a placed call, and a
+         * task left incomplete can be run again (see {@link Worker#spare}), while a completed one could not,
+         * and completing it after the run would race with a next use of it that began meanwhile.
+         */
         @Override
         protected boolean exec() {
             run();
-            return true;
+            return false;
         }
 
         @Override

@@ -10,6 +10,8 @@ import dev.weft.TaskFuture;
 import dev.weft.TaskRunner;
 import dev.weft.contract.LogCapture;
 import dev.weft.contract.TaskRunnerContract;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +37,44 @@ final class ForkJoinTaskRunnerTest extends TaskRunnerContract {
                 .threadsPerWorker(2)
                 .resources(workerResources)
                 .build();
+    }
+
+    /**
+     * The pool runs each placed call as a task that never completes as such, so that the next call placed on
+     * its worker can go in it: every call of a long chain (each made ready as the one before ends) and of
+     * a wide batch still runs exactly once, with its own argument.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldRunEveryCallOfALongChainAndOfAWideBatchExactlyOnce() {
+        AtomicInteger runs = new AtomicInteger();
+        Task1<Integer, Integer> increment = Task.of("increment", (Integer x) -> {
+            runs.incrementAndGet();
+            return x + 1;
+        });
+        int length = 200_000;
+        long[] results = Flow.of(
+                        "chain-and-batch",
+                        ForkJoinTaskRunner.builder().workers(2).build(),
+                        () -> {
+                            TaskFuture<Integer> last = increment.submit(0);
+                            for (int i = 1; i < length; i++) {
+                                last = increment.submit(last);
+                            }
+                            List<TaskFuture<Integer>> batch = new ArrayList<>();
+                            for (int i = 0; i < length; i++) {
+                                batch.add(increment.submit(i));
+                            }
+                            long sum = 0;
+                            for (TaskFuture<Integer> f : batch) {
+                                sum += f.result();
+                            }
+                            return new long[] {last.result(), sum};
+                        })
+                .call();
+        assertThat(results[0]).isEqualTo(length);
+        assertThat(results[1]).isEqualTo((long) length * (length + 1) / 2);
+        assertThat(runs.get()).isEqualTo(2 * length);
     }
 
     @Test
