@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  * per look. A chunk is dropped only once every slot of it was written, so a run being added as its chunk is
  * looked over is never lost.
  *
+ * <p>A dropped chunk is kept, one at a time, for the next chunk the flow run needs: a long flow run makes
+ * about as many chunks as it has live runs at once, not one per 1,024 runs.
+ *
  * <p>Consecutive slots lie 64 places apart in their chunk ({@link #place}), on different cache lines, so
  * that the thread adding runs and the threads removing the runs just before them do not write one line; and
  * the index of the next slot, which every add writes, has a cache line of its own ({@link
@@ -42,6 +45,12 @@ final class LiveRuns {
 
     /** No chunk below this index is kept; guarded by the monitor. */
     private int oldest;
+
+    /** A dropped chunk, every place empty, for the next chunk to be made to reuse; guarded by the monitor. */
+    private Chunk spare;
+
+    /** How many chunks were made; guarded by the monitor. */
+    private int made;
 
     /**
      * Adds a run and returns its slot, to give back to {@link #remove}.
@@ -103,6 +112,11 @@ final class LiveRuns {
         return n;
     }
 
+    /** Returns how many chunks were made, for tests. */
+    synchronized int chunksMade() {
+        return made;
+    }
+
     /** Where a slot lies in its chunk: the chunk as 16 rows of 64 places, filled column by column. */
     private static int place(int slot) {
         int i = slot & MASK;
@@ -134,6 +148,11 @@ final class LiveRuns {
                     continue;
                 }
                 t[c] = null; // every slot written and emptied: nothing here any more
+                if (spare == null) {
+                    chunk.filled.set(0); // no add or remove reaches it any more: each of its slots had both
+                    chunk.scanFrom = 0;
+                    spare = chunk;
+                }
             }
             if (below) {
                 oldest = c + 1;
@@ -157,7 +176,13 @@ final class LiveRuns {
         }
         Chunk chunk = t[c];
         if (chunk == null) {
-            chunk = new Chunk();
+            if (spare != null) {
+                chunk = spare;
+                spare = null;
+            } else {
+                chunk = new Chunk();
+                made++;
+            }
             t[c] = chunk;
             table = t; // publish the write
         }
