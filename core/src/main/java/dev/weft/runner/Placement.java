@@ -99,6 +99,9 @@ public final class Placement {
     private final Runnable drainAndMatch = this::drainAndMatch; // made once: a submit allocates nothing for them
     private final BooleanSupplier pending = this::pending;
 
+    /** Why waiting calls crash rather than start ({@link #crashWaiting}); null until then. */
+    private volatile String closed;
+
     /** The workers and the shapes measured against them, swapped whole when a worker comes or goes. */
     private volatile Layout layout;
 
@@ -198,7 +201,12 @@ public final class Placement {
 
     private void drainAndMatch() {
         drain();
-        match(false, null, null);
+        String why = closed;
+        if (why != null) {
+            crashAll(why);
+        } else {
+            match(false, null, null);
+        }
     }
 
     /**
@@ -218,7 +226,12 @@ public final class Placement {
             try {
                 flag.clearDirty();
                 drain();
-                kept = match(kept == null, kept == null ? ended : null, kept);
+                String why = closed;
+                if (why != null) {
+                    crashAll(why);
+                } else {
+                    kept = match(kept == null, kept == null ? ended : null, kept);
+                }
             } finally {
                 flag.release();
             }
@@ -568,25 +581,25 @@ public final class Placement {
     }
 
     /**
-     * Ends, as crashed, every call that is still waiting; used when the runner shuts down. Calls that some
-     * other thread is placing at that moment are left to it.
+     * Ends, as crashed, every call that is still waiting, and every call submitted later, none of which
+     * starts any more; used when the runner shuts down or its workers are gone for good. Where another
+     * thread is placing calls at that moment, that thread crashes them once it looks again, instead of
+     * starting one, as a thread that ended a call would have run the next.
      *
      * @param why what to tell them
      */
     public void crashWaiting(String why) {
-        if (!flag.tryTake()) {
-            return;
-        }
-        try {
-            drain();
-            for (Bucket bucket : buckets) {
-                TaskRunner.Call waiting;
-                while ((waiting = bucket.poll()) != null) {
-                    waiting.crash(new IllegalStateException(why));
-                }
+        closed = why;
+        flag.signal(drainAndMatch, pending);
+    }
+
+    /** Under the flag, once {@link #crashWaiting} was called: crashes what waits rather than start it. */
+    private void crashAll(String why) {
+        for (Bucket bucket : buckets) {
+            TaskRunner.Call waiting;
+            while ((waiting = bucket.poll()) != null) {
+                waiting.crash(new IllegalStateException(why));
             }
-        } finally {
-            flag.release();
         }
     }
 
