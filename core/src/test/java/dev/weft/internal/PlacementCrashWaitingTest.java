@@ -3,7 +3,6 @@ package dev.weft.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Resources;
-import dev.weft.contract.ProbeCall;
 import dev.weft.runner.Placement;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ final class PlacementCrashWaitingTest {
                 .continueInline(continueInline)
                 .launcher(placed -> {
                     launched.add(placed);
-                    if (((Probe) placed.call()).closes) {
+                    if (placed.call().name().equals("closing")) {
                         close(); // as the runner shuts down while this thread places calls
                     }
                 })
@@ -38,10 +37,10 @@ final class PlacementCrashWaitingTest {
     @Test
     void shouldCrashTheCallsThatWaitWhenItShutsDownWhileAThreadPlacesCalls() {
         Placement p = oneSlot(false);
-        Probe first = new Probe(false);
+        PlacementProbe first = new PlacementProbe();
         p.submit(first);
-        Probe closing = new Probe(true);
-        Probe waiting = new Probe(false);
+        PlacementProbe closing = new PlacementProbe("closing", Resources.NONE);
+        PlacementProbe waiting = new PlacementProbe();
         p.submit(closing);
         p.submit(waiting); // both wait for the one slot
 
@@ -57,44 +56,18 @@ final class PlacementCrashWaitingTest {
     @Test
     void shouldStartNoCallAfterItShutDownNotEvenAsTheNextOneOfAThreadThatEndedOne() {
         Placement p = oneSlot(true);
-        Probe first = new Probe(false);
+        PlacementProbe first = new PlacementProbe();
         p.submit(first);
-        Probe waiting = new Probe(false);
+        PlacementProbe waiting = new PlacementProbe();
         p.submit(waiting);
         close();
         assertThat(waiting.crashed).hasMessage("TestRunner was shut down");
 
-        Probe later = new Probe(false);
+        PlacementProbe later = new PlacementProbe();
         p.submit(later); // the runner would refuse it; if one comes all the same, it crashes
         launched.getFirst().run(); // the thread that ends a call looks for the next one to run
         assertThat(later.crashed).hasMessage("TestRunner was shut down");
         assertThat(waiting.runs + later.runs).isZero();
         assertThat(launched).hasSize(1);
-    }
-
-    private static final class Probe extends ProbeCall {
-        final boolean closes;
-        int runs;
-        Throwable crashed;
-
-        Probe(boolean closes) {
-            this.closes = closes;
-        }
-
-        @Override
-        public String name() {
-            return closes ? "closing" : "probe";
-        }
-
-        @Override
-        public boolean run(Runnable whenFinal) {
-            runs++;
-            return true;
-        }
-
-        @Override
-        public void crash(Throwable cause) {
-            crashed = cause;
-        }
     }
 }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.InsufficientResourcesException;
 import dev.weft.Resources;
-import dev.weft.contract.ProbeCall;
 import dev.weft.runner.Placement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** A retired worker, such as a lost device, gets no more calls, and what only it could run crashes at once. */
@@ -26,9 +24,9 @@ final class PlacementRetireTest {
 
     @Test
     void shouldPlaceNothingMoreOnARetiredWorkerAndLetItsCallsEnd() {
-        Probe first = submit();
-        Probe second = submit();
-        Probe third = submit();
+        PlacementProbe first = submit();
+        PlacementProbe second = submit();
+        PlacementProbe third = submit();
         assertThat(launched).extracting(Placement.Placed::worker).containsExactly("gpu-0", "gpu-1");
 
         assertThat(placement.retireWorker("gpu-0", "its device was lost")).isTrue();
@@ -46,13 +44,13 @@ final class PlacementRetireTest {
     void shouldCrashWhatNoWorkerLeftCanRunSayingWhichWasRetiredAndWhy() {
         submit();
         submit();
-        Probe waiting = submit();
+        PlacementProbe waiting = submit();
 
         placement.retireWorker("gpu-0", "its device was lost: CL_DEVICE_NOT_AVAILABLE");
         placement.retireWorker("gpu-1", "its device was lost: CL_OUT_OF_RESOURCES");
         launched.getFirst().run(); // a release measures the waiting calls against the workers left
 
-        assertThat(waiting.crashed.get())
+        assertThat(waiting.crashed)
                 .isInstanceOf(InsufficientResourcesException.class)
                 .hasMessageContaining("No worker of TestRunner is left to run it")
                 .hasMessageContaining("gpu-0: its device was lost: CL_DEVICE_NOT_AVAILABLE");
@@ -68,46 +66,20 @@ final class PlacementRetireTest {
                 .continueInline(false)
                 .launcher(launched::add)
                 .build();
-        one.submit(new Probe());
-        Probe queued = new Probe();
+        one.submit(new PlacementProbe("probe", GPU));
+        PlacementProbe queued = new PlacementProbe("probe", GPU);
         one.submit(queued); // its slot is taken: it waits, not yet sorted
 
         one.retireWorker("gpu-0", "its device was lost");
 
-        assertThat(queued.crashed.get())
+        assertThat(queued.crashed)
                 .isInstanceOf(InsufficientResourcesException.class)
                 .hasMessageContaining("gpu-0: its device was lost");
     }
 
-    private Probe submit() {
-        Probe probe = new Probe();
+    private PlacementProbe submit() {
+        PlacementProbe probe = new PlacementProbe("probe", GPU);
         placement.submit(probe);
         return probe;
-    }
-
-    private static final class Probe extends ProbeCall {
-        final AtomicReference<Throwable> crashed = new AtomicReference<>();
-        int runs;
-
-        @Override
-        public String name() {
-            return "probe";
-        }
-
-        @Override
-        public Resources resources() {
-            return GPU;
-        }
-
-        @Override
-        public boolean run(Runnable whenFinal) {
-            runs++;
-            return true;
-        }
-
-        @Override
-        public void crash(Throwable cause) {
-            crashed.set(cause);
-        }
     }
 }

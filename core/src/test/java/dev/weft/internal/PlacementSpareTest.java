@@ -3,7 +3,6 @@ package dev.weft.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Resources;
-import dev.weft.contract.ProbeCall;
 import dev.weft.runner.Placement;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +23,12 @@ final class PlacementSpareTest {
     @Test
     void shouldPlaceTheNextCallInThePlacedCallOfItsWorkerThatEnded() {
         Placement placement = oneWorker().continueInline(true).build();
-        Probe first = new Probe();
+        PlacementProbe first = new PlacementProbe();
         placement.submit(first);
         Placement.Placed placed = launched.getFirst();
         placed.run();
 
-        Probe second = new Probe();
+        PlacementProbe second = new PlacementProbe();
         placement.submit(second);
         assertThat(launched).hasSize(2);
         assertThat(launched.get(1)).as("the placed call that ended, reused").isSameAs(placed);
@@ -38,6 +37,7 @@ final class PlacementSpareTest {
         launched.get(1).run();
         assertThat(first.runs).isEqualTo(1);
         assertThat(second.runs).isEqualTo(1);
+        assertThat(second.crashed).isNull();
     }
 
     @Test
@@ -46,8 +46,8 @@ final class PlacementSpareTest {
                 .workers(2, Resources.NONE, 1)
                 .launcher(launched::add)
                 .build();
-        placement.submit(new Probe());
-        placement.submit(new Probe()); // the first still runs: the second goes to the other worker
+        placement.submit(new PlacementProbe());
+        placement.submit(new PlacementProbe()); // the first still runs: the second goes to the other worker
         assertThat(launched).hasSize(2);
         assertThat(launched.get(1)).isNotSameAs(launched.getFirst());
         assertThat(launched).extracting(Placement.Placed::worker).containsExactly("worker-0", "worker-1");
@@ -58,34 +58,14 @@ final class PlacementSpareTest {
         for (Placement placement : List.of(
                 oneWorker().callerRuns().build(), oneWorker().workersMayLeave().build())) {
             launched.clear();
-            Probe first = new Probe();
+            PlacementProbe first = new PlacementProbe();
             placement.submit(first);
             Placement.Placed placed = launched.getFirst();
             placed.run();
-            placement.submit(new Probe());
+            placement.submit(new PlacementProbe());
             assertThat(launched).hasSize(2);
             assertThat(launched.get(1)).isNotSameAs(placed);
             assertThat(placed.call()).as("the call it held is still its own").isSameAs(first);
-        }
-    }
-
-    private static final class Probe extends ProbeCall {
-        int runs;
-
-        @Override
-        public String name() {
-            return "probe";
-        }
-
-        @Override
-        public boolean run(Runnable whenFinal) {
-            runs++;
-            return true;
-        }
-
-        @Override
-        public void crash(Throwable cause) {
-            throw new AssertionError("crashed: " + cause);
         }
     }
 }
