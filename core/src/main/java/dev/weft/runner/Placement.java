@@ -947,17 +947,27 @@ public final class Placement {
     }
 
     /**
-     * The waiting calls of one shape and one priority, in arrival order: a ring of calls beside a ring of
-     * their arrival numbers, so that a waiting call costs two array slots and no object of its own.
+     * The waiting calls of one shape and one priority, in arrival order: linked segments, each a run of
+     * calls beside their arrival numbers, so that a waiting call costs two array slots and no object of its
+     * own. A segment emptied at the head is kept as the level's spare and is the next one its tail needs, so
+     * a level that calls keep passing through holds as many segments as calls wait in it at once, and makes
+     * no more, nor copies any call as it grows.
      */
     private static final class Level {
-        /** A level's first capacity, a power of two: a batch of calls rarely makes it grow more than once. */
-        private static final int INITIAL_LEVEL = 256;
+        /** The calls a segment holds, a power of two. */
+        private static final int SEGMENT = 256;
 
         final int priority;
-        private TaskRunner.Call[] calls = new TaskRunner.Call[INITIAL_LEVEL];
-        private long[] arrivals = new long[INITIAL_LEVEL];
-        private int head;
+        /** The segment of the first call; {@code tail} is the one of the last, or the same one. */
+        private Segment head = new Segment();
+
+        private Segment tail = head;
+        /** An emptied segment kept for the tail's next one, or null. */
+        private Segment spare;
+        /** Where in {@code head} the first call is, and where in {@code tail} the next one goes. */
+        private int first;
+
+        private int next;
         int size;
 
         Level(int priority) {
@@ -970,26 +980,39 @@ public final class Placement {
         }
 
         long headArrival() {
-            return arrivals[head];
+            return head.arrivals[first];
         }
 
         void addLast(TaskRunner.Call call, long arrival) {
-            if (size == calls.length) {
-                grow();
+            if (next == SEGMENT) {
+                Segment more = segment();
+                tail.next = more;
+                tail = more;
+                next = 0;
             }
-            int at = (head + size) & (calls.length - 1);
-            calls[at] = call;
-            arrivals[at] = arrival;
+            tail.calls[next] = call;
+            tail.arrivals[next] = arrival;
+            next++;
             size++;
         }
 
         void addFirst(TaskRunner.Call call, long arrival) {
-            if (size == calls.length) {
-                grow();
+            if (first == 0) {
+                if (size == 0) { // nothing waits: the call goes in the head segment's first slot
+                    next = 1;
+                    head.calls[0] = call;
+                    head.arrivals[0] = arrival;
+                    size = 1;
+                    return;
+                }
+                Segment before = segment();
+                before.next = head;
+                head = before;
+                first = SEGMENT;
             }
-            head = (head - 1) & (calls.length - 1);
-            calls[head] = call;
-            arrivals[head] = arrival;
+            first--;
+            head.calls[first] = call;
+            head.arrivals[first] = arrival;
             size++;
         }
 
@@ -997,26 +1020,43 @@ public final class Placement {
             if (size == 0) {
                 return null;
             }
-            TaskRunner.Call call = calls[head];
-            calls[head] = null;
-            head = (head + 1) & (calls.length - 1);
-            size--;
+            Segment at = head;
+            TaskRunner.Call call = at.calls[first];
+            at.calls[first] = null;
+            first++;
+            if (--size == 0) { // empty: start again at the head segment's first slot, the rest kept as the spare
+                if (at != tail) {
+                    spare = tail;
+                    tail = at;
+                }
+                at.next = null;
+                first = 0;
+                next = 0;
+            } else if (first == SEGMENT) {
+                head = at.next;
+                at.next = null;
+                spare = at;
+                first = 0;
+            }
             return call;
         }
 
-        private void grow() {
-            int n = calls.length;
-            TaskRunner.Call[] c = new TaskRunner.Call[n * 2];
-            long[] a = new long[n * 2];
-            for (int i = 0; i < size; i++) {
-                int from = (head + i) & (n - 1);
-                c[i] = calls[from];
-                a[i] = arrivals[from];
+        /** The spare segment, or a new one. */
+        private Segment segment() {
+            Segment s = spare;
+            if (s == null) {
+                return new Segment();
             }
-            calls = c;
-            arrivals = a;
-            head = 0;
+            spare = null;
+            return s;
         }
+    }
+
+    /** A run of a level's waiting calls and their arrival numbers; empty slots hold null. */
+    private static final class Segment {
+        final TaskRunner.Call[] calls = new TaskRunner.Call[Level.SEGMENT];
+        final long[] arrivals = new long[Level.SEGMENT];
+        Segment next;
     }
 
     /**
