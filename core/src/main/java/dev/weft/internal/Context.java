@@ -2,7 +2,8 @@ package dev.weft.internal;
 
 /**
  * What the calling thread is running: a flow run's body, or a task run. It follows work into every
- * runner, so that a task that submits tasks submits into its own flow run.
+ * runner, so that a task that submits tasks submits into its own flow run. A {@link PoolThread} keeps it in a
+ * field of its own, any other thread in a thread-local.
  */
 final class Context {
     private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
@@ -11,7 +12,7 @@ final class Context {
 
     /** Returns the flow run the calling thread works for, or null outside any flow. */
     static FlowRun flowRun() {
-        return flowRunOf(CURRENT.get());
+        return flowRunOf(current());
     }
 
     /** Returns the flow run of what a thread works for: a flow run, or a task run in one. */
@@ -37,7 +38,7 @@ final class Context {
      * @throws IllegalStateException saying so, in one line
      */
     static void refuseElsewhere(String what) {
-        if (CURRENT.get() instanceof Elsewhere e) {
+        if (current() instanceof Elsewhere e) {
             throw new IllegalStateException("Task run '" + e.run() + "' cannot " + what + ": it runs in another"
                     + " JVM than its flow run, and this task runner cannot carry new runs back to it; return"
                     + " the values instead and submit from the flow, or use a runner whose calls stay in"
@@ -47,22 +48,31 @@ final class Context {
 
     /** Returns what the calling thread works for: a flow run, a task run, or null. */
     static Object current() {
-        return CURRENT.get();
+        return Thread.currentThread() instanceof PoolThread pool ? pool.context : CURRENT.get();
     }
 
     /** Returns the task run whose body the calling thread runs, or null. */
     static TaskRun<?> taskRun() {
-        return CURRENT.get() instanceof TaskRun<?> run ? run : null;
+        return current() instanceof TaskRun<?> run ? run : null;
     }
 
     /** Makes {@code runOrFlow} current and returns what was current before. */
     static Object enter(Object runOrFlow) {
+        if (Thread.currentThread() instanceof PoolThread pool) {
+            Object previous = pool.context;
+            pool.context = runOrFlow;
+            return previous;
+        }
         Object previous = CURRENT.get();
         CURRENT.set(runOrFlow);
         return previous;
     }
 
     static void restore(Object previous) {
+        if (Thread.currentThread() instanceof PoolThread pool) {
+            pool.context = previous;
+            return;
+        }
         CURRENT.set(previous); // not remove(): a pool thread would then remake the map entry on every call
     }
 }

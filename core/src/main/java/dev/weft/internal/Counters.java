@@ -323,15 +323,19 @@ public final class Counters {
      */
     int ownedStripe() {
         Thread me = Thread.currentThread();
+        if (me instanceof PoolThread pool && pool.counters == this) {
+            return pool.stripe; // its own since it first counted, as long as it lives
+        }
         if (me.isVirtual()) {
             return -1;
         }
         int stripe = (int) me.threadId() & (owned - 1);
         Thread owner = owners.get(stripe);
-        if (owner == me) {
-            return stripe;
-        }
-        if ((owner == null || !owner.isAlive()) && owners.compareAndSet(stripe, owner, me)) {
+        if (owner == me || (owner == null || !owner.isAlive()) && owners.compareAndSet(stripe, owner, me)) {
+            if (me instanceof PoolThread pool) {
+                pool.stripe = stripe;
+                pool.counters = this;
+            }
             return stripe;
         }
         return -1;

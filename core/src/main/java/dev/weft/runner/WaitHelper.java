@@ -1,6 +1,7 @@
 package dev.weft.runner;
 
 import dev.weft.WeftException;
+import dev.weft.internal.PoolThread;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -39,7 +40,7 @@ public interface WaitHelper {
     static boolean await(
             BooleanSupplier done, boolean timed, long deadline, Object blocker, Supplier<String> interrupted) {
         HeldCalls.launch(); // the thread waits: a call held for it runs on the runner meanwhile
-        WaitHelper helper = Installed.CURRENT.get();
+        WaitHelper helper = current();
         if (helper != null) {
             return helper.helpUntil(done, timed, deadline);
         }
@@ -61,7 +62,7 @@ public interface WaitHelper {
      * @return the helper, or null
      */
     static WaitHelper current() {
-        return Installed.CURRENT.get();
+        return Thread.currentThread() instanceof PoolThread pool ? pool.helper() : Installed.CURRENT.get();
     }
 
     /**
@@ -71,6 +72,9 @@ public interface WaitHelper {
      * @return the helper it replaces, to give to {@link #restore}
      */
     static WaitHelper enter(WaitHelper helper) {
+        if (Thread.currentThread() instanceof PoolThread pool) {
+            return pool.swapHelper(helper);
+        }
         WaitHelper previous = Installed.CURRENT.get();
         Installed.CURRENT.set(helper);
         return previous;
@@ -82,6 +86,10 @@ public interface WaitHelper {
      * @param previous what {@code enter} returned
      */
     static void restore(WaitHelper previous) {
+        if (Thread.currentThread() instanceof PoolThread pool) {
+            pool.swapHelper(previous);
+            return;
+        }
         Installed.CURRENT.set(previous); // not remove(): a pool thread would then remake the map entry each call
     }
 

@@ -9,6 +9,7 @@ import dev.weft.StateType;
 import dev.weft.Task;
 import dev.weft.Task1;
 import dev.weft.TaskFuture;
+import dev.weft.runner.PoolThreads;
 import dev.weft.spi.SlotStore;
 import dev.weft.spi.SlotStores;
 import dev.weft.stat.ProcessCounters;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -159,6 +162,39 @@ final class CountersTest {
         assertThat(count.sum()).isEqualTo(14);
         assertThat(ProcessCounters.read(counters.file()).orElseThrow().get("r", "completed"))
                 .isEqualTo(14);
+    }
+
+    @Test
+    void shouldCountFromPoolThreadsIntoEveryCountersFileTheyCountIn() throws Exception {
+        // A pool thread keeps the stripe it took in a field: it must be the stripe of the file it counts in.
+        Counters first = Counters.openIn(Files.createDirectories(dir.resolve("first")), 2);
+        Counters second = Counters.openIn(Files.createDirectories(dir.resolve("second")), 2);
+        Counters.Count one = first.runner("r").completed;
+        Counters.Count other = second.runner("r").completed;
+        ForkJoinPool pool = new ForkJoinPool(3, PoolThreads::newThread, null, true); // more threads than stripes
+        try {
+            List<ForkJoinTask<?>> batches = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                batches.add(pool.submit(() -> {
+                    for (int j = 0; j < 1_000; j++) {
+                        one.add(1);
+                        other.add(2);
+                    }
+                }));
+            }
+            for (ForkJoinTask<?> batch : batches) {
+                batch.join();
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(one.sum()).isEqualTo(300_000);
+        assertThat(other.sum()).isEqualTo(600_000);
+        assertThat(ProcessCounters.read(first.file()).orElseThrow().get("r", "completed"))
+                .isEqualTo(300_000);
+        assertThat(ProcessCounters.read(second.file()).orElseThrow().get("r", "completed"))
+                .isEqualTo(600_000);
     }
 
     @Test

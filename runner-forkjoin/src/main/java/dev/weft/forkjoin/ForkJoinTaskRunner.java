@@ -7,6 +7,7 @@ import dev.weft.runner.Accelerator;
 import dev.weft.runner.Accelerators;
 import dev.weft.runner.Lifecycle;
 import dev.weft.runner.Placement;
+import dev.weft.runner.PoolThreads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -209,7 +210,7 @@ public final class ForkJoinTaskRunner implements TaskRunner {
         pool = new ForkJoinPool(
                 parallelism,
                 p -> {
-                    ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+                    ForkJoinWorkerThread thread = PoolThreads.newThread(p);
                     thread.setName("weft-forkjoin-" + count.incrementAndGet());
                     return thread;
                 },
