@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import org.slf4j.Logger;
 
 /**
@@ -46,7 +46,7 @@ public final class History implements EventSink {
     private static volatile RunHistory chosen;
 
     /** Flow runs' records, task runs' {@link TaskEnd}s and {@link Flushed} marks, in the order they came. */
-    private final MpscArrayQueue<Object> out = new MpscArrayQueue<>(CAPACITY);
+    private final MpscAtomicArrayQueue<Object> out = new MpscAtomicArrayQueue<>(CAPACITY);
 
     private final Thread writer;
     private volatile RunHistory history;
