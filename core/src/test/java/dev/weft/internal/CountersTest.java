@@ -266,15 +266,8 @@ final class CountersTest {
     @Test
     void shouldBeReadFromAnotherProcessWhileItsFlowRuns() throws Exception {
         Path flag = dir.resolve("release");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-Dweft.counters.dir=" + dir,
-                        "-Dweft.history=off",
-                        CountedMain.class.getName(),
-                        flag.toString())
+        Process child = ChildJvm.of(
+                        CountedMain.class, List.of("-Dweft.counters.dir=" + dir, "-Dweft.history=off"), flag.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile())
                 .start();

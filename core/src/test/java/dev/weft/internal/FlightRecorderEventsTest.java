@@ -216,13 +216,7 @@ final class FlightRecorderEventsTest {
 
     @Test
     void shouldNotLoadTheEventClassesInAProcessThatNeverRecords() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(
-                        java,
-                        "-Xlog:class+load=info",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        NeverRecords.class.getName())
+        Process process = ChildJvm.of(NeverRecords.class, List.of("-Xlog:class+load=info"))
                 .redirectErrorStream(true)
                 .start();
         List<String> lines =

@@ -31,14 +31,7 @@ final class NoUnsafeWarningTest {
     void shouldRunAFlowWithItsHistoryAndCountersWithoutAWarningAboutUnsafe() throws Exception {
         assumeTrue(Runtime.version().feature() >= 24, "JDKs before 24 do not warn about sun.misc.Unsafe");
         Path err = dir.resolve("stderr.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-Dweft.history=memory",
-                        "-Dweft.counters.dir=" + dir,
-                        EmbeddingMain.class.getName())
+        Process child = ChildJvm.of(EmbeddingMain.class, List.of("-Dweft.history=memory", "-Dweft.counters.dir=" + dir))
                 .redirectError(err.toFile())
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .start();
