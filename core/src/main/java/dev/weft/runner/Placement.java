@@ -96,7 +96,8 @@ public final class Placement {
     private final Launcher launcher;
     private final MpscQueue<TaskRunner.Call> incoming = new MpscQueue<>(256);
     private final DrainFlag flag = new DrainFlag();
-    private final Runnable drainAndMatch = this::drainAndMatch; // made once: a submit allocates nothing for them
+    // made once: a submit allocates nothing for them
+    private final Runnable drainAndMatch = () -> drainAndMatch(false, null, null);
     private final BooleanSupplier pending = this::pending;
 
     /** Why waiting calls crash rather than start ({@link #crashWaiting}); null until then. */
@@ -199,14 +200,18 @@ public final class Placement {
         return !incoming.isEmpty();
     }
 
-    private void drainAndMatch() {
+    /**
+     * Under the flag: takes in what was submitted, then starts what waits ({@link #match}), or, once {@link
+     * #crashWaiting} was called, crashes it.
+     */
+    private Placed drainAndMatch(boolean keepFirst, Placed reusable, Placed kept) {
         drain();
         String why = closed;
         if (why != null) {
             crashAll(why);
-        } else {
-            match(false, null, null);
+            return kept;
         }
+        return match(keepFirst, reusable, kept);
     }
 
     /**
@@ -225,13 +230,7 @@ public final class Placement {
             }
             try {
                 flag.clearDirty();
-                drain();
-                String why = closed;
-                if (why != null) {
-                    crashAll(why);
-                } else {
-                    kept = match(kept == null, kept == null ? ended : null, kept);
-                }
+                kept = drainAndMatch(kept == null, kept == null ? ended : null, kept);
             } finally {
                 flag.release();
             }
@@ -954,7 +953,7 @@ public final class Placement {
      * no more, nor copies any call as it grows.
      */
     private static final class Level {
-        /** The calls a segment holds, a power of two. */
+        /** The calls a segment holds. */
         private static final int SEGMENT = 256;
 
         final int priority;

@@ -74,7 +74,7 @@ final class PlacementOrderTest {
     private void launch(Placement.Placed placed) {
         launched.add(placed);
         started.add(placed.call().name());
-        expectedOrder.add(expected.poll().name);
+        expectedOrder.add(expected.poll().name());
     }
 
     /** Ends up to {@code count} running calls, one at a time; each end starts the best waiting call. */
@@ -84,14 +84,12 @@ final class PlacementOrderTest {
         }
     }
 
-    private final class Probe extends PlacementProbe {
-        final String name;
+    private static final class Probe extends PlacementProbe {
         final int priority;
         final int arrival;
 
         Probe(String name, Resources resources, int priority, int arrival) {
             super(name, resources);
-            this.name = name;
             this.priority = priority;
             this.arrival = arrival;
         }
