@@ -51,7 +51,9 @@ import java.util.function.BooleanSupplier;
  * lists and starts what fits; the others return at once. Only the flag's holder reserves, after checking,
  * while releases only add; so reservations never exceed capacity. Waiting calls are kept in one priority
  * queue per distinct request ("shape"), since calls of one shape fit or do not fit the same workers: a
- * call that cannot start never blocks a call of another shape behind it. The workers are a copy-on-write
+ * call that cannot start never blocks a call of another shape behind it. Until a call with a priority or
+ * resources comes, on workers that never leave, the queue is the one waiting list: the holder starts calls
+ * straight from it, in the order they came ({@code matchInOrder}). The workers are a copy-on-write
  * array; a placed call of a worker that may leave is in that worker's set until it ends or is handed back,
  * and whichever removes it from the set (its end, or the worker's removal) is the one that acts.
  */
@@ -100,6 +102,12 @@ public final class Placement {
     private final Runnable drainAndMatch = () -> drainAndMatch(false, null, null);
     private final BooleanSupplier pending = this::pending;
 
+    /**
+     * Whether a call with a priority or with resources was ever submitted; set before that call is queued
+     * (see {@link #matchInOrder}).
+     */
+    private volatile boolean mixed;
+
     /** Why waiting calls crash rather than start ({@link #crashWaiting}); null until then. */
     private volatile String closed;
 
@@ -114,6 +122,12 @@ public final class Placement {
     private final Map<Resources, Bucket> bucketOf = new HashMap<>();
     private Layout bucketsLayout;
     private long sequence;
+
+    /**
+     * Whether calls still start straight from the queue, in the order they came ({@link #matchInOrder}):
+     * until the first call with a priority or resources, and only where workers never leave.
+     */
+    private boolean inOrder; // read by pending() too, on the thread that has just dropped the flag
 
     private Placement(Builder b) {
         this.runner = b.runner;
@@ -133,6 +147,7 @@ public final class Placement {
         }
         this.layout = new Layout(index, made.toArray(Worker[]::new));
         this.bucketsLayout = layout;
+        this.inOrder = !tracked;
     }
 
     /**
@@ -158,6 +173,9 @@ public final class Placement {
         Shape shape = now.shapeOf(call.resources());
         if (!shape.satisfiable && (!tracked || now.workers.length > 0)) {
             throw new InsufficientResourcesException(unfit(now.workers, call.resources()));
+        }
+        if (!mixed && (shape != now.none || call.priority() != 0)) {
+            mixed = true; // before the offer: a holder that reads it false and then polls may start plain calls first
         }
         incoming.offer(call);
         if (anyFreeSlot(now.workers)) {
@@ -196,8 +214,12 @@ public final class Placement {
                 + (all.length == 1 ? ", and its worker has " : ", and its workers have ") + capacities(all) + gone;
     }
 
+    /**
+     * Whether the queue holds calls for the flag's holder to look at: any, or, while they start from it in
+     * order ({@link #matchInOrder}) and so wait there, any while some worker has a free slot.
+     */
     private boolean pending() {
-        return !incoming.isEmpty();
+        return !incoming.isEmpty() && (!inOrder || anyFreeSlot(layout.workers));
     }
 
     /**
@@ -205,6 +227,12 @@ public final class Placement {
      * #crashWaiting} was called, crashes it.
      */
     private Placed drainAndMatch(boolean keepFirst, Placed reusable, Placed kept) {
+        if (inOrder) {
+            if (!mixed && closed == null) {
+                return matchInOrder(keepFirst, reusable, kept);
+            }
+            inOrder = false; // for good: from now on every call waits in its bucket
+        }
         drain();
         String why = closed;
         if (why != null) {
@@ -250,22 +278,96 @@ public final class Placement {
         TaskRunner.Call call;
         Bucket last = null;
         while ((call = incoming.poll()) != null) {
-            Resources needs = call.resources();
-            Bucket bucket = last != null && last.shape.resources == needs ? last : bucketOf.get(needs);
-            if (bucket == null) {
-                bucket = new Bucket(now.shapeOf(needs));
-                bucketOf.put(needs, bucket);
-                buckets = Arrays.copyOf(buckets, buckets.length + 1);
-                buckets[buckets.length - 1] = bucket;
-            }
-            if (!bucket.shape.satisfiable && (!tracked || now.workers.length > 0)) {
-                // submitted as the workers that could run it left or were retired
-                call.crash(new InsufficientResourcesException(unfit(now.workers, needs)));
-                continue;
-            }
-            bucket.add(call, call.priority(), sequence++);
-            last = bucket;
+            last = waitInBucket(call, now, last);
         }
+    }
+
+    /**
+     * Under the flag: a call from the queue waits in its bucket, or crashes if no worker can run it; returns
+     * its bucket, for the next call ({@code last}: the previous call's, tried first).
+     */
+    private Bucket waitInBucket(TaskRunner.Call call, Layout now, Bucket last) {
+        Resources needs = call.resources();
+        Bucket bucket = last != null && last.shape.resources == needs ? last : bucketOf.get(needs);
+        if (bucket == null) {
+            bucket = new Bucket(now.shapeOf(needs));
+            bucketOf.put(needs, bucket);
+            buckets = Arrays.copyOf(buckets, buckets.length + 1);
+            buckets[buckets.length - 1] = bucket;
+        }
+        if (!bucket.shape.satisfiable && (!tracked || now.workers.length > 0)) {
+            // submitted as the workers that could run it left or were retired
+            call.crash(new InsufficientResourcesException(unfit(now.workers, needs)));
+            return last;
+        }
+        bucket.add(call, call.priority(), sequence++);
+        return bucket;
+    }
+
+    /**
+     * Under the flag, while every call submitted has had priority 0 and no resources, on workers that never
+     * leave: {@link #match} with the queue as the one level there is, the calls starting in the order they
+     * came without waiting in a bucket first. A call with a priority or resources sets {@link #mixed} before
+     * it is queued; read false before a poll, it says that any such call was queued after the one polled,
+     * which may start first then. The first such call polled ends this for good: it waits in its bucket and
+     * the rest of the queue after it.
+     */
+    private Placed matchInOrder(boolean keepFirst, Placed reusable, Placed kept) {
+        Layout now = layout;
+        Shape shape = now.none;
+        for (; ; ) {
+            Worker where = fit(now.workers, shape);
+            if (where == null) {
+                return kept;
+            }
+            TaskRunner.Call call = mixed ? null : incoming.poll();
+            if (call == null) {
+                if (!mixed) {
+                    return kept;
+                }
+                inOrder = false;
+                return drainAndMatch(keepFirst, reusable, kept);
+            }
+            if (call.resources() != Resources.NONE || call.priority() != 0) {
+                inOrder = false; // queued after mixed was read: it waits first, then the calls queued after it
+                waitInBucket(call, now, null);
+                return drainAndMatch(keepFirst, reusable, kept);
+            }
+            where.reserve(shape);
+            Placed placed = keepFirst && reusable != null && reusable.worker == where && reusable.shape == shape
+                    ? reusable.placing(call)
+                    : placedOn(where, shape, call);
+            Placed started = start(placed, call, keepFirst);
+            if (keepFirst) {
+                kept = started;
+                keepFirst = false;
+            }
+        }
+    }
+
+    /**
+     * Under the flag: a call placed on its worker starts. With {@code keep}, it is returned for the calling
+     * thread to run instead; else it is launched (or held for its submitter), and null is returned.
+     */
+    private Placed start(Placed placed, TaskRunner.Call call, boolean keep) {
+        boolean mayHold = callerRuns && call.offerToWaiter(placed);
+        if (keep) {
+            return placed;
+        }
+        if (callerRuns) {
+            if (mayHold && HeldCalls.isSubmitting(call)) {
+                HeldCalls.hold(placed); // its submitter may wait for it at once and run it
+            } else {
+                placed.launchUnlessTaken();
+            }
+        } else {
+            try {
+                launcher.launch(placed);
+            } catch (RejectedExecutionException e) {
+                placed.rejected(e); // the runner's threads are gone: the call crashes, never waits forever
+            }
+        }
+        return null;
     }
 
     /** Under the flag: a placed call for {@code call} on a worker, the worker's spare if it has one of that shape. */
@@ -335,22 +437,10 @@ public final class Placement {
                     continue; // the worker's removal handed it back as lost already
                 }
             }
-            boolean mayHold = callerRuns && call.offerToWaiter(placed);
+            Placed started = start(placed, call, keepFirst);
             if (keepFirst) {
-                kept = placed;
+                kept = started;
                 keepFirst = false;
-            } else if (callerRuns) {
-                if (mayHold && HeldCalls.isSubmitting(call)) {
-                    HeldCalls.hold(placed); // its submitter may wait for it at once and run it
-                } else {
-                    placed.launchUnlessTaken();
-                }
-            } else {
-                try {
-                    launcher.launch(placed);
-                } catch (RejectedExecutionException e) {
-                    placed.rejected(e); // the runner's threads are gone: the call crashes, never waits forever
-                }
             }
         }
     }

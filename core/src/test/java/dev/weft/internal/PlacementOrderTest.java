@@ -60,6 +60,33 @@ final class PlacementOrderTest {
         assertThat(started).hasSize(1 + 255 + 256 + 257 + 258 + 259).containsExactlyElementsOf(expectedOrder);
     }
 
+    @Test
+    void shouldStartPlainCallsInTheirOrderThenByPriorityOnceACallHasOne() {
+        Placement placement = Placement.builder("TestRunner")
+                .workers(2, Resources.NONE, 1)
+                .launcher(this::launch)
+                .continueInline(false) // each call that ends starts the next through the launcher, one at a time
+                .build();
+        submitPlain(placement, 600); // two start at once; the rest wait in the order they came
+        runNext(100);
+        submit(placement, Resources.NONE, 300); // priorities now: they start before the plain calls still waiting
+        runNext(200);
+        submitPlain(placement, 50);
+        runNext(Integer.MAX_VALUE);
+        assertThat(expected).isEmpty();
+        assertThat(started).hasSize(950).containsExactlyElementsOf(expectedOrder);
+        assertThat(started.subList(0, 102)).allMatch(name -> name.startsWith("plain-"));
+    }
+
+    private void submitPlain(Placement placement, int count) {
+        for (int i = 0; i < count; i++) {
+            int n = arrivals++;
+            Probe probe = new Probe("plain-" + n, Resources.NONE, 0, n);
+            expected.add(probe);
+            placement.submit(probe);
+        }
+    }
+
     private void submit(Placement placement, Resources shape, int count) {
         for (int i = 0; i < count; i++) {
             int n = arrivals++;

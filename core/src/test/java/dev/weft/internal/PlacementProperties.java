@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
  * slots never exceed a worker's capacity; every call runs exactly once; and no call waits while a worker
  * it fits is free (a released slot or resource always starts a waiting call that fits). Checked without
  * ({@link PlacementLincheckTest}) and with ({@link PlacementInlineLincheckTest}) inline continuation, where
- * the thread that ends a call runs the next one itself.
+ * the thread that ends a call runs the next one itself; and with calls that need nothing only ({@link
+ * PlacementPlainLincheckTest}), which start straight from the placement's queue.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 public abstract class PlacementProperties {
@@ -29,9 +30,19 @@ public abstract class PlacementProperties {
     private final ConcurrentLinkedQueue<Placement.Placed> started = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Probe> submitted = new ConcurrentLinkedQueue<>();
     private final Placement placement;
+    private final Resources needed;
 
     /** With or without inline continuation, where the thread that ended a call runs the next one. */
     protected PlacementProperties(boolean continueInline) {
+        this(continueInline, false);
+    }
+
+    /**
+     * With or without inline continuation; with {@code plain}, every call needs nothing (its second
+     * operation submits such a call too).
+     */
+    protected PlacementProperties(boolean continueInline, boolean plain) {
+        this.needed = plain ? Resources.NONE : PROCESS;
         this.placement = Placement.builder("test")
                 .workers(2, PROCESS, 1)
                 .continueInline(continueInline)
@@ -53,7 +64,7 @@ public abstract class PlacementProperties {
 
     @Operation
     public void submitNeedingProcess() {
-        submit(new Probe(PROCESS));
+        submit(new Probe(needed));
     }
 
     @Operation
