@@ -199,7 +199,7 @@ public final class Engine {
             TaskRun<?> inPlaceCaller,
             Event.Kind kind) {
         String[] tags = options.effectiveTags();
-        flow.runStarted();
+        boolean body = flow.runStarted();
         TaskRun<T> run = new TaskRun<>(
                 spec,
                 flow,
@@ -212,7 +212,7 @@ public final class Engine {
                 kind == Event.Kind.TASK_IN_PLACE,
                 options.retries(),
                 options.timeout());
-        run.liveSlot = flow.track(run);
+        run.liveSlot = flow.track(run, body);
         Counters.RunnerCounts counts = flow.counts;
         if (counts != null) {
             counts.submitted.add(1);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * One run of a flow: its name, its runner, and what it needs to compute its final state. It keeps
@@ -57,6 +58,23 @@ public final class FlowRun {
     private final Recorder recorder;
     private final Scheduler scheduler;
     private final LiveRuns live = new LiveRuns();
+
+    /** The task and subflow runs that the body's thread made while the body ran: it alone adds to them. */
+    private final LiveRuns bodyLive = new LiveRuns();
+
+    /**
+     * The thread running the body, from its start until it returns, and only for that thread to read: the
+     * runs it makes are counted and tracked without an atomic add, as no other thread makes runs there
+     * ({@link #bodyMade}, {@link #bodyLive}). Another thread reads null, or a thread that is not itself.
+     */
+    private Thread bodyThread;
+
+    /**
+     * Runs made by {@link #bodyThread} while the body ran; written by that thread alone, before it sets
+     * {@link #bodyDone}, and read by others only after they read that set; on a cache line of its own, as
+     * {@link #made} is.
+     */
+    private final PaddedCounter bodyMade = new PaddedCounter();
     private volatile boolean timedOut;
     private volatile Duration timeout;
     private volatile int liveSlot = -1;
@@ -205,28 +223,59 @@ public final class FlowRun {
         return callIndex.computeIfAbsent(taskKey, k -> new AtomicInteger()).getAndIncrement();
     }
 
-    /** Counts a new run; refuses once the flow run has ended. */
-    void runStarted() {
-        made.getAndIncrement(); // then `closed` is read: the closing thread sees this count, or this one sees it closed
+    /**
+     * Counts a new run; refuses once the flow run has ended.
+     *
+     * @return whether the calling thread is the body's while the body runs: then it is the one thread that
+     *     counts there ({@link #bodyMade}), and tracks the run with {@link #track(Object, boolean)}
+     */
+    boolean runStarted() {
+        boolean body = bodyThread == Thread.currentThread();
+        if (body) {
+            bodyMade.getAndIncrementByOwner(); // read by others after bodyDone, which this thread sets after its last run
+        } else {
+            made.getAndIncrement(); // then `closed` is read: the closing thread sees this count, or this one sees it closed
+        }
         if (closed) {
             refused.increment();
             throw new IllegalStateException(label() + " of flow '" + flowName
                     + "' has finished and accepts no more runs; submit tasks while the flow runs,"
                     + " from its body or from its tasks");
         }
+        return body;
     }
 
-    /** Tracks a new task run, so that a cancel reaches it; returns its slot. */
+    /** Tracks a new run, so that a cancel reaches it; returns its slot, for {@link #untrack}. */
     int track(Object run) {
-        return live.add(run);
+        return track(run, bodyThread == Thread.currentThread());
+    }
+
+    /**
+     * Tracks a new run, so that a cancel reaches it; returns its slot, for {@link #untrack}.
+     *
+     * @param body whether the calling thread is the body's while the body runs (see {@link #runStarted})
+     */
+    int track(Object run, boolean body) {
+        if (!body) {
+            return live.add(run); // its atomic add comes before the caller reads whether the run was cancelled
+        }
+        int slot = bodyLive.addFromOwner(run);
+        VarHandle.fullFence(); // then the caller reads `cancelledBy`: a cancel finds this run, or this thread sees it
+        return -2 - slot;
+    }
+
+    /** Stops tracking a run, by the slot {@link #track} gave it. */
+    void untrack(int slot) {
+        if (slot >= 0) {
+            live.remove(slot);
+        } else if (slot != -1) {
+            bodyLive.remove(-2 - slot);
+        }
     }
 
     /** Counts a task run's final state and stops tracking it. */
     void runFinished(TaskRun<?> run) {
-        int slot = run.liveSlot;
-        if (slot >= 0) {
-            live.remove(slot);
-        }
+        untrack(run.liveSlot);
         StateType type = run.type();
         ended(type, type == StateType.COMPLETED ? null : run.finalState()); // a completed run's state is not made
     }
@@ -259,6 +308,7 @@ public final class FlowRun {
 
     /** The body has returned. */
     void bodyFinished() {
+        bodyThread = null; // a run of this one that this thread runs while it waits may make runs: counted atomically
         bodyDone = true;
     }
 
@@ -268,7 +318,7 @@ public final class FlowRun {
             return false;
         }
         long out = completed.sum() + failed.sum() + crashed.sum() + cancelled.sum() + refused.sum();
-        return out == made.get();
+        return out == made.get() + bodyMade.get();
     }
 
     // ---- cancelling ---------------------------------------------------------------------------------
@@ -321,7 +371,7 @@ public final class FlowRun {
     private void stopRuns(String reason, boolean abort) {
         for (int pass = 0; pass < 2; pass++) {
             boolean waiting = pass == 0;
-            live.forEach(run -> {
+            Consumer<Object> stop = run -> {
                 if (run instanceof TaskRun<?> task) {
                     if ((task.type() != StateType.RUNNING) == waiting) {
                         if (abort) {
@@ -337,7 +387,9 @@ public final class FlowRun {
                         subflow.cancel(reason);
                     }
                 }
-            });
+            };
+            live.forEach(stop);
+            bodyLive.forEach(stop);
         }
     }
 
@@ -373,6 +425,7 @@ public final class FlowRun {
 
     /** Publishes the body's thread, for {@link #cancel} to interrupt. */
     void enterBody() {
+        bodyThread = Thread.currentThread();
         state.begin();
         BodyThread.enter(BODY, this);
     }
@@ -430,8 +483,8 @@ public final class FlowRun {
     void untrackInParent() {
         if (parent == null && liveSlot >= 0) {
             ProcessStop.untrack(liveSlot);
-        } else if (parent != null && liveSlot >= 0) {
-            parent.live.remove(liveSlot);
+        } else if (parent != null) {
+            parent.untrack(liveSlot);
         }
     }
 

@@ -70,6 +70,26 @@ final class LiveRuns {
     }
 
     /**
+     * Adds a run, as {@link #add} does, for live runs that one thread alone adds to: the slot's index is its
+     * own count, and a chunk is full when it writes the last slot, so it makes no atomic add. Only ever
+     * called by that thread, and {@link #add} never on the same live runs.
+     *
+     * @param run a task run or a subflow run
+     * @return the slot
+     */
+    int addFromOwner(Object run) {
+        int slot = (int) next.getAndIncrementByOwner();
+        int c = slot >>> CHUNK_BITS;
+        Chunk chunk = chunk(c);
+        chunk.runs.setRelease(place(slot), run);
+        if ((slot & MASK) == MASK) {
+            chunk.filled.set(CHUNK); // every slot of it written, by this thread: it may be dropped once empty
+            dropEmpty(c);
+        }
+        return slot;
+    }
+
+    /**
      * Removes the run in a slot.
      *
      * @param slot what {@link #add} returned

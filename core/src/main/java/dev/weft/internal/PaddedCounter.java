@@ -7,7 +7,8 @@ import java.lang.invoke.VarHandle;
  * A count that one kind of thread writes on a hot path while others read words near it, on a cache line
  * of its own: superclass fields are laid out before a subclass's, so the padding fields of these classes
  * sit on both sides of the value, and no other field shares its line. The flow run counts the runs made
- * in it here, and the live runs the next slot.
+ * in it here, and the live runs the next slot; where one thread alone writes the count, it adds with a plain
+ * store ({@link #getAndIncrementByOwner}).
  */
 final class PaddedCounter extends PaddedCounterValue {
     private static final VarHandle VALUE;
@@ -30,6 +31,17 @@ final class PaddedCounter extends PaddedCounterValue {
      */
     long getAndIncrement() {
         return (long) VALUE.getAndAdd(this, 1L);
+    }
+
+    /**
+     * Adds one, for a count that one thread alone writes: no atomic add.
+     *
+     * @return the value before
+     */
+    long getAndIncrementByOwner() {
+        long v = (long) VALUE.get(this);
+        VALUE.set(this, v + 1);
+        return v;
     }
 
     /**

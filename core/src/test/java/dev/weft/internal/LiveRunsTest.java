@@ -3,13 +3,17 @@ package dev.weft.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -100,21 +104,103 @@ final class LiveRunsTest {
         assertThat(seen).isEqualTo(expected);
     }
 
+    /** One thread adds, as a flow's body does, others remove and walk. */
+    @RepeatedTest(5)
+    void shouldWalkExactlyTheRunsStillInWhenOneThreadAddsAndOthersRemove() throws InterruptedException {
+        LiveRuns live = new LiveRuns();
+        Set<Object> kept = ConcurrentHashMap.newKeySet();
+        Set<Object> pinned = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 50; i++) {
+            Object run = "pinned-" + i;
+            live.addFromOwner(run);
+            pinned.add(run);
+        }
+        // bounded: the adding thread waits for the removers, so that only a few chunks are filled at once
+        BlockingQueue<Integer> toRemove = new ArrayBlockingQueue<>(2_048);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        Thread walker = Thread.ofPlatform().start(() -> {
+            try {
+                while (!stop.get()) {
+                    Set<Object> seen = new HashSet<>();
+                    live.forEach(seen::add);
+                    if (!seen.containsAll(pinned)) {
+                        throw new AssertionError("a walk missed a run that stayed in");
+                    }
+                }
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        });
+        List<Thread> removers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            removers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int slot; (slot = toRemove.take()) >= 0; ) {
+                        live.remove(slot);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (int i = 0; i < 80_000; i++) {
+            Object run = "run-" + i;
+            int slot = live.addFromOwner(run);
+            if (i % 997 == 0 && i < 10_000) {
+                kept.add(run); // stays in, as do the first ten chunks with it
+            } else {
+                toRemove.put(slot);
+            }
+        }
+        for (int t = 0; t < removers.size(); t++) {
+            toRemove.put(-1);
+        }
+        for (Thread r : removers) {
+            r.join();
+        }
+        stop.set(true);
+        walker.join();
+        for (int i = 0; i < 1_024; i++) { // fills the next chunk: the chunks emptied meanwhile are dropped
+            live.remove(live.addFromOwner("last-" + i));
+        }
+
+        assertThat(failures).isEmpty();
+        Set<Object> seen = new HashSet<>();
+        live.forEach(seen::add);
+        Set<Object> expected = new HashSet<>(kept);
+        expected.addAll(pinned);
+        assertThat(seen).isEqualTo(expected);
+        // 81,074 runs through 80 chunks: the ten of the kept runs stay, the one being filled, and the one that
+        // filled last if its last run was still in as it filled
+        assertThat(live.chunksKept()).isBetween(11, 12);
+    }
+
     @Test
     void shouldDropChunksWhoseRunsAllEndedAndKeepThoseWithALiveRun() {
+        shouldDropEmptiedChunks(false);
+    }
+
+    @Test
+    void shouldDropChunksWhoseRunsAllEndedWhenOneThreadAdds() {
+        shouldDropEmptiedChunks(true);
+    }
+
+    private static void shouldDropEmptiedChunks(boolean fromOwner) {
         LiveRuns live = new LiveRuns();
+        ToIntFunction<Object> add = fromOwner ? live::addFromOwner : live::add;
         Object longRun = "long";
-        live.add(longRun); // stays in: its chunk is kept, and only that one
+        add.applyAsInt(longRun); // stays in: its chunk is kept, and only that one
         for (int batch = 0; batch < 100; batch++) {
             int[] slots = new int[1000];
             for (int i = 0; i < slots.length; i++) {
-                slots[i] = live.add(batch + "-" + i);
+                slots[i] = add.applyAsInt(batch + "-" + i);
             }
             for (int slot : slots) {
                 live.remove(slot);
             }
         }
-        live.add("last"); // fills no chunk: the chunks emptied so far are dropped as later ones fill
+        add.applyAsInt("last"); // fills no chunk: the chunks emptied so far are dropped as later ones fill
 
         // 100,002 runs went through 98 chunks; kept: the long run's, the one being filled, and at most the
         // one that filled last (emptied only after it filled)
