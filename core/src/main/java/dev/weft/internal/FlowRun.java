@@ -75,6 +75,7 @@ public final class FlowRun {
      * {@link #made} is.
      */
     private final PaddedCounter bodyMade = new PaddedCounter();
+
     private volatile boolean timedOut;
     private volatile Duration timeout;
     private volatile int liveSlot = -1;
@@ -232,9 +233,11 @@ public final class FlowRun {
     boolean runStarted() {
         boolean body = bodyThread == Thread.currentThread();
         if (body) {
-            bodyMade.getAndIncrementByOwner(); // read by others after bodyDone, which this thread sets after its last run
+            // read by others only after bodyDone, which this thread sets after its last run
+            bodyMade.getAndIncrementByOwner();
         } else {
-            made.getAndIncrement(); // then `closed` is read: the closing thread sees this count, or this one sees it closed
+            // `closed` is read after it: the closing thread sees this count, or this one sees it closed
+            made.getAndIncrement();
         }
         if (closed) {
             refused.increment();
