@@ -35,7 +35,7 @@ final class LiveRunsTest {
         Set<Object> kept = ConcurrentHashMap.newKeySet();
         Set<Object> pinned = ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
-        List<Throwable> failures = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch start = new CountDownLatch(1);
 
         // Pinned runs stay in for the whole test: every walk must see each of them.
@@ -44,22 +44,7 @@ final class LiveRunsTest {
             live.add(run);
             pinned.add(run);
         }
-        Thread walker = Thread.ofPlatform().start(() -> {
-            try {
-                start.await();
-                while (!stop.get()) {
-                    Set<Object> seen = new HashSet<>();
-                    live.forEach(seen::add);
-                    if (!seen.containsAll(pinned)) {
-                        throw new AssertionError("a walk missed a run that stayed in");
-                    }
-                }
-            } catch (Throwable t) {
-                synchronized (failures) {
-                    failures.add(t);
-                }
-            }
-        });
+        Thread walker = startWalker(live, pinned, start, stop, failures);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int id = t;
@@ -83,9 +68,7 @@ final class LiveRunsTest {
                         live.remove(slot);
                     }
                 } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
+                    failures.add(e);
                 }
             }));
         }
@@ -97,11 +80,7 @@ final class LiveRunsTest {
         walker.join();
 
         assertThat(failures).isEmpty();
-        Set<Object> seen = new HashSet<>();
-        live.forEach(seen::add);
-        Set<Object> expected = new HashSet<>(kept);
-        expected.addAll(pinned);
-        assertThat(seen).isEqualTo(expected);
+        assertWalkSeesExactly(live, kept, pinned);
     }
 
     /** One thread adds, as a flow's body does, others remove and walk. */
@@ -119,19 +98,7 @@ final class LiveRunsTest {
         BlockingQueue<Integer> toRemove = new ArrayBlockingQueue<>(2_048);
         AtomicBoolean stop = new AtomicBoolean();
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        Thread walker = Thread.ofPlatform().start(() -> {
-            try {
-                while (!stop.get()) {
-                    Set<Object> seen = new HashSet<>();
-                    live.forEach(seen::add);
-                    if (!seen.containsAll(pinned)) {
-                        throw new AssertionError("a walk missed a run that stayed in");
-                    }
-                }
-            } catch (Throwable t) {
-                failures.add(t);
-            }
-        });
+        Thread walker = startWalker(live, pinned, new CountDownLatch(0), stop, failures);
         List<Thread> removers = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
             removers.add(Thread.ofPlatform().start(() -> {
@@ -166,14 +133,37 @@ final class LiveRunsTest {
         }
 
         assertThat(failures).isEmpty();
+        assertWalkSeesExactly(live, kept, pinned);
+        // 81,074 runs through 80 chunks: the ten of the kept runs stay, the one being filled, and the one that
+        // filled last if its last run was still in as it filled
+        assertThat(live.chunksKept()).isBetween(11, 12);
+    }
+
+    /** Walks until {@code stop}, from {@code start} on; a walk that misses a pinned run is a failure. */
+    private static Thread startWalker(
+            LiveRuns live, Set<Object> pinned, CountDownLatch start, AtomicBoolean stop, List<Throwable> failures) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                start.await();
+                while (!stop.get()) {
+                    Set<Object> seen = new HashSet<>();
+                    live.forEach(seen::add);
+                    if (!seen.containsAll(pinned)) {
+                        throw new AssertionError("a walk missed a run that stayed in");
+                    }
+                }
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        });
+    }
+
+    private static void assertWalkSeesExactly(LiveRuns live, Set<Object> kept, Set<Object> pinned) {
         Set<Object> seen = new HashSet<>();
         live.forEach(seen::add);
         Set<Object> expected = new HashSet<>(kept);
         expected.addAll(pinned);
         assertThat(seen).isEqualTo(expected);
-        // 81,074 runs through 80 chunks: the ten of the kept runs stay, the one being filled, and the one that
-        // filled last if its last run was still in as it filled
-        assertThat(live.chunksKept()).isBetween(11, 12);
     }
 
     @Test

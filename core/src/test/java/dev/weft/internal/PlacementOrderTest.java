@@ -29,11 +29,7 @@ final class PlacementOrderTest {
 
     @Test
     void shouldStartTheWaitingCallsByPriorityThenArrivalAcrossManySegments() {
-        Placement placement = Placement.builder("TestRunner")
-                .workers(1, GPU, 1)
-                .launcher(this::launch)
-                .continueInline(false) // each call that ends starts the next through the launcher, one at a time
-                .build();
+        Placement placement = placement(1, GPU);
         submit(placement, GPU, 1); // starts at once: the worker's one slot is free
         submit(placement, GPU, 1_500);
         runNext(700);
@@ -47,11 +43,7 @@ final class PlacementOrderTest {
 
     @Test
     void shouldStartCallsInTheirOrderWhenTheirLevelsEmptyAgainAndAgain() {
-        Placement placement = Placement.builder("TestRunner")
-                .workers(1, Resources.NONE, 1)
-                .launcher(this::launch)
-                .continueInline(false) // each call that ends starts the next through the launcher, one at a time
-                .build();
+        Placement placement = placement(1, Resources.NONE);
         submit(placement, Resources.NONE, 1);
         for (int round = 0; round < 5; round++) {
             submit(placement, Resources.NONE, 255 + round); // a segment's worth, give or take one
@@ -62,11 +54,7 @@ final class PlacementOrderTest {
 
     @Test
     void shouldStartPlainCallsInTheirOrderThenByPriorityOnceACallHasOne() {
-        Placement placement = Placement.builder("TestRunner")
-                .workers(2, Resources.NONE, 1)
-                .launcher(this::launch)
-                .continueInline(false) // each call that ends starts the next through the launcher, one at a time
-                .build();
+        Placement placement = placement(2, Resources.NONE);
         submitPlain(placement, 600); // two start at once; the rest wait in the order they came
         runNext(100);
         submit(placement, Resources.NONE, 300); // priorities now: they start before the plain calls still waiting
@@ -76,6 +64,15 @@ final class PlacementOrderTest {
         assertThat(expected).isEmpty();
         assertThat(started).hasSize(950).containsExactlyElementsOf(expectedOrder);
         assertThat(started.subList(0, 102)).allMatch(name -> name.startsWith("plain-"));
+    }
+
+    /** Workers of one slot each; each call that ends starts the next through the launcher, one at a time. */
+    private Placement placement(int workers, Resources resources) {
+        return Placement.builder("TestRunner")
+                .workers(workers, resources, 1)
+                .launcher(this::launch)
+                .continueInline(false)
+                .build();
     }
 
     private void submitPlain(Placement placement, int count) {
