@@ -9,6 +9,7 @@ import dev.weft.TaskRunner;
 import dev.weft.runner.CallEnvelope;
 import dev.weft.runner.Park;
 import dev.weft.runner.TaskFunction;
+import dev.weft.runner.WaitHelper;
 import dev.weft.runner.WorkerFailedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -426,6 +427,7 @@ public final class TaskRun<T> extends Node<T> implements TaskRunner.Call, Depend
                 lost(-1, failed.goneWorker(), failed); // runs again elsewhere; its runner is done with this try
                 return true;
             }
+            WaitHelper.returned(this); // the runs its end makes ready may run next on this thread
             endTry(tryNo, value, error);
             arrive(t);
             return true;

@@ -4,6 +4,7 @@ import dev.weft.InsufficientResourcesException;
 import dev.weft.Resources;
 import dev.weft.TaskRunner;
 import dev.weft.internal.MpscQueue;
+import dev.weft.internal.PoolThread;
 import java.io.Serial;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,6 +96,14 @@ public final class Placement {
     private final boolean continueInline;
     private final boolean callerRuns;
     private final boolean tracked;
+
+    /**
+     * Whether a call made ready as another call of this placement ends, on that call's thread, is left in
+     * the queue for that thread to take next ({@link #submit}), rather than matched at once: with inline
+     * continuation, on workers that never leave, and without callerRuns.
+     */
+    private final boolean keepsReadied;
+
     private final Launcher launcher;
     private final MpscQueue<TaskRunner.Call> incoming = new MpscQueue<>(256);
     private final DrainFlag flag = new DrainFlag();
@@ -136,6 +145,7 @@ public final class Placement {
         this.continueInline = b.continueInline;
         this.callerRuns = b.callerRuns;
         this.tracked = b.workersMayLeave;
+        this.keepsReadied = continueInline && !callerRuns && !tracked && secede;
         this.launcher = b.launcher;
         Map<String, Integer> index = Map.of();
         for (WorkerSpec w : b.workers) {
@@ -178,6 +188,12 @@ public final class Placement {
             mixed = true; // before the offer: a holder that reads it false and then polls may start plain calls first
         }
         incoming.offer(call);
+        if (keepsReadied && endingHere()) {
+            // Made ready by the end of a call of ours on this thread, which takes the next call right after
+            // (takeNext): it runs this one there, as a CompletableFuture runs a dependent stage on the thread
+            // that completed it, or hands it on then; meanwhile no other thread is woken for it.
+            return;
+        }
         if (anyFreeSlot(now.workers)) {
             if (callerRuns) {
                 HeldCalls.submitting(call); // placed here, it is held for this thread rather than launched
@@ -193,6 +209,14 @@ public final class Placement {
         // Else every slot is taken: the call can only start once one is given back, and whoever gives one
         // back reads the queue after (the offer above comes before this read of the slots, and a slot's
         // release before its reader's look at the queue), so it is seen there.
+    }
+
+    /** Whether the calling thread is ending a call of this placement: its code has returned, and no more. */
+    private boolean endingHere() {
+        return Thread.currentThread() instanceof PoolThread pool
+                && pool.helper() instanceof Placed placed
+                && placed.ending
+                && placed.placement() == this;
     }
 
     /** Whether some worker has a free slot now; a snapshot. */
@@ -316,7 +340,9 @@ public final class Placement {
         Layout now = layout;
         Shape shape = now.none;
         for (; ; ) {
-            Worker where = fit(now.workers, shape);
+            Worker where = keepFirst && reusable != null && reusable.worker.freeSlots.get() > 0
+                    ? reusable.worker // the calling thread runs it next: on the worker it ran its last one on
+                    : fit(now.workers, shape);
             if (where == null) {
                 return kept;
             }
@@ -1300,6 +1326,12 @@ public final class Placement {
         /** Changed only by the thread that runs it, for the next call it runs in it (see {@link #match}). */
         private transient TaskRunner.Call call;
 
+        /**
+         * Whether the call's code has returned and only its ending is left ({@link #callReturned}); read and
+         * written only by the thread that runs it.
+         */
+        private transient boolean ending;
+
         private final transient Worker worker;
         private final transient Shape shape;
 
@@ -1355,7 +1387,20 @@ public final class Placement {
             }
         }
 
+        /** The placement it belongs to. */
+        private Placement placement() {
+            return Placement.this;
+        }
+
+        @Override
+        public void callReturned(TaskRunner.Call returned) {
+            if (returned == call && keepsReadied) {
+                ending = true; // the calls its end makes ready wait for this thread (see submit)
+            }
+        }
+
         private Placed runOnce() {
+            ending = false;
             if (callerRuns && !take()) {
                 return null; // the thread that waited for it runs it, or ran it
             }

@@ -1,5 +1,6 @@
 package dev.weft.runner;
 
+import dev.weft.TaskRunner;
 import dev.weft.WeftException;
 import dev.weft.internal.PoolThread;
 import java.util.function.BooleanSupplier;
@@ -24,6 +25,32 @@ public interface WaitHelper {
      * @throws WeftException if interrupted; the thread's interrupt is kept
      */
     boolean helpUntil(BooleanSupplier done, boolean timed, long deadline);
+
+    /**
+     * Told by the engine, on the thread that runs {@code call}, that the call's own code has returned and
+     * only its ending is left (its outcome recorded, the runs waiting for it told): a helper that will run
+     * the next call on this thread right after may keep for itself the calls made ready meanwhile, rather
+     * than hand them to other threads. Does nothing by default.
+     *
+     * @param call the call whose code returned
+     */
+    default void callReturned(TaskRunner.Call call) {}
+
+    /**
+     * The engine's side of {@link #callReturned}: tells the helper installed on the calling thread, where
+     * that thread is one of a runner's pool ({@link PoolThreads}); elsewhere it costs one type check and
+     * does nothing.
+     *
+     * @param call the call whose code returned on this thread
+     */
+    static void returned(TaskRunner.Call call) {
+        if (Thread.currentThread() instanceof PoolThread pool) {
+            WaitHelper helper = pool.helper();
+            if (helper != null) {
+                helper.callReturned(call);
+            }
+        }
+    }
 
     /**
      * Waits on the calling thread until {@code done} holds or the deadline passes: through the thread's

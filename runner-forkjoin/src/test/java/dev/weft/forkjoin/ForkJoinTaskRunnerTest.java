@@ -234,6 +234,67 @@ final class ForkJoinTaskRunnerTest extends TaskRunnerContract {
     }
 
     /**
+     * A call made ready as the call before it ends runs next on the thread that ended that one, as a
+     * {@code CompletableFuture} runs a dependent stage on the thread that completed it: a chain built
+     * while its first step waits then runs on one thread, with no other woken for each step.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRunEachStepOfAChainOnTheThreadThatEndedTheStepBefore() {
+        int length = 1_000;
+        CountDownLatch built = new CountDownLatch(1);
+        String[] ranOn = new String[length];
+        Task1<Integer, Integer> first = Task.of("first", (Integer x) -> {
+            if (!awaitManaged(built, 30)) {
+                throw new IllegalStateException("the chain was not built in time");
+            }
+            ranOn[x] = Thread.currentThread().getName();
+            return x + 1;
+        });
+        Task1<Integer, Integer> step = Task.of("step", (Integer x) -> {
+            ranOn[x] = Thread.currentThread().getName();
+            return x + 1;
+        });
+        int last = Flow.of("chain", ForkJoinTaskRunner.builder().workers(2).build(), () -> {
+                    TaskFuture<Integer> f = first.submit(0);
+                    for (int i = 1; i < length; i++) {
+                        f = step.submit(f);
+                    }
+                    built.countDown();
+                    return f.result();
+                })
+                .call();
+        assertThat(last).isEqualTo(length);
+        assertThat(ranOn[0]).startsWith("weft-forkjoin-");
+        assertThat(ranOn).containsOnly(ranOn[0]);
+    }
+
+    /**
+     * What a call submits while its code still runs starts on another worker at once: only what its end
+     * makes ready waits for its thread.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldStartWhatARunningCallSubmitsWhileItStillRuns() {
+        CountDownLatch childRan = new CountDownLatch(1);
+        Task1<Integer, Integer> child = Task.of("child", (Integer x) -> {
+            childRan.countDown();
+            return x;
+        });
+        // The parent waits for its child outside Weft, holding its slot: only the other worker can run it.
+        Task1<Integer, Boolean> parent = Task.of("parent", (Integer x) -> {
+            child.submit(x);
+            return awaitManaged(childRan, 30);
+        });
+        boolean ran = Flow.of(
+                        "parent-and-child",
+                        ForkJoinTaskRunner.builder().workers(2).build(),
+                        () -> parent.submit(1).result())
+                .call();
+        assertThat(ran).isTrue();
+    }
+
+    /**
      * Waits on a latch the way a task on a fork-join pool should block on anything but a Weft future: as a
      * managed blocker, so the pool knows the thread is blocked and adds one if needed.
      */
