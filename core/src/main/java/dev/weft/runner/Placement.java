@@ -100,7 +100,8 @@ public final class Placement {
     /**
      * Whether a call made ready as another call of this placement ends, on that call's thread, is left in
      * the queue for that thread to take next ({@link #submit}), rather than matched at once: with inline
-     * continuation, on workers that never leave, and without callerRuns.
+     * continuation and seceding waits (whose helper hears {@link Placed#callReturned}), on workers that
+     * never leave, and without callerRuns.
      */
     private final boolean keepsReadied;
 
