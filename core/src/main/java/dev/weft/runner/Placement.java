@@ -360,10 +360,7 @@ public final class Placement {
                 waitInBucket(call, now, null);
                 return drainAndMatch(keepFirst, reusable, kept);
             }
-            where.reserve(shape);
-            Placed placed = keepFirst && reusable != null && reusable.worker == where && reusable.shape == shape
-                    ? reusable.placing(call)
-                    : placedOn(where, shape, call);
+            Placed placed = reserve(where, shape, call, keepFirst ? reusable : null);
             Placed started = start(placed, call, keepFirst);
             if (keepFirst) {
                 kept = started;
@@ -395,6 +392,18 @@ public final class Placement {
             }
         }
         return null;
+    }
+
+    /**
+     * Under the flag: reserves a slot and the shape's resources on {@code where} and places {@code call}
+     * there, in {@code reusable} if that was placed on the same worker with the same needs (see {@link
+     * #match}), else as {@link #placedOn} does.
+     */
+    private Placed reserve(Worker where, Shape shape, TaskRunner.Call call, Placed reusable) {
+        where.reserve(shape);
+        return reusable != null && reusable.worker == where && reusable.shape == shape
+                ? reusable.placing(call)
+                : placedOn(where, shape, call);
     }
 
     /** Under the flag: a placed call for {@code call} on a worker, the worker's spare if it has one of that shape. */
@@ -450,10 +459,7 @@ public final class Placement {
             }
             long arrival = best.headArrival();
             TaskRunner.Call call = best.poll();
-            where.reserve(chosen.shape);
-            Placed placed = keepFirst && reusable != null && reusable.worker == where && reusable.shape == chosen.shape
-                    ? reusable.placing(call)
-                    : placedOn(where, chosen.shape, call);
+            Placed placed = reserve(where, chosen.shape, call, keepFirst ? reusable : null);
             if (tracked) {
                 int tracking = where.track(placed);
                 if (tracking == Worker.WITHDRAWN) {
